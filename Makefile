@@ -1,0 +1,39 @@
+# license_exporter — build, test, lint, fuzz and benchmark.
+GO        ?= go
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+BRANCH    ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
+VPKG      := github.com/prometheus/common/version
+LDFLAGS   := -s -w -X $(VPKG).Version=$(VERSION) -X $(VPKG).Revision=$(REVISION) -X $(VPKG).Branch=$(BRANCH)
+STATICCHECK_VERSION ?= 2025.1.1
+
+.PHONY: all build test test-deps unit lint golden fuzz bench demo clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o license_exporter ./cmd/license_exporter
+
+demo:
+	$(GO) run ./cmd/license_exporter --demo
+
+# The whole test suite, as CI runs it: installs what the tests need, then lint and tests.
+test: test-deps lint unit
+
+test-deps:
+	./scripts/install-test-deps
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Rewrites the golden exposition files from the fixtures; review the diff.
+golden:
+	$(GO) test ./... -run Golden -update
+
+clean:
+	rm -f license_exporter

@@ -1,0 +1,371 @@
+// Package api is the one HTTP client of the exporter, for GitHub (Enterprise
+// Cloud, GHE.com, Enterprise Server) and GitLab: authentication, rate limits,
+// pagination, lenient decoding and errors that say what to do.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Flavor selects the API dialect: headers, authentication and error hints.
+type Flavor int
+
+// The API dialects.
+const (
+	GitHub Flavor = iota
+	GitLab
+)
+
+// Defaults that keep one exporter well inside GitHub's secondary rate limits:
+// at most a handful of requests in flight and 900 a minute per token.
+const (
+	DefaultTimeout           = 30 * time.Second
+	DefaultMaxBodyBytes      = 32 << 20
+	DefaultConcurrency       = 6
+	DefaultRequestsPerMinute = 900
+	maxErrorBody             = 16 << 10
+)
+
+// Options configures a Client.
+type Options struct {
+	Target       string // the target's name, for metrics
+	BaseURL      string // api_url; GitLab: the instance URL, /api/v4 is added
+	Flavor       Flavor
+	Token        TokenSource
+	InsecureHTTP bool   // allow a token over plain http to a non-loopback host
+	UserAgent    string // e.g. license_exporter/1.0.0
+	Timeout      time.Duration
+	MaxBodyBytes int64
+	Concurrency  int
+	// RequestsPerMinute caps the request rate; 0 means the default.
+	RequestsPerMinute int
+	Metrics           *Metrics
+	// Transport is the base transport; nil means a fresh http.Transport.
+	Transport http.RoundTripper
+}
+
+// Client is safe for concurrent use. Build one per target and keep it.
+type Client struct {
+	opts    Options
+	base    *url.URL
+	http    *http.Client
+	sem     chan struct{}
+	limiter *rate.Limiter
+	rate    rateState
+	now     func() time.Time
+}
+
+// New builds a client. It refuses to send a token over plain http to a host
+// that is not loopback unless InsecureHTTP is set.
+func New(o Options) (*Client, error) {
+	u, err := ParseBaseURL(o.BaseURL, o.Flavor, o.InsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.RequestsPerMinute <= 0 {
+		o.RequestsPerMinute = DefaultRequestsPerMinute
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "license_exporter"
+	}
+	base := o.Transport
+	if base == nil {
+		base = NewTransport()
+	}
+	c := &Client{
+		opts:    o,
+		base:    u,
+		sem:     make(chan struct{}, o.Concurrency),
+		limiter: newLimiter(o.RequestsPerMinute),
+		now:     time.Now,
+	}
+	c.http = &http.Client{
+		Transport:     &guard{next: base, host: u.Host},
+		CheckRedirect: c.checkRedirect,
+	}
+	return c, nil
+}
+
+// newLimiter allows at most perMinute requests in any minute: a burst of a
+// third of them (a large listing fetched at once), refilled at a rate that
+// keeps burst + 60 s × rate within perMinute.
+func newLimiter(perMinute int) *rate.Limiter {
+	burst := max(perMinute/3, 1)
+	return rate.NewLimiter(rate.Limit(float64(perMinute-burst)/60), burst)
+}
+
+// NewTransport is the base transport: proxies from the environment, and
+// timeouts on every phase so a silent server cannot hold a connection forever.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConnsPerHost:   DefaultConcurrency,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: DefaultTimeout,
+	}
+}
+
+// ParseBaseURL checks api_url. A token goes over plain http only to a
+// loopback host, or where the user opted in with insecure_http.
+func ParseBaseURL(raw string, flavor Flavor, insecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("api_url %q is not an http(s) URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("api_url must not carry credentials, a query or a fragment")
+	}
+	if u.Scheme == "http" && !insecure && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("api_url %s uses plain http to a host that is not loopback: the token would cross the network unencrypted; use https, or set insecure_http: true for a lab", u.Redacted())
+	}
+	if flavor == GitLab && !strings.HasSuffix(u.Path, "/api/v4") {
+		u.Path += "/api/v4"
+	}
+	return u, nil
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// BaseURL is the API root requests are made against.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// RateLimits returns the budgets the API last reported.
+func (c *Client) RateLimits() []RateLimit { return c.rate.snapshot() }
+
+// Response is the part of an answer the collectors need besides the body.
+type Response struct {
+	Status int
+	Header http.Header
+	URL    *url.URL
+}
+
+// GetJSON fetches path (relative to the base URL) and decodes the JSON body
+// into v as it streams in.
+func (c *Client) GetJSON(ctx context.Context, path string, query url.Values, v any) (*Response, error) {
+	return c.Get(ctx, c.resolve(path, query), func(body io.Reader) error {
+		return json.NewDecoder(body).Decode(v)
+	})
+}
+
+// GetBytes fetches path and returns the body, for non-JSON answers (CSV).
+func (c *Client) GetBytes(ctx context.Context, path string, query url.Values) ([]byte, *Response, error) {
+	var b []byte
+	resp, err := c.Get(ctx, c.resolve(path, query), func(body io.Reader) (err error) {
+		b, err = io.ReadAll(body)
+		return err
+	})
+	return b, resp, err
+}
+
+func (c *Client) resolve(path string, query url.Values) *url.URL {
+	u := *c.base
+	u.Path = strings.TrimRight(c.base.Path, "/") + "/" + strings.TrimLeft(path, "/")
+	u.RawQuery = query.Encode()
+	return &u
+}
+
+// Get sends one GET and hands a successful body to decode. Non-2xx answers,
+// transport failures and decode failures come back as *Error.
+func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) error) (*Response, error) {
+	if u.Host != c.base.Host || u.Scheme != c.base.Scheme {
+		return nil, &Error{Kind: KindRefused, Method: http.MethodGet, Path: u.Path,
+			Hint: fmt.Sprintf("the API pointed to another host (%s): the exporter only talks to api_url's host", u.Host)}
+	}
+	fail := func(k Kind, err error, hint string) *Error {
+		return &Error{Kind: k, Method: http.MethodGet, Path: u.Path, Err: err, Hint: hint}
+	}
+	if err := c.pace(ctx, u.Path); err != nil {
+		return nil, err
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fail(KindTimeout, ctx.Err(), "no free connection before the deadline")
+	}
+	defer func() { <-c.sem }()
+
+	token, err := c.opts.Token.Token(ctx)
+	if err != nil {
+		return nil, fail(KindAuth, err, "")
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fail(KindRefused, err, "")
+	}
+	c.setHeaders(req, token)
+
+	start := c.now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.opts.Metrics.observe(c.opts.Target, "error", c.now().Sub(start))
+		return nil, c.transportError(u.Path, err)
+	}
+	defer func() {
+		// Drain a little so the connection can be reused, then close.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		resp.Body.Close()
+	}()
+	c.rate.observe(resp.Header, c.now())
+	r := &Response{Status: resp.StatusCode, Header: resp.Header, URL: resp.Request.URL}
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		c.opts.Metrics.observe(c.opts.Target, strconv.Itoa(resp.StatusCode), c.now().Sub(start))
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		e := classify(c.opts.Flavor, http.MethodGet, u.Path, resp, body, c.now())
+		if e.Kind == KindRateLimit {
+			c.rate.block(e.RetryAt)
+		}
+		return r, e
+	}
+	if isHTML(resp.Header) {
+		c.opts.Metrics.observe(c.opts.Target, strconv.Itoa(resp.StatusCode), c.now().Sub(start))
+		return r, fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+	}
+	lr := &limitedReader{r: resp.Body, n: c.opts.MaxBodyBytes}
+	err = decode(lr)
+	c.opts.Metrics.observe(c.opts.Target, strconv.Itoa(resp.StatusCode), c.now().Sub(start))
+	switch {
+	case err == nil:
+		return r, nil
+	case lr.exceeded:
+		return r, fail(KindBadResponse, nil, fmt.Sprintf("the answer is larger than %d bytes", c.opts.MaxBodyBytes))
+	case ctx.Err() != nil:
+		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not arrive within %s", c.opts.Timeout))
+	default:
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return r, fail(KindBadResponse, err, "the answer ended early: the connection broke or the API sent truncated JSON")
+		}
+		var netErr net.Error
+		if errors.As(err, &netErr) {
+			return r, fail(KindNetwork, err, "the connection broke while reading the answer")
+		}
+		return r, fail(KindBadResponse, err, "the answer is not the JSON the API documents")
+	}
+}
+
+func (c *Client) setHeaders(req *http.Request, token string) {
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	switch c.opts.Flavor {
+	case GitLab:
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("PRIVATE-TOKEN", token)
+	default:
+		req.Header.Set("Accept", "application/vnd.github+json")
+		req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+}
+
+// pace waits for the per-token request rate and, when the budget runs low,
+// spreads the remaining requests until the reset. A spent budget is not
+// waited out: the request fails at once, so a scrape never hangs on it.
+func (c *Client) pace(ctx context.Context, path string) error {
+	delay, blocked := c.rate.wait(c.now())
+	if !blocked.IsZero() {
+		return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: blocked,
+			Hint: "rate-limit budget spent; nothing is sent until " + blocked.UTC().Format(time.RFC3339)}
+	}
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: ctx.Err(), Hint: "paced to spare the rate-limit budget"}
+		}
+	}
+	if err := c.limiter.Wait(ctx); err != nil {
+		return &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: err, Hint: "request rate cap reached before the deadline"}
+	}
+	return nil
+}
+
+func (c *Client) transportError(path string, err error) *Error {
+	e := &Error{Method: http.MethodGet, Path: path, Kind: KindNetwork}
+	if ae, ok := AsError(err); ok { // refused by checkRedirect or guard
+		return ae
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // drop the URL: it is in Path already
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
+		e.Kind, e.Hint = KindTimeout, fmt.Sprintf("no answer within %s", c.opts.Timeout)
+	default:
+		e.Hint = "could not reach the API: check api_url, DNS, proxy settings (HTTPS_PROXY) and firewalls"
+	}
+	e.Err = err
+	return e
+}
+
+// checkRedirect follows a redirect only on the same host and scheme: a token
+// never leaves for another host, whatever headers were set.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return &Error{Kind: KindRefused, Method: http.MethodGet, Path: via[0].URL.Path, Hint: "too many redirects"}
+	}
+	if req.URL.Host != c.base.Host || req.URL.Scheme != c.base.Scheme {
+		return &Error{Kind: KindRefused, Method: http.MethodGet, Path: via[0].URL.Path,
+			Hint: fmt.Sprintf("redirect to another host (%s) refused: the token is never sent elsewhere; set api_url to the address the API answers on", req.URL.Host)}
+	}
+	return nil
+}
+
+type limitedReader struct {
+	r        io.Reader
+	n        int64
+	exceeded bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		// At the cap: a body that ends exactly here is still whole.
+		var one [1]byte
+		if n, err := l.r.Read(one[:]); n == 0 && err != nil {
+			return 0, err
+		}
+		l.exceeded = true
+		return 0, errors.New("response body too large")
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}

@@ -1,0 +1,224 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Kind classifies an API failure by what the user should do about it.
+type Kind int
+
+// The kinds of failure. Their order has no meaning.
+const (
+	KindUnknown     Kind = iota
+	KindAuth             // 401: token wrong, expired or revoked
+	KindPermission       // 403: token lacks a scope or permission
+	KindNotFound         // 404
+	KindGone             // 410: endpoint retired
+	KindRateLimit        // primary or secondary rate limit
+	KindServer           // 5xx
+	KindBadResponse      // not JSON, truncated, HTML, too large
+	KindNetwork          // connection refused, reset, DNS
+	KindTimeout          // request took longer than its deadline
+	KindRefused          // the exporter refused to send (redirect, insecure)
+	KindClient           // any other 4xx
+)
+
+var kindNames = map[Kind]string{
+	KindUnknown: "unknown", KindAuth: "unauthorized", KindPermission: "forbidden",
+	KindNotFound: "not_found", KindGone: "gone", KindRateLimit: "rate_limited",
+	KindServer: "server_error", KindBadResponse: "bad_response", KindNetwork: "network",
+	KindTimeout: "timeout", KindRefused: "refused", KindClient: "client_error",
+}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Error is a failed API request, classified, with a hint that says what to do.
+// It never holds the token or the query string.
+type Error struct {
+	Kind   Kind
+	Method string
+	Path   string
+	Status int
+	// Message is the API's own message, shortened.
+	Message string
+	// Hint says what the user should do.
+	Hint string
+	// RetryAt, when set, is the earliest time a retry can succeed.
+	RetryAt time.Time
+	Err     error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method + " " + e.Path + ": ")
+	if e.Status != 0 {
+		fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
+	} else {
+		b.WriteString(e.Kind.String())
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, " (%q)", e.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	if e.Hint != "" {
+		b.WriteString(": " + e.Hint)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsError returns the *Error in err's chain, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// IsKind reports whether err is an API error of kind k.
+func IsKind(err error, k Kind) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == k
+}
+
+// classify turns a non-2xx answer into an *Error. body is at most a few KiB.
+func classify(flavor Flavor, method, path string, resp *http.Response, body []byte, now time.Time) *Error {
+	e := &Error{Method: method, Path: path, Status: resp.StatusCode, Message: apiMessage(resp, body)}
+	h := resp.Header
+	switch code := resp.StatusCode; {
+	case code == http.StatusUnauthorized:
+		e.Kind = KindAuth
+		e.Hint = "the token was rejected (wrong, expired or revoked): check token_file, token_env or github_app"
+	case code == http.StatusTooManyRequests || (code == http.StatusForbidden && isRateLimited(h, e.Message)):
+		e.Kind = KindRateLimit
+		e.RetryAt = retryAt(h, now)
+		e.Hint = "rate limited by the API until " + e.RetryAt.UTC().Format(time.RFC3339) + ": raise refresh_interval or give this target its own token"
+	case code == http.StatusForbidden:
+		e.Kind = KindPermission
+		e.Hint = permissionHint(flavor, h)
+	case code == http.StatusNotFound:
+		e.Kind = KindNotFound
+		if flavor == GitLab {
+			e.Hint = "not found: check api_url (the instance's base URL, without /api/v4) and that the token belongs to an administrator"
+		} else {
+			e.Hint = "not found: check the enterprise slug and api_url (Enterprise Server needs https://HOST/api/v3); GitHub also answers 404 when the token's user is not an enterprise owner or billing manager"
+		}
+	case code == http.StatusGone:
+		e.Kind = KindGone
+		e.Hint = "the API retired this endpoint"
+	case code >= 500:
+		e.Kind = KindServer
+		e.Hint = "the API failed on its side; the exporter retries with backoff"
+	default:
+		e.Kind = KindClient
+	}
+	if isHTML(resp.Header) {
+		e.Message = "an HTML page"
+		if e.Kind == KindServer || e.Kind == KindClient {
+			e.Hint = "the answer was an HTML page, not the API: a proxy or load balancer answered, or api_url is not the API's address"
+		}
+	}
+	return e
+}
+
+func permissionHint(flavor Flavor, h http.Header) string {
+	if flavor == GitLab {
+		return "forbidden: these endpoints need a personal access token of an administrator with the read_api scope"
+	}
+	parts := []string{"forbidden"}
+	if need := strings.TrimSpace(h.Get("X-Accepted-OAuth-Scopes")); need != "" {
+		have := strings.TrimSpace(h.Get("X-OAuth-Scopes"))
+		if have == "" {
+			have = "none"
+		}
+		parts = append(parts, fmt.Sprintf("the token lacks a scope: this endpoint accepts %s (the token has: %s)", need, have))
+	}
+	if need := strings.TrimSpace(h.Get("X-Accepted-GitHub-Permissions")); need != "" {
+		parts = append(parts, "a fine-grained token or GitHub App needs the permission "+need)
+	}
+	if len(parts) == 1 {
+		parts = append(parts, "the token's user must be an enterprise owner or billing manager, and the token needs the scope listed for this collector in the README")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func isRateLimited(h http.Header, msg string) bool {
+	if h.Get("Retry-After") != "" || h.Get("X-RateLimit-Remaining") == "0" {
+		return true
+	}
+	return strings.Contains(strings.ToLower(msg), "rate limit")
+}
+
+// retryAt reads Retry-After (seconds or a date), then the rate-limit reset.
+// GitHub asks clients to wait at least a minute after a secondary rate limit
+// that names no time.
+func retryAt(h http.Header, now time.Time) time.Time {
+	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
+		if secs, ok := parseUint(ra); ok {
+			return now.Add(time.Duration(secs) * time.Second)
+		}
+		if t, err := http.ParseTime(ra); err == nil {
+			return t
+		}
+	}
+	if h.Get("X-RateLimit-Remaining") == "0" {
+		if reset, ok := parseUint(h.Get("X-RateLimit-Reset")); ok && reset > 0 {
+			if t := time.Unix(int64(reset), 0); t.After(now) {
+				return t
+			}
+		}
+	}
+	return now.Add(time.Minute)
+}
+
+// apiMessage takes the "message" (GitHub) or "message"/"error" (GitLab) field
+// of an error body, shortened so that a huge page cannot flood the logs.
+func apiMessage(resp *http.Response, body []byte) string {
+	var m struct {
+		Message json.RawMessage `json:"message"`
+		Error   String          `json:"error"`
+	}
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	var s String
+	_ = s.UnmarshalJSON(m.Message)
+	msg := string(s)
+	if msg == "" && len(m.Message) > 0 && m.Message[0] != '"' {
+		msg = string(m.Message)
+	}
+	if msg == "" {
+		msg = string(m.Error)
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return msg
+}
+
+func isHTML(h http.Header) bool {
+	return strings.Contains(strings.ToLower(h.Get("Content-Type")), "html")
+}
+
+func parseUint(s string) (uint64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RateLimit is the budget the API last reported for one resource.
+type RateLimit struct {
+	Resource  string
+	Limit     float64
+	Remaining float64
+	Reset     time.Time
+}
+
+// rateState follows the x-ratelimit-* headers of every response and says
+// when the client must hold back: until the reset once the budget is spent,
+// until Retry-After after a secondary limit, and, as the budget runs low, at
+// a pace that spreads what is left over the time until the reset.
+type rateState struct {
+	mu           sync.Mutex
+	limits       map[string]RateLimit
+	last         string // resource of the latest response
+	blockedUntil time.Time
+}
+
+// lowBudget is the share of the hourly budget below which requests are paced.
+const lowBudget = 0.2
+
+func (s *rateState) observe(h http.Header, now time.Time) {
+	limit, okL := parseFloatHeader(h, "X-RateLimit-Limit", "RateLimit-Limit")
+	remaining, okR := parseFloatHeader(h, "X-RateLimit-Remaining", "RateLimit-Remaining")
+	if !okL || !okR {
+		return
+	}
+	resource := strings.TrimSpace(h.Get("X-RateLimit-Resource"))
+	if resource == "" {
+		resource = "core"
+	}
+	rl := RateLimit{Resource: resource, Limit: limit, Remaining: remaining}
+	if reset, ok := parseFloatHeader(h, "X-RateLimit-Reset", "RateLimit-Reset"); ok && reset > 0 {
+		rl.Reset = time.Unix(int64(reset), 0)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limits == nil {
+		s.limits = map[string]RateLimit{}
+	}
+	s.limits[resource] = rl
+	s.last = resource
+	if remaining <= 0 && rl.Reset.After(now) && rl.Reset.After(s.blockedUntil) {
+		s.blockedUntil = rl.Reset
+	}
+}
+
+// block holds every request back until t (a Retry-After or a reset).
+func (s *rateState) block(t time.Time) {
+	s.mu.Lock()
+	if t.After(s.blockedUntil) {
+		s.blockedUntil = t
+	}
+	s.mu.Unlock()
+}
+
+// wait returns how long the next request must wait to stay within budget and
+// whether it is blocked outright (budget spent) until the returned time.
+func (s *rateState) wait(now time.Time) (delay time.Duration, blockedUntil time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Before(s.blockedUntil) {
+		return 0, s.blockedUntil
+	}
+	rl, ok := s.limits[s.last]
+	if !ok || rl.Limit <= 0 || rl.Remaining >= rl.Limit*lowBudget || !rl.Reset.After(now) {
+		return 0, time.Time{}
+	}
+	// Spread what is left evenly over the time until the reset.
+	delay = rl.Reset.Sub(now) / time.Duration(rl.Remaining+1)
+	if delay > 30*time.Second {
+		delay = 30 * time.Second
+	}
+	return delay, time.Time{}
+}
+
+func (s *rateState) snapshot() []RateLimit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]RateLimit, 0, len(s.limits))
+	for _, rl := range s.limits {
+		out = append(out, rl)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Resource < out[j].Resource })
+	return out
+}
+
+func parseFloatHeader(h http.Header, names ...string) (float64, bool) {
+	for _, n := range names {
+		if v := strings.TrimSpace(h.Get(n)); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			return f, err == nil
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,104 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+)
+
+// TokenSource gives the credential for the next request.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+}
+
+// FileToken reads a token from a file and re-reads it whenever the file
+// changes, so that a rotated secret (a Kubernetes Secret update, say) is used
+// on the next request without a restart.
+type FileToken struct {
+	Path string
+
+	mu      sync.Mutex
+	token   string
+	modTime time.Time
+	size    int64
+}
+
+// Token implements TokenSource.
+func (f *FileToken) Token(context.Context) (string, error) {
+	fi, err := os.Stat(f.Path)
+	if err != nil {
+		return "", fmt.Errorf("token_file: %w", errors.Unwrap(err))
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.token != "" && fi.ModTime().Equal(f.modTime) && fi.Size() == f.size {
+		return f.token, nil
+	}
+	b, err := os.ReadFile(f.Path)
+	if err != nil {
+		return "", fmt.Errorf("token_file %s: %w", f.Path, errors.Unwrap(err))
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", fmt.Errorf("token_file %s is empty", f.Path)
+	}
+	f.token, f.modTime, f.size = tok, fi.ModTime(), fi.Size()
+	return tok, nil
+}
+
+// EnvToken reads a token from an environment variable.
+type EnvToken struct{ Name string }
+
+// Token implements TokenSource.
+func (e EnvToken) Token(context.Context) (string, error) {
+	tok := strings.TrimSpace(os.Getenv(e.Name))
+	if tok == "" {
+		return "", fmt.Errorf("token_env: the environment variable %s is empty or unset", e.Name)
+	}
+	return tok, nil
+}
+
+// AppToken mints GitHub App installation tokens with ghinstallation, which
+// signs the app's JWT, exchanges it and renews the token before it expires.
+type AppToken struct{ tr *ghinstallation.Transport }
+
+// NewAppToken reads the app's private key. baseURL is the target's api_url,
+// so that Enterprise Server and GHE.com apps work too. base carries the
+// token exchange (the one POST this exporter ever sends).
+func NewAppToken(base http.RoundTripper, baseURL string, appID, installationID int64, keyFile string) (*AppToken, error) {
+	tr, err := ghinstallation.NewKeyFromFile(base, appID, installationID, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("github_app: %w", err)
+	}
+	tr.BaseURL = strings.TrimRight(baseURL, "/")
+	return &AppToken{tr: tr}, nil
+}
+
+// Token implements TokenSource.
+func (a *AppToken) Token(ctx context.Context) (string, error) {
+	tok, err := a.tr.Token(ctx)
+	if err != nil {
+		return "", fmt.Errorf("github_app: getting an installation token: %w", scrub(err))
+	}
+	return tok, nil
+}
+
+// scrub drops the wrapped *http.Response detail of ghinstallation errors,
+// keeping only their text, which holds no secret.
+func scrub(err error) error {
+	var he *ghinstallation.HTTPError
+	if errors.As(err, &he) {
+		if he.Response != nil {
+			return fmt.Errorf("%s (HTTP %d)", he.Message, he.Response.StatusCode)
+		}
+		return errors.New(he.Message)
+	}
+	return err
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+// startDemo starts the simulated APIs on a loopback port and writes the
+// configuration that points at them. The token is the simulator's own.
+func startDemo() (configFile string, stop func(), err error) {
+	sim := simulator.New(simulator.Options{})
+	baseURL, stopSim, err := sim.Listen("127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("starting the simulator: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "license_exporter-demo-")
+	if err != nil {
+		stopSim()
+		return "", nil, err
+	}
+	stop = func() { stopSim(); os.RemoveAll(dir) }
+	tokenFile := filepath.Join(dir, "token")
+	configFile = filepath.Join(dir, "license_exporter.yml")
+	if err := os.WriteFile(tokenFile, []byte(simulator.DemoToken+"\n"), 0o600); err != nil {
+		stop()
+		return "", nil, err
+	}
+	if err := os.WriteFile(configFile, []byte(simulator.DemoConfig(baseURL, tokenFile)), 0o600); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return configFile, stop, nil
+}

@@ -1,0 +1,93 @@
+// Command license_exporter serves the license and billing data of GitHub
+// Enterprise and GitLab as Prometheus metrics.
+package main
+
+import (
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+const name = "license_exporter"
+
+func main() {
+	app := kingpin.New(name, "Prometheus exporter for the licenses and billing of GitHub Enterprise and GitLab.")
+	var (
+		configFile     = app.Flag("config.file", "Path to the configuration file.").Default("license_exporter.yml").String()
+		demo           = app.Flag("demo", "Serve metrics from a built-in simulated GitHub/GitLab API; needs no token.").Bool()
+		metricsPath    = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
+		defaultTimeout = app.Flag("scrape.default-timeout", "How long a scrape waits for a refresh when the scraper sends no X-Prometheus-Scrape-Timeout-Seconds.").Default("10s").Duration()
+		timeoutOffset  = app.Flag("scrape.timeout-offset", "Kept back from the scraper's deadline to send the answer in time.").Default("500ms").Duration()
+		webFlags       = kingpinflag.AddFlags(app, ":9947")
+		logFlags       = addLogFlags(app)
+	)
+	if version.Version == "" {
+		version.Version = "dev" // set by the Makefile's -ldflags
+	}
+	app.Version(version.Print(name))
+	app.HelpFlag.Short('h')
+	kingpin.MustParse(app.Parse(os.Args[1:]))
+	logger, slogger := logFlags.newLogger()
+
+	if *demo {
+		file, stop, err := startDemo()
+		if err != nil {
+			fatal(logger, "starting the demo", err)
+		}
+		defer stop()
+		*configFile = file
+		level.Info(logger).Log("msg", "demo mode: serving a simulated API on loopback", "config", file)
+	}
+	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
+
+	cfg, err := config.Load(*configFile, collector.Catalog())
+	if err != nil {
+		fatal(logger, "loading configuration", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		versioncollector.NewCollector(name),
+	)
+	exp := collector.New(collector.Options{
+		Logger: logger, UserAgent: name + "/" + version.Version, Registerer: reg,
+	})
+	defer exp.Close()
+	if err := exp.ApplyConfig(cfg); err != nil {
+		fatal(logger, "applying configuration", err)
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle(*metricsPath, exp.Handler(collector.HandlerOptions{
+		DefaultTimeout: *defaultTimeout, TimeoutOffset: *timeoutOffset, Gatherer: reg,
+	}))
+	if *metricsPath != "/" {
+		landing, err := web.NewLandingPage(web.LandingConfig{
+			Name:        name,
+			Description: "Licenses and billing of GitHub Enterprise and GitLab",
+			Version:     version.Info(),
+			Links:       []web.LandingLinks{{Address: *metricsPath, Text: "Metrics"}},
+		})
+		if err != nil {
+			fatal(logger, "building the landing page", err)
+		}
+		mux.Handle("/", landing)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {
+		fatal(logger, "serving", err)
+	}
+}

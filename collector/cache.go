@@ -1,0 +1,193 @@
+package collector
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+)
+
+// goneRetry is how rarely an endpoint that answered 410 Gone is asked again.
+const goneRetry = 6 * time.Hour
+
+// cached runs one collector of one target. A scrape gets the snapshot of the
+// last good refresh; when it is older than the refresh interval, the scrape
+// starts a refresh (or joins the one under way: concurrent scrapes share it)
+// and waits for it only until its own deadline. The refresh itself runs on
+// its own timeout, so a slow API never holds a scrape, and a refresh cut
+// short by one impatient scrape is not wasted.
+type cached struct {
+	target   string
+	name     string
+	c        Collector
+	interval time.Duration
+	timeout  time.Duration
+	logger   log.Logger
+	now      func() time.Time
+	baseCtx  context.Context
+
+	mu          sync.Mutex
+	metrics     []prometheus.Metric
+	state       State
+	running     chan struct{} // closed when the refresh under way ends
+	nextAttempt time.Time
+	goneLogged  bool
+}
+
+// State is what the exporter knows of one collector, for the meta-metrics,
+// the status page and the check command.
+type State struct {
+	Target, Collector string
+	LastSuccess       time.Time // zero until the first success
+	LastAttempt       time.Time
+	LastDuration      time.Duration
+	LastError         error // nil when the last refresh succeeded
+	Failures          int   // consecutive failures
+	NextAttempt       time.Time
+	Refreshing        bool
+	Summary           string
+}
+
+// Succeeded reports whether the last refresh succeeded.
+func (s State) Succeeded() bool { return !s.LastAttempt.IsZero() && s.LastError == nil }
+
+func newCached(ctx context.Context, target, name string, c Collector, interval time.Duration, logger log.Logger) *cached {
+	timeout := interval
+	if timeout < time.Minute {
+		timeout = time.Minute
+	}
+	if timeout > 10*time.Minute {
+		timeout = 10 * time.Minute
+	}
+	return &cached{
+		target: target, name: name, c: c, interval: interval, timeout: timeout,
+		logger: log.With(logger, "target", target, "collector", name),
+		now:    time.Now, baseCtx: ctx,
+		state: State{Target: target, Collector: name},
+	}
+}
+
+// get returns the snapshot to serve, refreshing first when it is stale and
+// the refresh finishes before ctx does.
+func (c *cached) get(ctx context.Context) ([]prometheus.Metric, State) {
+	c.mu.Lock()
+	now := c.now()
+	fresh := !c.state.LastSuccess.IsZero() && now.Sub(c.state.LastSuccess) < c.interval
+	if !fresh && c.running == nil && !now.Before(c.nextAttempt) {
+		c.running = make(chan struct{})
+		go c.refresh(c.running)
+	}
+	wait := c.running
+	c.mu.Unlock()
+
+	if wait != nil && !fresh {
+		select {
+		case <-wait:
+		case <-ctx.Done():
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := c.state
+	st.Refreshing = c.running != nil
+	st.NextAttempt = c.nextAttempt
+	return c.metrics, st
+}
+
+// refresh runs Update once and keeps its metrics if it succeeded.
+func (c *cached) refresh(done chan struct{}) {
+	ctx, cancel := context.WithTimeout(c.baseCtx, c.timeout)
+	defer cancel()
+	start := c.now()
+
+	ch := make(chan prometheus.Metric, 64)
+	var fresh []prometheus.Metric
+	collected := make(chan struct{})
+	go func() {
+		for m := range ch {
+			fresh = append(fresh, m)
+		}
+		close(collected)
+	}()
+	err := c.safeUpdate(ctx, ch)
+	close(ch)
+	<-collected
+
+	end := c.now()
+	c.mu.Lock()
+	defer func() {
+		c.running = nil
+		close(done)
+		c.mu.Unlock()
+	}()
+	c.state.LastAttempt = end
+	c.state.LastDuration = end.Sub(start)
+	c.state.LastError = err
+	if err == nil {
+		c.metrics = fresh
+		c.state.LastSuccess = end
+		c.state.Failures = 0
+		c.nextAttempt = time.Time{}
+		if s, ok := c.c.(Summarizer); ok {
+			c.state.Summary = s.Summary()
+		}
+		level.Debug(c.logger).Log("msg", "refreshed", "duration", c.state.LastDuration, "series", len(fresh))
+		return
+	}
+	c.state.Failures++
+	c.nextAttempt = end.Add(backoff(c.interval, c.state.Failures))
+	if e, ok := api.AsError(err); ok {
+		if e.RetryAt.After(c.nextAttempt) {
+			c.nextAttempt = e.RetryAt
+		}
+		if e.Kind == api.KindGone {
+			c.nextAttempt = end.Add(goneRetry)
+			if !c.goneLogged {
+				c.goneLogged = true
+				level.Warn(c.logger).Log("msg", "GitHub retired this endpoint; asking again only every "+goneRetry.String(), "err", err)
+			}
+			return
+		}
+	}
+	lvl := level.Error
+	if c.state.Failures > 1 {
+		lvl = level.Debug // said already; the metrics keep showing it
+	}
+	lvl(c.logger).Log("msg", "refresh failed; serving the last good data", "failures", c.state.Failures, "retry_at", c.nextAttempt.UTC().Format(time.RFC3339), "err", err)
+}
+
+// safeUpdate turns a panic in a collector into an error: one collector's bug
+// must not take the exporter down.
+func (c *cached) safeUpdate(ctx context.Context, ch chan<- prometheus.Metric) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			level.Error(c.logger).Log("msg", "collector panicked", "panic", r)
+			err = errPanic
+		}
+	}()
+	return c.c.Update(ctx, ch)
+}
+
+type panicError struct{}
+
+func (panicError) Error() string { return "the collector failed unexpectedly (a bug: please report it)" }
+
+var errPanic error = panicError{}
+
+// backoff is the wait after the n-th consecutive failure: exponential from a
+// quarter of the refresh interval, capped at four intervals (and 30 minutes),
+// so a broken endpoint is not hammered and a healed one is soon seen again.
+func backoff(interval time.Duration, n int) time.Duration {
+	base := min(max(interval/4, 100*time.Millisecond), time.Minute)
+	ceiling := max(min(interval*4, 30*time.Minute), base)
+	d := base
+	for i := 1; i < n && d < ceiling; i++ {
+		d *= 2
+	}
+	return min(d, ceiling)
+}

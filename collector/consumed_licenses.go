@@ -1,0 +1,174 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	seatsPurchasedDesc = newDesc("github_enterprise_seats_purchased",
+		"Seats the enterprise has purchased (total_seats_purchased).")
+	seatsConsumedDesc = newDesc("github_enterprise_seats_consumed",
+		"Seats the enterprise consumes (total_seats_consumed).")
+	licenseUsersDesc = newDesc("github_enterprise_license_users",
+		"License entries by license_type.", "license_type")
+	githubComUsersDesc = newDesc("github_enterprise_license_github_com_users",
+		"License entries with a GitHub.com account (github_com_user).")
+	serverOnlyUsersDesc = newDesc("github_enterprise_license_enterprise_server_users",
+		"License entries with an Enterprise Server account (enterprise_server_user).")
+	vsUsersDesc = newDesc("github_enterprise_license_visual_studio_subscription_users",
+		"License entries covered by a Visual Studio subscription (visual_studio_subscription_user).")
+	without2FADesc = newDesc("github_enterprise_license_users_without_two_factor",
+		"GitHub.com users whose two-factor status is not true.")
+	orgMembersDesc = newDesc("github_enterprise_license_org_members",
+		"Licensed users per organization (from github_com_member_roles).", "org")
+	serverUsersDesc = newDesc("github_enterprise_license_server_users",
+		"Licensed users per Enterprise Server host (from enterprise_server_user_ids).", "server")
+)
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "consumed_licenses", Types: []string{config.TypeGitHub},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) { return &consumedLicensesCollector{t: t}, nil })
+}
+
+// consumedLicensesCollector reads GET /enterprises/{e}/consumed-licenses.
+type consumedLicensesCollector struct {
+	t *Target
+	summaryHolder
+}
+
+var _ Collector = (*consumedLicensesCollector)(nil)
+
+type consumedLicensesPage struct {
+	TotalSeatsConsumed  api.Number     `json:"total_seats_consumed"`
+	TotalSeatsPurchased api.Number     `json:"total_seats_purchased"`
+	Users               []licensedUser `json:"users"`
+}
+
+type licensedUser struct {
+	GitHubComUser      api.Bool    `json:"github_com_user"`
+	EnterpriseServer   api.Bool    `json:"enterprise_server_user"`
+	VisualStudio       api.Bool    `json:"visual_studio_subscription_user"`
+	LicenseType        api.String  `json:"license_type"`
+	TwoFactor          api.Bool    `json:"github_com_two_factor_auth"`
+	MemberRoles        api.Strings `json:"github_com_member_roles"`
+	ServerUserIDs      api.Strings `json:"enterprise_server_user_ids"`
+}
+
+// licenseTally folds pages of consumed licenses into counts: it keeps
+// aggregates, never users, so memory does not grow with the enterprise.
+type licenseTally struct {
+	purchased, consumed         api.Number
+	users                       int
+	byType                      map[string]int
+	githubCom, server, vs, no2FA int
+	orgs, servers               map[string]int
+}
+
+func newLicenseTally() *licenseTally {
+	return &licenseTally{byType: map[string]int{}, orgs: map[string]int{}, servers: map[string]int{}}
+}
+
+func (t *licenseTally) add(p *consumedLicensesPage) {
+	// Every page repeats the totals; keep the first valid ones.
+	if !t.purchased.Valid {
+		t.purchased = p.TotalSeatsPurchased
+	}
+	if !t.consumed.Valid {
+		t.consumed = p.TotalSeatsConsumed
+	}
+	for i := range p.Users {
+		u := &p.Users[i]
+		t.users++
+		lt := strings.ToLower(strings.TrimSpace(string(u.LicenseType)))
+		if lt == "" {
+			lt = "unknown"
+		}
+		t.byType[lt]++
+		if u.GitHubComUser.True() {
+			t.githubCom++
+			if !u.TwoFactor.True() {
+				t.no2FA++
+			}
+		}
+		if u.EnterpriseServer.True() {
+			t.server++
+		}
+		if u.VisualStudio.True() {
+			t.vs++
+		}
+		countDistinct(t.orgs, u.MemberRoles, func(role string) string {
+			org, _, _ := strings.Cut(role, ":") // "org1:Owner"
+			return org
+		})
+		countDistinct(t.servers, u.ServerUserIDs, func(id string) string {
+			if i := strings.LastIndex(id, ":"); i > 0 { // "host:123"
+				return id[:i]
+			}
+			return id
+		})
+	}
+}
+
+// countDistinct counts one per distinct key among one user's values.
+func countDistinct(counts map[string]int, values []string, key func(string) string) {
+	seen := make(map[string]bool, len(values))
+	for _, v := range values {
+		k := strings.TrimSpace(key(v))
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		counts[k]++
+	}
+}
+
+func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
+	sendNumber(ch, seatsPurchasedDesc, t.purchased, target)
+	sendNumber(ch, seatsConsumedDesc, t.consumed, target)
+	for _, lt := range sortedKeys(t.byType) {
+		ch <- gauge(licenseUsersDesc, float64(t.byType[lt]), target, lt)
+	}
+	ch <- gauge(githubComUsersDesc, float64(t.githubCom), target)
+	ch <- gauge(serverOnlyUsersDesc, float64(t.server), target)
+	ch <- gauge(vsUsersDesc, float64(t.vs), target)
+	ch <- gauge(without2FADesc, float64(t.no2FA), target)
+	for _, org := range sortedKeys(t.orgs) {
+		ch <- gauge(orgMembersDesc, float64(t.orgs[org]), target, org)
+	}
+	for _, s := range sortedKeys(t.servers) {
+		ch <- gauge(serverUsersDesc, float64(t.servers[s]), target, s)
+	}
+}
+
+func (c *consumedLicensesCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	tally := newLicenseTally()
+	err := api.Paginate(ctx, c.t.Client, c.t.enterprisePath("consumed-licenses"), nil, func(p *consumedLicensesPage) error {
+		tally.add(p)
+		return nil
+	})
+	if err != nil {
+		return wrap("consumed licenses", err)
+	}
+	tally.collect(c.t.Name(), ch)
+	c.setSummary("%s of %s seats consumed, %d license entries", fmtNumber(tally.consumed), fmtNumber(tally.purchased), tally.users)
+	return nil
+}
+
+func fmtNumber(n api.Number) string {
+	switch {
+	case n.Valid:
+		return fmt.Sprintf("%g", n.Value)
+	case n.Word != "":
+		return n.Word
+	}
+	return "?"
+}

@@ -1,0 +1,93 @@
+package collector
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+func TestLicenseTallyFixture(t *testing.T) {
+	var p consumedLicensesPage
+	if err := json.Unmarshal(simulator.Fixture("ghec-consumed-licenses.json"), &p); err != nil {
+		t.Fatalf("the official example must decode (it has \"github_com_two_factor_auth\": \"\"): %v", err)
+	}
+	tally := newLicenseTally()
+	tally.add(&p)
+	if tally.purchased.Value != 4500 || tally.consumed.Value != 5000 {
+		t.Errorf("seats = %v/%v, want 5000/4500", tally.consumed, tally.purchased)
+	}
+	if tally.users != 2 || tally.byType["enterprise"] != 2 || tally.githubCom != 1 || tally.server != 2 || tally.no2FA != 0 {
+		t.Errorf("tally = %+v", tally)
+	}
+	if tally.orgs["org1"] != 1 || tally.orgs["org2"] != 1 || len(tally.orgs) != 2 {
+		t.Errorf("orgs = %v", tally.orgs)
+	}
+	want := map[string]int{"example_host_name.com": 1, "example_host_name_2": 1, "example_host_name": 1}
+	for k, v := range want {
+		if tally.servers[k] != v {
+			t.Errorf("servers = %v, want %v", tally.servers, want)
+		}
+	}
+}
+
+func TestLicenseTallyOddValues(t *testing.T) {
+	// Floats for integers, strings for booleans, "unlimited" for a number,
+	// nulls and unknown fields: none may fail the page or invent a value.
+	body := `{"total_seats_consumed": 12.0, "total_seats_purchased": "unlimited", "new_field": {"x": 1},
+	  "users": [
+	    {"github_com_user": "true", "github_com_two_factor_auth": null, "license_type": null,
+	     "github_com_member_roles": "orgA:Member", "enterprise_server_user_ids": null},
+	    {"github_com_user": 1, "github_com_two_factor_auth": "false", "license_type": "Enterprise",
+	     "github_com_member_roles": ["orgA:Owner", "orgA:Member", 7], "enterprise_server_user_ids": ["h:1", "h:2"]}
+	  ]}`
+	var p consumedLicensesPage
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	tally := newLicenseTally()
+	tally.add(&p)
+	if tally.consumed.Value != 12 || tally.purchased.Valid || !tally.purchased.Unlimited() {
+		t.Errorf("seats = %+v / %+v", tally.consumed, tally.purchased)
+	}
+	if tally.githubCom != 2 || tally.no2FA != 2 || tally.byType["unknown"] != 1 || tally.byType["enterprise"] != 1 {
+		t.Errorf("tally = %+v", tally)
+	}
+	if tally.orgs["orgA"] != 2 || tally.servers["h"] != 1 {
+		t.Errorf("orgs %v servers %v: a user counts once per org and per server", tally.orgs, tally.servers)
+	}
+}
+
+func TestConsumedLicensesGolden(t *testing.T) {
+	_, url := startSim(t, simulator.Options{})
+	assertGolden(t, newCollector(t, "consumed_licenses", fixtureTarget(url)), "consumed_licenses")
+}
+
+func TestConsumedLicensesManyPages(t *testing.T) {
+	const users = 2345 // 24 pages, the last one short
+	sim, url := startSim(t, simulator.Options{LargeUsers: users})
+	c := newCollector(t, "consumed_licenses", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := values(t, metrics)
+	want := map[string]float64{
+		`github_enterprise_seats_consumed{target="test"}`:                             users,
+		`github_enterprise_seats_purchased{target="test"}`:                            float64(simulator.LargePurchased(users)),
+		`github_enterprise_license_github_com_users{target="test"}`:                   users,
+		`github_enterprise_license_users{license_type="enterprise",target="test"}`:    users - users/10,
+		`github_enterprise_license_users{license_type="visual_studio",target="test"}`: users / 10,
+		`github_enterprise_license_users_without_two_factor{target="test"}`:           (users + 6) / 7,
+		`github_enterprise_license_org_members{org="org00",target="test"}`:            (users + 24) / 25,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if hits := sim.Hits("/enterprises/large-corp/consumed-licenses"); hits != 24 {
+		t.Errorf("fetched %d pages, want 24 (each page once)", hits)
+	}
+}

@@ -1,0 +1,253 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sync"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	successDesc = prometheus.NewDesc("license_exporter_collector_success",
+		"1 when the collector's last refresh succeeded, 0 when it failed (the last good data is still served).",
+		[]string{"target", "collector"}, nil)
+	durationDesc = prometheus.NewDesc("license_exporter_collector_duration_seconds",
+		"Duration of the collector's last refresh.", []string{"target", "collector"}, nil)
+	lastSuccessDesc = prometheus.NewDesc("license_exporter_collector_last_success_timestamp_seconds",
+		"When the collector last fetched data successfully; absent until it has.", []string{"target", "collector"}, nil)
+	rateLimitDesc = prometheus.NewDesc("license_exporter_api_rate_limit",
+		"Requests per window the API allows this target's credential, from the rate-limit headers.", []string{"target", "resource"}, nil)
+	rateRemainingDesc = prometheus.NewDesc("license_exporter_api_rate_limit_remaining",
+		"Requests left in the current rate-limit window, from the rate-limit headers.", []string{"target", "resource"}, nil)
+	rateResetDesc = prometheus.NewDesc("license_exporter_api_rate_limit_reset_timestamp_seconds",
+		"When the current rate-limit window resets.", []string{"target", "resource"}, nil)
+)
+
+// Options are the exporter-wide settings.
+type Options struct {
+	Logger    log.Logger
+	UserAgent string
+	// Registerer receives the API client metrics; nil means none.
+	Registerer prometheus.Registerer
+	// Transport, when set, replaces the base HTTP transport (tests, demo).
+	Transport http.RoundTripper
+}
+
+// Exporter serves every configured target and collector.
+type Exporter struct {
+	opts    Options
+	metrics *api.Metrics
+	ctx     context.Context
+	cancel  context.CancelFunc
+
+	mu      sync.RWMutex
+	targets []*target
+}
+
+type target struct {
+	cfg        config.Target
+	t          *Target
+	collectors []*cached
+}
+
+// New builds an exporter with no targets; ApplyConfig gives it some.
+func New(o Options) *Exporter {
+	if o.Logger == nil {
+		o.Logger = log.NewNopLogger()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Exporter{opts: o, metrics: api.NewMetrics(o.Registerer), ctx: ctx, cancel: cancel}
+}
+
+// Close stops refreshes under way.
+func (e *Exporter) Close() { e.cancel() }
+
+// ApplyConfig builds the targets of cfg. A target whose configuration did not
+// change keeps its client, cache and rate-limit state, so a reload does not
+// cost a burst of API requests. On error nothing changes.
+func (e *Exporter) ApplyConfig(cfg *config.Config) error {
+	cat := Catalog()
+	e.mu.RLock()
+	old := map[string]*target{}
+	for _, t := range e.targets {
+		old[t.cfg.Name] = t
+	}
+	e.mu.RUnlock()
+
+	var next []*target
+	for _, tc := range cfg.Targets {
+		if prev, ok := old[tc.Name]; ok && sameTarget(prev.cfg, *tc) {
+			next = append(next, prev)
+			continue
+		}
+		t, err := e.buildTarget(tc, cat)
+		if err != nil {
+			return fmt.Errorf("target %q: %w", tc.Name, err)
+		}
+		next = append(next, t)
+	}
+	kept := map[string]bool{}
+	for _, t := range next {
+		kept[t.cfg.Name] = true
+	}
+	for name := range old {
+		if !kept[name] {
+			e.metrics.Forget(name)
+		}
+	}
+	e.mu.Lock()
+	e.targets = next
+	e.mu.Unlock()
+	return nil
+}
+
+func sameTarget(a, b config.Target) bool {
+	a.Line, b.Line = 0, 0
+	return reflect.DeepEqual(a, b)
+}
+
+func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*target, error) {
+	base := e.opts.Transport
+	if base == nil {
+		base = api.NewTransport()
+	}
+	tok, err := tokenSource(tc, base)
+	if err != nil {
+		return nil, err
+	}
+	flavor := api.GitHub
+	if tc.Type == config.TypeGitLab {
+		flavor = api.GitLab
+	}
+	client, err := api.New(api.Options{
+		Target: tc.Name, BaseURL: tc.APIURL, Flavor: flavor, Token: tok,
+		InsecureHTTP: tc.InsecureHTTP, UserAgent: e.opts.UserAgent,
+		Metrics: e.metrics, Transport: base,
+	})
+	if err != nil {
+		return nil, err
+	}
+	logger := log.With(e.opts.Logger, "target", tc.Name)
+	t := &target{cfg: *tc, t: &Target{Config: tc, Client: client, Logger: logger}}
+	for _, name := range cat.Enabled(tc) {
+		registryMu.Lock()
+		r, ok := registry[name]
+		registryMu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("unknown collector %q", name)
+		}
+		c, err := r.factory(t.t)
+		if err != nil {
+			return nil, fmt.Errorf("collector %s: %w", name, err)
+		}
+		t.collectors = append(t.collectors, newCached(e.ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger))
+	}
+	level.Debug(logger).Log("msg", "target ready", "api_url", client.BaseURL(), "collectors", len(t.collectors))
+	return t, nil
+}
+
+func tokenSource(tc *config.Target, base http.RoundTripper) (api.TokenSource, error) {
+	switch {
+	case tc.TokenFile != "":
+		return &api.FileToken{Path: tc.TokenFile}, nil
+	case tc.TokenEnv != "":
+		return api.EnvToken{Name: tc.TokenEnv}, nil
+	case tc.GitHubApp != nil:
+		a := tc.GitHubApp
+		return api.NewAppToken(base, tc.APIURL, a.AppID, a.InstallationID, a.PrivateKeyFile)
+	}
+	return nil, fmt.Errorf("no credentials")
+}
+
+// States reports every collector's state, in configuration order, without
+// starting a refresh.
+func (e *Exporter) States() []State {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []State
+	for _, t := range e.targets {
+		for _, c := range t.collectors {
+			c.mu.Lock()
+			st := c.state
+			st.Refreshing = c.running != nil
+			st.NextAttempt = c.nextAttempt
+			c.mu.Unlock()
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// RateLimits reports each target's last-seen rate-limit budgets.
+func (e *Exporter) RateLimits() map[string][]api.RateLimit {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := map[string][]api.RateLimit{}
+	for _, t := range e.targets {
+		out[t.cfg.Name] = t.t.Client.RateLimits()
+	}
+	return out
+}
+
+// Scrape returns a prometheus.Collector bound to one scrape's deadline.
+func (e *Exporter) Scrape(ctx context.Context) prometheus.Collector {
+	return scrape{e: e, ctx: ctx}
+}
+
+type scrape struct {
+	e   *Exporter
+	ctx context.Context
+}
+
+// Describe sends nothing: the metrics depend on the configuration, so this
+// is an unchecked collector.
+func (scrape) Describe(chan<- *prometheus.Desc) {}
+
+func (s scrape) Collect(ch chan<- prometheus.Metric) {
+	s.e.mu.RLock()
+	targets := s.e.targets
+	s.e.mu.RUnlock()
+
+	var wg sync.WaitGroup
+	for _, t := range targets {
+		for _, c := range t.collectors {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				metrics, st := c.get(s.ctx)
+				for _, m := range metrics {
+					ch <- m
+				}
+				sendState(ch, st)
+			}()
+		}
+		for _, rl := range t.t.Client.RateLimits() {
+			ch <- prometheus.MustNewConstMetric(rateLimitDesc, prometheus.GaugeValue, rl.Limit, t.cfg.Name, rl.Resource)
+			ch <- prometheus.MustNewConstMetric(rateRemainingDesc, prometheus.GaugeValue, rl.Remaining, t.cfg.Name, rl.Resource)
+			if !rl.Reset.IsZero() {
+				ch <- prometheus.MustNewConstMetric(rateResetDesc, prometheus.GaugeValue, float64(rl.Reset.Unix()), t.cfg.Name, rl.Resource)
+			}
+		}
+	}
+	wg.Wait()
+}
+
+func sendState(ch chan<- prometheus.Metric, st State) {
+	ok := 0.0
+	if st.Succeeded() {
+		ok = 1
+	}
+	ch <- prometheus.MustNewConstMetric(successDesc, prometheus.GaugeValue, ok, st.Target, st.Collector)
+	ch <- prometheus.MustNewConstMetric(durationDesc, prometheus.GaugeValue, st.LastDuration.Seconds(), st.Target, st.Collector)
+	if !st.LastSuccess.IsZero() {
+		ch <- prometheus.MustNewConstMetric(lastSuccessDesc, prometheus.GaugeValue, float64(st.LastSuccess.UnixNano())/1e9, st.Target, st.Collector)
+	}
+}

@@ -1,0 +1,207 @@
+package collector
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// startSim serves a simulator on a loopback httptest server.
+func startSim(t testing.TB, o simulator.Options) (*simulator.Server, string) {
+	t.Helper()
+	sim := simulator.New(o)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	return sim, srv.URL
+}
+
+// tokenFile writes the simulator's token to a file and returns its path.
+func tokenFile(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(p, []byte(simulator.DemoToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// newTestTarget builds a target the way the exporter does.
+func newTestTarget(t testing.TB, tc *config.Target) *Target {
+	t.Helper()
+	if tc.Name == "" {
+		tc.Name = "test"
+	}
+	if tc.TokenFile == "" && tc.TokenEnv == "" && tc.GitHubApp == nil {
+		tc.TokenFile = tokenFile(t)
+	}
+	e := New(Options{})
+	t.Cleanup(e.Close)
+	tgt, err := e.buildTarget(tc, Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tgt.t
+}
+
+// newCollector builds the registered collector name for tc.
+func newCollector(t testing.TB, name string, tc *config.Target) Collector {
+	t.Helper()
+	r, ok := registry[name]
+	if !ok {
+		t.Fatalf("no collector %s", name)
+	}
+	c, err := r.factory(newTestTarget(t, tc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// update runs Update once and returns what it sent.
+func runUpdate(t testing.TB, c Collector) ([]prometheus.Metric, error) {
+	t.Helper()
+	ch := make(chan prometheus.Metric)
+	var out []prometheus.Metric
+	done := make(chan struct{})
+	go func() {
+		for m := range ch {
+			out = append(out, m)
+		}
+		close(done)
+	}()
+	err := c.Update(context.Background(), ch)
+	close(ch)
+	<-done
+	return out, err
+}
+
+// replay is a prometheus.Collector that sends fixed metrics.
+type replay []prometheus.Metric
+
+func (r replay) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(r, ch) }
+func (r replay) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range r {
+		ch <- m
+	}
+}
+
+// exposition renders metrics through a pedantic registry, as text.
+func exposition(t testing.TB, metrics []prometheus.Metric) (string, *prometheus.Registry) {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(replay(metrics)); err != nil {
+		t.Fatalf("registering: %v", err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gathering (pedantic): %v", err)
+	}
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.String(), reg
+}
+
+// assertGolden runs the collector once and compares its exposition with
+// testdata/<golden>.prom; -update rewrites the file. The output must also
+// pass the same lint as promtool check metrics.
+func assertGolden(t *testing.T, c Collector, golden string) {
+	t.Helper()
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	assertGoldenMetrics(t, metrics, golden)
+}
+
+func assertGoldenMetrics(t *testing.T, metrics []prometheus.Metric, golden string) {
+	t.Helper()
+	got, reg := exposition(t, metrics)
+	path := filepath.Join("testdata", golden+".prom")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("exposition differs from %s (-update rewrites it):\n%s", path, diffLines(string(want), got))
+	}
+	problems, err := testutil.GatherAndLint(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// diffLines lists the lines only in want (-) or only in got (+).
+func diffLines(want, got string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	w, g := in(want), in(got)
+	var b strings.Builder
+	for _, l := range strings.Split(want, "\n") {
+		if !g[l] {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if !w[l] {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// fixtureTarget is a github target of the fixture enterprise at url.
+func fixtureTarget(url string) *config.Target {
+	return &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.FixtureEnterprise}
+}
+
+// values maps each sample line's series (name{labels}) to its value.
+func values(t testing.TB, metrics []prometheus.Metric) map[string]float64 {
+	t.Helper()
+	text, _ := exposition(t, metrics)
+	out := map[string]float64{}
+	for _, line := range strings.Split(text, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndex(line, " ")
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("bad sample line %q", line)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}

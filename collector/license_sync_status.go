@@ -1,0 +1,113 @@
+package collector
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	licenseSyncTimeDesc = newDesc("github_enterprise_license_sync_timestamp_seconds",
+		"Time of the last license sync of a connected Enterprise Server instance.", "server_id", "hostname")
+	licenseSyncSuccessDesc = newDesc("github_enterprise_license_sync_success",
+		"1 when the last license sync of a connected Enterprise Server instance succeeded, else 0.", "server_id", "hostname")
+	licenseSyncServersDesc = newDesc("github_enterprise_license_sync_servers",
+		"Enterprise Server instances connected for license sync.")
+)
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "license_sync_status", Types: []string{config.TypeGitHub},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) { return &licenseSyncCollector{t: t}, nil })
+}
+
+// licenseSyncCollector reads GET /enterprises/{e}/license-sync-status.
+type licenseSyncCollector struct {
+	t *Target
+	summaryHolder
+}
+
+var _ Collector = (*licenseSyncCollector)(nil)
+
+type syncServer struct {
+	ServerID api.String `json:"server_id"`
+	Hostname api.String `json:"hostname"`
+	LastSync struct {
+		Date   api.Time   `json:"date"`
+		Status api.String `json:"status"`
+		Error  api.String `json:"error"`
+	} `json:"last_sync"`
+}
+
+type licenseSyncStatus struct {
+	ServerInstances []syncServer `json:"server_instances"`
+}
+
+// parseLicenseSync reads the documented object and, leniently, a bare list
+// of objects that each hold server_instances.
+func parseLicenseSync(b []byte) ([]syncServer, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		var list []licenseSyncStatus
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, err
+		}
+		var out []syncServer
+		for _, l := range list {
+			out = append(out, l.ServerInstances...)
+		}
+		return out, nil
+	}
+	var s licenseSyncStatus
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return s.ServerInstances, nil
+}
+
+func (c *licenseSyncCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	var raw json.RawMessage
+	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("license-sync-status"), nil, &raw); err != nil {
+		return wrap("license sync status", err)
+	}
+	servers, err := parseLicenseSync(raw)
+	if err != nil {
+		return fmt.Errorf("license sync status: the answer is not the documented shape: %w", err)
+	}
+	failed := collectLicenseSync(c.t.Name(), servers, ch)
+	c.setSummary("%d connected servers, %d with a failed last sync", len(servers), failed)
+	return nil
+}
+
+func collectLicenseSync(target string, servers []syncServer, ch chan<- prometheus.Metric) (failed int) {
+	ch <- gauge(licenseSyncServersDesc, float64(len(servers)), target)
+	seen := map[[2]string]bool{}
+	for _, s := range servers {
+		id, host := string(s.ServerID), string(s.Hostname)
+		if seen[[2]string{id, host}] {
+			continue // a repeated entry would make the scrape fail
+		}
+		seen[[2]string{id, host}] = true
+		ok := 0.0
+		if strings.EqualFold(strings.TrimSpace(string(s.LastSync.Status)), "success") {
+			ok = 1
+		} else {
+			failed++
+		}
+		ch <- gauge(licenseSyncSuccessDesc, ok, target, id, host)
+		// A server that never synced has no date: leave the timestamp out
+		// rather than export 1970, which would look like a sync long ago.
+		if s.LastSync.Date.Valid {
+			ch <- gauge(licenseSyncTimeDesc, s.LastSync.Date.Unix(), target, id, host)
+		}
+	}
+	return failed
+}

@@ -1,0 +1,320 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/license-exporter/license_exporter/api"
+)
+
+// CollectorSpec describes a collector to the configuration checker.
+type CollectorSpec struct {
+	Name string
+	// Types lists the target types the collector serves.
+	Types []string
+	// Default means the collector runs when a target lists no collectors.
+	Default bool
+	// NeedsEnterprise means the collector needs the enterprise key; where it
+	// is default-on, it is on only for targets that set enterprise.
+	NeedsEnterprise bool
+}
+
+// Catalog is every known collector, as the collector package registers them.
+type Catalog []CollectorSpec
+
+// Lookup finds a collector by name.
+func (c Catalog) Lookup(name string) (CollectorSpec, bool) {
+	for _, s := range c {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return CollectorSpec{}, false
+}
+
+func (s CollectorSpec) serves(typ string) bool {
+	for _, t := range s.Types {
+		if t == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// Enabled is the list of collectors that run for t: its own list, or the
+// default-on collectors of its type.
+func (c Catalog) Enabled(t *Target) []string {
+	if len(t.Collectors) > 0 {
+		return t.Collectors
+	}
+	var out []string
+	for _, s := range c {
+		if s.Default && s.serves(t.Type) && (!s.NeedsEnterprise || t.Enterprise != "") {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+var (
+	validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`)
+	validSlug = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+)
+
+func (t *Target) check(cat Catalog) error {
+	switch {
+	case t.Name == "":
+		return errors.New("key name: missing; every target needs a unique name")
+	case !validName.MatchString(t.Name):
+		return fmt.Errorf("key name: %q may hold only letters, digits and _ . : -", t.Name)
+	}
+	switch t.Type {
+	case TypeGitHub:
+		if t.APIURL == "" {
+			t.APIURL = "https://api.github.com"
+		}
+		if t.Enterprise == "" {
+			return errors.New("key enterprise: missing; type github needs the enterprise slug (the name in https://github.com/enterprises/SLUG)")
+		}
+	case TypeGitHubServer, TypeGitLab:
+		if t.APIURL == "" {
+			example := "https://HOST/api/v3"
+			if t.Type == TypeGitLab {
+				example = "https://gitlab.example.com"
+			}
+			return fmt.Errorf("key api_url: missing; type %s needs the instance's address, e.g. %s", t.Type, example)
+		}
+	case "":
+		return fmt.Errorf("key type: missing; one of %s, %s, %s", TypeGitHub, TypeGitHubServer, TypeGitLab)
+	default:
+		return fmt.Errorf("key type: unknown type %q; one of %s, %s, %s", t.Type, TypeGitHub, TypeGitHubServer, TypeGitLab)
+	}
+	if t.Enterprise != "" && !validSlug.MatchString(t.Enterprise) {
+		return fmt.Errorf("key enterprise: %q is not an enterprise slug", t.Enterprise)
+	}
+	if err := checkURL(t.APIURL, t.Type, t.InsecureHTTP); err != nil {
+		return fmt.Errorf("key api_url: %w", err)
+	}
+	if err := t.checkCredentials(); err != nil {
+		return err
+	}
+	return t.checkCollectors(cat)
+}
+
+func checkURL(raw, typ string, insecure bool) error {
+	flavor := api.GitHub
+	if typ == TypeGitLab {
+		flavor = api.GitLab
+	}
+	_, err := api.ParseBaseURL(raw, flavor, insecure)
+	return err
+}
+
+func (t *Target) checkCredentials() error {
+	n := 0
+	for _, set := range []bool{t.TokenFile != "", t.TokenEnv != "", t.GitHubApp != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return errors.New("credentials missing: set exactly one of token_file, token_env, github_app")
+	case n > 1:
+		return errors.New("credentials: set exactly one of token_file, token_env, github_app, not several")
+	}
+	switch {
+	case t.TokenFile != "":
+		if err := readable(t.TokenFile); err != nil {
+			return fmt.Errorf("key token_file: %w", err)
+		}
+	case t.TokenEnv != "":
+		if os.Getenv(t.TokenEnv) == "" {
+			return fmt.Errorf("key token_env: the environment variable %s is empty or unset", t.TokenEnv)
+		}
+	default:
+		if t.Type == TypeGitLab {
+			return errors.New("key github_app: GitLab targets authenticate with token_file or token_env")
+		}
+		a := t.GitHubApp
+		if a.AppID <= 0 || a.InstallationID <= 0 || a.PrivateKeyFile == "" {
+			return errors.New("key github_app: needs app_id, installation_id and private_key_file")
+		}
+		if err := readable(a.PrivateKeyFile); err != nil {
+			return fmt.Errorf("key github_app.private_key_file: %w", err)
+		}
+	}
+	return nil
+}
+
+// readable checks a secret file without ever putting its content in an error.
+func readable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	var b [1]byte
+	if n, _ := f.Read(b[:]); n == 0 {
+		return fmt.Errorf("%s is empty", path)
+	}
+	return nil
+}
+
+func (t *Target) checkCollectors(cat Catalog) error {
+	seen := map[string]bool{}
+	for _, name := range t.Collectors {
+		s, ok := cat.Lookup(name)
+		if !ok {
+			return fmt.Errorf("key collectors: unknown collector %q; %s collectors are: %s", name, t.Type, strings.Join(cat.names(t.Type), ", "))
+		}
+		if !s.serves(t.Type) {
+			return fmt.Errorf("key collectors: %s does not serve type %s; %s collectors are: %s", name, t.Type, t.Type, strings.Join(cat.names(t.Type), ", "))
+		}
+		if s.NeedsEnterprise && t.Enterprise == "" {
+			return fmt.Errorf("key collectors: %s needs the enterprise key", name)
+		}
+		if seen[name] {
+			return fmt.Errorf("key collectors: %s is listed twice", name)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
+func (c Catalog) names(typ string) []string {
+	var out []string
+	for _, s := range c {
+		if s.serves(typ) {
+			out = append(out, s.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkKeys rejects keys the file format does not know (typos, mostly), with
+// the line and the nearest known key, before anything is decoded.
+func checkKeys(root *yaml.Node) error {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return nil
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: the configuration must be a mapping with a targets list", doc.Line)
+	}
+	if err := unknownKeys(doc, reflect.TypeOf(Config{}), "the top level"); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "targets" || doc.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, tn := range doc.Content[i+1].Content {
+			if tn.Kind != yaml.MappingNode {
+				return fmt.Errorf("line %d: each entry under targets must be a mapping (name: …, type: …)", tn.Line)
+			}
+			where := fmt.Sprintf("target at line %d", tn.Line)
+			if name := mapValue(tn, "name"); name != "" {
+				where = fmt.Sprintf("target %q (line %d)", name, tn.Line)
+			}
+			if err := unknownKeys(tn, reflect.TypeOf(Target{}), where); err != nil {
+				return err
+			}
+			if app := mapNode(tn, "github_app"); app != nil && app.Kind == yaml.MappingNode {
+				if err := unknownKeys(app, reflect.TypeOf(GitHubApp{}), where+": github_app"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// lineOf decoding: yaml decodes Target without its position, so record it.
+func (t *Target) UnmarshalYAML(n *yaml.Node) error {
+	type plain Target
+	if err := n.Decode((*plain)(t)); err != nil {
+		return err
+	}
+	t.Line = n.Line
+	return nil
+}
+
+func unknownKeys(m *yaml.Node, typ reflect.Type, where string) error {
+	known := map[string]bool{}
+	var list []string
+	for i := 0; i < typ.NumField(); i++ {
+		tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
+		if tag != "" && tag != "-" {
+			known[tag] = true
+			list = append(list, tag)
+		}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if known[k.Value] {
+			continue
+		}
+		msg := fmt.Sprintf("%s: line %d: unknown key %q", where, k.Line, k.Value)
+		if s := nearest(k.Value, list); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
+func mapNode(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func mapValue(m *yaml.Node, key string) string {
+	if n := mapNode(m, key); n != nil && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return ""
+}
+
+// nearest returns the known key within edit distance 2 of k, if any.
+func nearest(k string, known []string) string {
+	best, bestD := "", 3
+	for _, c := range known {
+		if d := editDistance(k, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

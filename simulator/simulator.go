@@ -1,0 +1,244 @@
+// Package simulator is a stand-in for the GitHub and GitLab APIs. It serves
+// the vendors' own documented example responses (fixtures/, verbatim) and a
+// synthetic large enterprise, checks credentials like the real APIs, sends
+// rate-limit headers and paginates with Link headers. It backs --demo, the
+// tests and the benchmark harness; faults can be injected per path.
+package simulator
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+//go:embed fixtures/*.json fixtures/*.csv
+var fixtures embed.FS
+
+// DemoToken is the credential the simulator accepts unless told otherwise.
+const DemoToken = "demo-token-not-a-secret"
+
+// Enterprise slugs the simulator knows.
+const (
+	// FixtureEnterprise answers with the official examples.
+	FixtureEnterprise = "octo-corp"
+	// LargeEnterprise answers with synthetic data of Options.LargeUsers users.
+	LargeEnterprise = "large-corp"
+)
+
+// Fixture returns an embedded fixture by file name; it panics on a name that
+// does not exist, which is a bug in the caller.
+func Fixture(name string) []byte {
+	b, err := fixtures.ReadFile("fixtures/" + name)
+	if err != nil {
+		panic("simulator: no fixture " + name)
+	}
+	return b
+}
+
+// Options configure a simulator.
+type Options struct {
+	// Token is the accepted credential; empty means DemoToken.
+	Token string
+	// LargeUsers is the size of the synthetic enterprise; 0 means 20000.
+	LargeUsers int
+	// Latency is added before every answer.
+	Latency time.Duration
+	// RateLimit is the hourly budget reported in headers; 0 means 5000.
+	RateLimit int
+}
+
+// Server is an http.Handler that answers like the APIs.
+type Server struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu       sync.Mutex
+	faults   map[string]http.HandlerFunc
+	hits     map[string]int
+	inFlight int
+	maxIn    int
+	total    atomic.Int64
+	used     atomic.Int64
+	reset    time.Time
+}
+
+// routes are added by each file of this package from init.
+var routes []func(s *Server, mux *http.ServeMux)
+
+// New builds a simulator.
+func New(o Options) *Server {
+	if o.Token == "" {
+		o.Token = DemoToken
+	}
+	if o.LargeUsers <= 0 {
+		o.LargeUsers = 20000
+	}
+	if o.RateLimit <= 0 {
+		o.RateLimit = 5000
+	}
+	s := &Server{opts: o, mux: http.NewServeMux(), faults: map[string]http.HandlerFunc{}, hits: map[string]int{},
+		reset: time.Now().Add(time.Hour).Truncate(time.Second)}
+	for _, r := range routes {
+		r(s, s.mux)
+	}
+	return s
+}
+
+// Listen serves on addr (e.g. 127.0.0.1:0) and returns the base URL.
+func (s *Server) Listen(addr string) (baseURL string, stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// SetFault makes every request whose path (after any /api/v3 prefix) starts
+// with prefix answer with h instead. h == nil removes the fault.
+func (s *Server) SetFault(prefix string, h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h == nil {
+		delete(s.faults, prefix)
+		return
+	}
+	s.faults[prefix] = h
+}
+
+// Hits returns how many requests reached path (after any /api/v3 prefix).
+func (s *Server) Hits(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits[path]
+}
+
+// Total returns how many requests the simulator has answered.
+func (s *Server) Total() int64 { return s.total.Load() }
+
+// MaxInFlight returns the most requests that were ever in flight at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxIn
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.total.Add(1)
+	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
+	s.mu.Lock()
+	s.hits[path]++
+	s.inFlight++
+	s.maxIn = max(s.maxIn, s.inFlight)
+	var fault http.HandlerFunc
+	longest := -1
+	for p, h := range s.faults {
+		if strings.HasPrefix(path, p) && len(p) > longest {
+			fault, longest = h, len(p)
+		}
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
+
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if r.Method != http.MethodGet {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "the simulator is read-only"})
+		return
+	}
+	gitlab := strings.HasPrefix(r.URL.Path, "/api/v4/")
+	if !s.authorized(r, gitlab) {
+		if gitlab {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
+		} else {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
+		}
+		return
+	}
+	s.rateHeaders(w, gitlab)
+	if fault != nil {
+		fault(w, r)
+		return
+	}
+	ctx := r.Context()
+	if path != r.URL.Path {
+		ctx = context.WithValue(ctx, prefixKey{}, "/api/v3")
+	}
+	r2 := r.Clone(ctx)
+	r2.URL.Path = path
+	s.mux.ServeHTTP(w, r2)
+}
+
+func (s *Server) authorized(r *http.Request, gitlab bool) bool {
+	if gitlab {
+		return r.Header.Get("PRIVATE-TOKEN") == s.opts.Token
+	}
+	return r.Header.Get("Authorization") == "Bearer "+s.opts.Token
+}
+
+func (s *Server) rateHeaders(w http.ResponseWriter, gitlab bool) {
+	used := s.used.Add(1)
+	remaining := max(int64(s.opts.RateLimit)-used, 0)
+	h := w.Header()
+	if gitlab {
+		h.Set("RateLimit-Limit", itoa(s.opts.RateLimit))
+		h.Set("RateLimit-Remaining", itoa(int(remaining)))
+		h.Set("RateLimit-Reset", itoa(int(s.reset.Unix())))
+		return
+	}
+	h.Set("X-RateLimit-Limit", itoa(s.opts.RateLimit))
+	h.Set("X-RateLimit-Remaining", itoa(int(remaining)))
+	h.Set("X-RateLimit-Used", itoa(int(used)))
+	h.Set("X-RateLimit-Reset", itoa(int(s.reset.Unix())))
+	h.Set("X-RateLimit-Resource", "core")
+}
+
+type prefixKey struct{}
+
+// pathPrefix is the prefix (/api/v3) the request came in under, for links.
+func pathPrefix(r *http.Request) string {
+	p, _ := r.Context().Value(prefixKey{}).(string)
+	return p
+}
+
+// serveFixture answers with a fixture file, verbatim.
+func serveFixture(w http.ResponseWriter, name string) {
+	ct := "application/json; charset=utf-8"
+	if strings.HasSuffix(name, ".csv") {
+		ct = "text/csv; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	_, _ = w.Write(Fixture(name))
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// notFound answers like GitHub does for an enterprise the token cannot see.
+func notFound(w http.ResponseWriter) {
+	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
