@@ -175,7 +175,9 @@ func (c *cached) safeUpdate(ctx context.Context, ch chan<- prometheus.Metric) (e
 
 type panicError struct{}
 
-func (panicError) Error() string { return "the collector failed unexpectedly (a bug: please report it)" }
+func (panicError) Error() string {
+	return "the collector failed unexpectedly (a bug: please report it)"
+}
 
 var errPanic error = panicError{}
 

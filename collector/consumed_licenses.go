@@ -54,23 +54,23 @@ type consumedLicensesPage struct {
 }
 
 type licensedUser struct {
-	GitHubComUser      api.Bool    `json:"github_com_user"`
-	EnterpriseServer   api.Bool    `json:"enterprise_server_user"`
-	VisualStudio       api.Bool    `json:"visual_studio_subscription_user"`
-	LicenseType        api.String  `json:"license_type"`
-	TwoFactor          api.Bool    `json:"github_com_two_factor_auth"`
-	MemberRoles        api.Strings `json:"github_com_member_roles"`
-	ServerUserIDs      api.Strings `json:"enterprise_server_user_ids"`
+	GitHubComUser    api.Bool    `json:"github_com_user"`
+	EnterpriseServer api.Bool    `json:"enterprise_server_user"`
+	VisualStudio     api.Bool    `json:"visual_studio_subscription_user"`
+	LicenseType      api.String  `json:"license_type"`
+	TwoFactor        api.Bool    `json:"github_com_two_factor_auth"`
+	MemberRoles      api.Strings `json:"github_com_member_roles"`
+	ServerUserIDs    api.Strings `json:"enterprise_server_user_ids"`
 }
 
 // licenseTally folds pages of consumed licenses into counts: it keeps
 // aggregates, never users, so memory does not grow with the enterprise.
 type licenseTally struct {
-	purchased, consumed         api.Number
-	users                       int
-	byType                      map[string]int
+	purchased, consumed          api.Number
+	users                        int
+	byType                       map[string]int
 	githubCom, server, vs, no2FA int
-	orgs, servers               map[string]int
+	orgs, servers                map[string]int
 }
 
 func newLicenseTally() *licenseTally {
