@@ -182,8 +182,9 @@ func (panicError) Error() string {
 var errPanic error = panicError{}
 
 // backoff is the wait after the n-th consecutive failure: exponential from a
-// quarter of the refresh interval, capped at four intervals (and 30 minutes),
-// so a broken endpoint is not hammered and a healed one is soon seen again.
+// quarter of the refresh interval (at most a minute), capped at four intervals
+// (and 30 minutes), so a broken endpoint is not hammered and a healed one is
+// soon seen again.
 func backoff(interval time.Duration, n int) time.Duration {
 	base := min(max(interval/4, 100*time.Millisecond), time.Minute)
 	ceiling := max(min(interval*4, 30*time.Minute), base)

@@ -229,6 +229,10 @@ func (s scrape) Collect(ch chan<- prometheus.Metric) {
 				sendState(ch, st)
 			}()
 		}
+	}
+	wg.Wait()
+	// After the refreshes, so that the budget they just spent shows.
+	for _, t := range targets {
 		for _, rl := range t.t.Client.RateLimits() {
 			ch <- prometheus.MustNewConstMetric(rateLimitDesc, prometheus.GaugeValue, rl.Limit, t.cfg.Name, rl.Resource)
 			ch <- prometheus.MustNewConstMetric(rateRemainingDesc, prometheus.GaugeValue, rl.Remaining, t.cfg.Name, rl.Resource)
@@ -237,7 +241,6 @@ func (s scrape) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
-	wg.Wait()
 }
 
 func sendState(ch chan<- prometheus.Metric, st State) {

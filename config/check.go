@@ -238,11 +238,15 @@ func checkKeys(root *yaml.Node) error {
 	return nil
 }
 
-// lineOf decoding: yaml decodes Target without its position, so record it.
+// UnmarshalYAML records where the target starts, for messages.
 func (t *Target) UnmarshalYAML(n *yaml.Node) error {
 	type plain Target
 	if err := n.Decode((*plain)(t)); err != nil {
-		return err
+		where := fmt.Sprintf("target at line %d", n.Line)
+		if name := mapValue(n, "name"); name != "" {
+			where = fmt.Sprintf("target %q (line %d)", name, n.Line)
+		}
+		return fmt.Errorf("%s: %w", where, err)
 	}
 	t.Line = n.Line
 	return nil

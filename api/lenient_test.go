@@ -1,0 +1,50 @@
+package api
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestLenientTypes(t *testing.T) {
+	var v struct {
+		N1, N2, N3, N4, N5, N6 Number
+		B1, B2, B3, B4, B5     Bool
+		S1, S2, S3             String
+		L1, L2, L3             Strings
+		T1, T2, T3, T4, T5     Time
+	}
+	body := `{
+	  "N1": 5000, "N2": 12.5, "N3": "42", "N4": "unlimited", "N5": null, "N6": "",
+	  "B1": true, "B2": "", "B3": "false", "B4": 1, "B5": null,
+	  "S1": "x", "S2": 7, "S3": {"a": 1},
+	  "L1": ["a", 1, "b"], "L2": "solo", "L3": null,
+	  "T1": "2020-01-01T00:00:00Z", "T2": "2016/02/06 12:41:52 -0600", "T3": "2022-01-27", "T4": "", "T5": "soon",
+	  "unknown": [1, 2, 3]
+	}`
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("lenient types must never fail a decode: %v", err)
+	}
+	if !v.N1.Valid || v.N1.Value != 5000 || v.N2.Value != 12.5 || v.N3.Value != 42 {
+		t.Errorf("numbers: %+v %+v %+v", v.N1, v.N2, v.N3)
+	}
+	if v.N4.Valid || !v.N4.Unlimited() || v.N5.Valid || v.N6.Valid {
+		t.Errorf("non-numbers must not be valid: %+v %+v %+v", v.N4, v.N5, v.N6)
+	}
+	if !v.B1.True() || v.B2.Valid || !v.B3.Valid || v.B3.Value || !v.B4.True() || v.B5.Valid {
+		t.Errorf("bools: %+v %+v %+v %+v %+v", v.B1, v.B2, v.B3, v.B4, v.B5)
+	}
+	if v.S1 != "x" || v.S2 != "7" || v.S3 != "" {
+		t.Errorf("strings: %q %q %q", v.S1, v.S2, v.S3)
+	}
+	if len(v.L1) != 2 || len(v.L2) != 1 || v.L2[0] != "solo" || v.L3 != nil {
+		t.Errorf("lists: %v %v %v", v.L1, v.L2, v.L3)
+	}
+	want2 := time.Date(2016, 2, 6, 18, 41, 52, 0, time.UTC)
+	if !v.T1.Valid || v.T1.Unix() != 1577836800 || !v.T2.Time.Equal(want2) || !v.T3.Valid {
+		t.Errorf("times: %v %v %v", v.T1, v.T2, v.T3)
+	}
+	if v.T4.Valid || v.T5.Valid {
+		t.Errorf("empty or unparsable times must not be valid (they would read as 1970): %v %v", v.T4, v.T5)
+	}
+}

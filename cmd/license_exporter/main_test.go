@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var binary string
+
+// TestMain builds the exporter once, as it ships (static, no cgo).
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "license_exporter-test-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "license_exporter")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		panic("building the exporter: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startExporter runs the binary and waits until it listens.
+func startExporter(t *testing.T, args ...string) (addr string, logs *strings.Builder) {
+	t.Helper()
+	addr = freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, binary, append(args, "--web.listen-address="+addr)...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logs = &strings.Builder{}
+	done := make(chan struct{})
+	go func() {
+		s := bufio.NewScanner(stderr)
+		for s.Scan() {
+			logs.WriteString(s.Text() + "\n")
+		}
+		close(done)
+	}()
+	t.Cleanup(func() { cancel(); _ = cmd.Wait(); <-done })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + addr + "/"); err == nil {
+			resp.Body.Close()
+			return addr, logs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the exporter did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "15")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func TestDemoServesRealMetrics(t *testing.T) {
+	addr, _ := startExporter(t, "--demo")
+	body := get(t, "http://"+addr+"/metrics")
+	for _, want := range []string{
+		`github_enterprise_seats_consumed{target="octo-corp"} 5000`,
+		`github_enterprise_seats_purchased{target="octo-corp"} 4500`,
+		`github_enterprise_seats_consumed{target="large-corp"} 20000`,
+		`license_exporter_build_info{`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("demo metrics lack %q", want)
+		}
+	}
+	if page := get(t, "http://"+addr+"/"); !strings.Contains(page, "license_exporter") || !strings.Contains(page, "/metrics") {
+		t.Errorf("landing page:\n%s", page)
+	}
+}
+
+func TestConfigErrorStopsWithMessage(t *testing.T) {
+	dir := t.TempDir()
+	tok := filepath.Join(dir, "token")
+	os.WriteFile(tok, []byte("ghp_NeverPrintThis0123456789"), 0o600)
+	cfg := filepath.Join(dir, "le.yml")
+	os.WriteFile(cfg, []byte("targets:\n  - name: acme\n    type: github\n    token_file: "+tok+"\n"), 0o600)
+	out, err := exec.Command(binary, "--config.file="+cfg, "--web.listen-address="+freePort(t)).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `target \"acme\" (line 2): key enterprise: missing`) {
+		t.Errorf("the message should name the target, line and key:\n%s", out)
+	}
+	if strings.Contains(string(out), "NeverPrintThis") {
+		t.Error("the token leaked")
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	out, err := exec.Command(binary, "--version").CombinedOutput()
+	if err != nil || !regexp.MustCompile(`license_exporter, version \S+`).Match(out) {
+		t.Errorf("--version: %v %s", err, out)
+	}
+	t.Setenv("GITHUB_TOKEN", "ghp_EnvSecretValue0123456789")
+	out, _ = exec.Command(binary, "--help").CombinedOutput()
+	for _, want := range []string{"--config.file", "demo", "--web.listen-address", "--web.config.file", "--log.level", ":9947"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("--help lacks %s", want)
+		}
+	}
+	if strings.Contains(string(out), "EnvSecretValue") {
+		t.Error("--help shows a secret")
+	}
+}

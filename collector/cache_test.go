@@ -1,0 +1,202 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var fakeDesc = newDesc("fake_value", "A value for tests.")
+
+// fakeCollector returns value and err as set; gate, when set, blocks Update.
+type fakeCollector struct {
+	calls atomic.Int32
+	mu    sync.Mutex
+	value float64
+	err   error
+	gate  chan struct{}
+}
+
+func (f *fakeCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	f.calls.Add(1)
+	f.mu.Lock()
+	gate, v, err := f.gate, f.value, f.err
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	ch <- gauge(fakeDesc, v, "t")
+	return nil
+}
+
+func (f *fakeCollector) set(v float64, err error, gate chan struct{}) {
+	f.mu.Lock()
+	f.value, f.err, f.gate = v, err, gate
+	f.mu.Unlock()
+}
+
+func newTestCached(f *fakeCollector, interval time.Duration) (*cached, *time.Time) {
+	c := newCached(context.Background(), "t", "fake", f, interval, log.NewNopLogger())
+	now := time.Unix(1_700_000_000, 0)
+	c.now = func() time.Time { return now }
+	return c, &now
+}
+
+func valueOf(t *testing.T, ms []prometheus.Metric) float64 {
+	t.Helper()
+	if len(ms) != 1 {
+		t.Fatalf("%d metrics, want 1", len(ms))
+	}
+	return values(t, ms)[`fake_value{target="t"}`]
+}
+
+func TestCacheServesFreshDataWithoutRefresh(t *testing.T) {
+	f := &fakeCollector{value: 1}
+	c, now := newTestCached(f, time.Minute)
+	ms, st := c.get(context.Background())
+	if valueOf(t, ms) != 1 || !st.Succeeded() || f.calls.Load() != 1 {
+		t.Fatalf("first scrape: %v %+v calls %d", ms, st, f.calls.Load())
+	}
+	f.set(2, nil, nil)
+	*now = now.Add(59 * time.Second)
+	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 1 || f.calls.Load() != 1 {
+		t.Errorf("data younger than refresh_interval must be served from the cache")
+	}
+	*now = now.Add(2 * time.Second)
+	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 2 || f.calls.Load() != 2 {
+		t.Errorf("stale data must be refreshed")
+	}
+}
+
+func TestCacheKeepsLastGoodDataAndBacksOff(t *testing.T) {
+	f := &fakeCollector{value: 7}
+	c, now := newTestCached(f, time.Minute)
+	c.get(context.Background())
+	f.set(0, errors.New("boom"), nil)
+	*now = now.Add(2 * time.Minute)
+	ms, st := c.get(context.Background())
+	if valueOf(t, ms) != 7 || st.Succeeded() || st.LastError == nil || st.Failures != 1 {
+		t.Fatalf("after a failed refresh: value %v state %+v", ms, st)
+	}
+	// In backoff: scrapes do not call the API again.
+	for range 5 {
+		c.get(context.Background())
+	}
+	if f.calls.Load() != 2 {
+		t.Errorf("a failing collector was called %d times during its backoff", f.calls.Load())
+	}
+	*now = now.Add(backoff(time.Minute, 1))
+	f.set(8, nil, nil)
+	if ms, st := c.get(context.Background()); valueOf(t, ms) != 8 || !st.Succeeded() || st.Failures != 0 {
+		t.Errorf("after the backoff the collector recovers: %v %+v", ms, st)
+	}
+}
+
+func TestBackoffExponentialAndBounded(t *testing.T) {
+	prev := time.Duration(0)
+	for n := 1; n <= 20; n++ {
+		d := backoff(5*time.Minute, n)
+		if d < prev || d > 20*time.Minute {
+			t.Errorf("backoff(5m, %d) = %v after %v", n, d, prev)
+		}
+		prev = d
+	}
+	if backoff(5*time.Minute, 1) != time.Minute || backoff(5*time.Minute, 2) != 2*time.Minute || backoff(5*time.Minute, 10) != 20*time.Minute {
+		t.Errorf("backoff(5m): %v %v %v", backoff(5*time.Minute, 1), backoff(5*time.Minute, 2), backoff(5*time.Minute, 10))
+	}
+	if backoff(time.Second, 30) != 4*time.Second {
+		t.Errorf("short intervals cap at 4 intervals: %v", backoff(time.Second, 30))
+	}
+}
+
+func TestCacheScrapeDeadline(t *testing.T) {
+	f := &fakeCollector{value: 1}
+	c, now := newTestCached(f, time.Minute)
+	c.get(context.Background())
+
+	gate := make(chan struct{})
+	f.set(2, nil, gate)
+	*now = now.Add(2 * time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	ms, st := c.get(ctx)
+	if time.Since(start) > time.Second {
+		t.Errorf("the scrape waited %v, past its deadline", time.Since(start))
+	}
+	if valueOf(t, ms) != 1 || !st.Refreshing {
+		t.Errorf("a scrape past its deadline gets the last good data while the refresh goes on: %v %+v", ms, st)
+	}
+	close(gate) // the refresh finishes in the background
+	waitFor(t, func() bool { _, st := c.get(context.Background()); return !st.Refreshing })
+	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 2 {
+		t.Error("the background refresh's data is served next")
+	}
+	if f.calls.Load() != 2 {
+		t.Errorf("calls = %d, want 2", f.calls.Load())
+	}
+}
+
+func TestConcurrentScrapesShareOneRefresh(t *testing.T) {
+	gate := make(chan struct{})
+	f := &fakeCollector{value: 3, gate: gate}
+	c, _ := newTestCached(f, time.Minute)
+	var wg sync.WaitGroup
+	results := make([]float64, 10)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ms, _ := c.get(context.Background())
+			results[i] = valueOf(t, ms)
+		}()
+	}
+	waitFor(t, func() bool { return f.calls.Load() == 1 })
+	time.Sleep(20 * time.Millisecond) // let every scrape join
+	close(gate)
+	wg.Wait()
+	if f.calls.Load() != 1 {
+		t.Errorf("10 concurrent scrapes started %d refreshes, want 1", f.calls.Load())
+	}
+	for _, v := range results {
+		if v != 3 {
+			t.Errorf("a scrape got %v", v)
+		}
+	}
+}
+
+func TestPanickingCollectorDoesNotCrash(t *testing.T) {
+	c := newCached(context.Background(), "t", "bad", panicky{}, time.Minute, log.NewNopLogger())
+	_, st := c.get(context.Background())
+	if st.Succeeded() || st.LastError == nil {
+		t.Errorf("a panic must become a failed refresh: %+v", st)
+	}
+}
+
+type panicky struct{}
+
+func (panicky) Update(context.Context, chan<- prometheus.Metric) error { panic("bug") }
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

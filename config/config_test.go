@@ -1,0 +1,151 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testCatalog = Catalog{
+	{Name: "consumed_licenses", Types: []string{TypeGitHub}, Default: true, NeedsEnterprise: true},
+	{Name: "license_sync_status", Types: []string{TypeGitHub}, Default: true, NeedsEnterprise: true},
+	{Name: "billing_actions", Types: []string{TypeGitHub}, NeedsEnterprise: true},
+	{Name: "runners", Types: []string{TypeGitHub, TypeGitHubServer}, Default: true, NeedsEnterprise: true},
+	{Name: "server_license", Types: []string{TypeGitHubServer}, Default: true},
+	{Name: "gitlab_license", Types: []string{TypeGitLab}, Default: true},
+}
+
+func writeToken(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParseValid(t *testing.T) {
+	tok := writeToken(t, "ghp_secret\n")
+	t.Setenv("GL_TOKEN", "glpat-secret")
+	cfg, err := Parse([]byte(`
+targets:
+  - name: acme
+    type: github
+    enterprise: acme
+    token_file: `+tok+`
+  - name: ghes
+    type: github_server
+    api_url: https://ghes.example.com/api/v3
+    token_file: `+tok+`
+    refresh_interval: 1d
+  - name: gl
+    type: gitlab
+    api_url: https://gitlab.example.com
+    token_env: GL_TOKEN
+    collectors: [gitlab_license]
+    refresh_interval: 30s
+`), testCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme, ghes, gl := cfg.Targets[0], cfg.Targets[1], cfg.Targets[2]
+	if acme.APIURL != "https://api.github.com" || acme.Refresh() != DefaultRefreshInterval || acme.Line != 3 {
+		t.Errorf("acme = %+v", acme)
+	}
+	if got := testCatalog.Enabled(acme); strings.Join(got, ",") != "consumed_licenses,license_sync_status,runners" {
+		t.Errorf("default collectors of acme = %v", got)
+	}
+	if got := testCatalog.Enabled(ghes); strings.Join(got, ",") != "server_license" {
+		t.Errorf("runners needs enterprise, so ghes gets only %v", got)
+	}
+	if ghes.Refresh() != 24*time.Hour || gl.Refresh() != 30*time.Second {
+		t.Errorf("refresh = %v, %v", ghes.Refresh(), gl.Refresh())
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tok := writeToken(t, "ghp_secret_value\n")
+	empty := writeToken(t, "")
+	t.Setenv("EMPTY_TOKEN", "")
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"invalid yaml", "targets: [\n", []string{"invalid YAML", "line"}},
+		{"empty", "", []string{"empty"}},
+		{"no targets", "targets: []\n", []string{"no targets"}},
+		{"unknown top-level key", "target:\n  - name: a\n", []string{"line 1", `unknown key "target"`, `did you mean "targets"`}},
+		{"typo in target", "targets:\n  - name: acme\n    type: github\n    enterprise: acme\n    token_file: " + tok + "\n    colectors: [consumed_licenses]\n",
+			[]string{`target "acme" (line 2)`, "line 6", `unknown key "colectors"`, `did you mean "collectors"`}},
+		{"typo in github_app", "targets:\n  - name: acme\n    type: github\n    enterprise: acme\n    github_app: {app_id: 1, instalation_id: 2, private_key_file: " + tok + "}\n",
+			[]string{`target "acme"`, "github_app", `unknown key "instalation_id"`}},
+		{"duplicate names", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + "}\n  - {name: a, type: github, enterprise: f, token_file: " + tok + "}\n",
+			[]string{`target "a" (line 3)`, "key name", "line 2", "unique"}},
+		{"missing name", "targets:\n  - {type: github, enterprise: e, token_file: " + tok + "}\n", []string{"target at line 2", "key name: missing"}},
+		{"unknown type", "targets:\n  - {name: a, type: bitbucket, token_file: " + tok + "}\n", []string{`target "a"`, "key type", `"bitbucket"`}},
+		{"missing type", "targets:\n  - {name: a, token_file: " + tok + "}\n", []string{"key type: missing"}},
+		{"github without enterprise", "targets:\n  - {name: a, type: github, token_file: " + tok + "}\n", []string{`target "a"`, "key enterprise: missing"}},
+		{"gitlab without api_url", "targets:\n  - {name: a, type: gitlab, token_file: " + tok + "}\n", []string{"key api_url: missing"}},
+		{"unknown collector", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", collectors: [seats]}\n",
+			[]string{`target "a"`, "key collectors", `unknown collector "seats"`, "consumed_licenses"}},
+		{"collector of another type", "targets:\n  - {name: a, type: gitlab, api_url: 'https://gl.example.com', token_file: " + tok + ", collectors: [consumed_licenses]}\n",
+			[]string{"consumed_licenses does not serve type gitlab"}},
+		{"runners without enterprise", "targets:\n  - {name: a, type: github_server, api_url: 'https://h/api/v3', token_file: " + tok + ", collectors: [runners]}\n",
+			[]string{"runners needs the enterprise key"}},
+		{"no credentials", "targets:\n  - {name: a, type: github, enterprise: e}\n", []string{`target "a"`, "credentials missing"}},
+		{"two credentials", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", token_env: X}\n", []string{"exactly one"}},
+		{"unreadable token file", "targets:\n  - {name: a, type: github, enterprise: e, token_file: /nonexistent/token}\n",
+			[]string{`target "a"`, "key token_file", "cannot read /nonexistent/token"}},
+		{"empty token file", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + empty + "}\n", []string{"key token_file", "is empty"}},
+		{"empty token env", "targets:\n  - {name: a, type: github, enterprise: e, token_env: EMPTY_TOKEN}\n", []string{"key token_env", "EMPTY_TOKEN"}},
+		{"incomplete app", "targets:\n  - {name: a, type: github, enterprise: e, github_app: {app_id: 1}}\n", []string{"key github_app", "installation_id"}},
+		{"plain http to a remote host", "targets:\n  - {name: a, type: github, enterprise: e, api_url: 'http://api.example.com', token_file: " + tok + "}\n",
+			[]string{"key api_url", "plain http", "insecure_http"}},
+		{"bad refresh", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", refresh_interval: -5m}\n",
+			[]string{"line 2", "positive duration"}},
+		{"wrong value type", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", collectors: consumed_licenses}\n",
+			[]string{"line 2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml), testCatalog)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "ghp_secret_value") {
+				t.Errorf("error leaks the token: %q", err)
+			}
+		})
+	}
+}
+
+func TestParseAllowsInsecureOptInAndLoopback(t *testing.T) {
+	tok := writeToken(t, "x")
+	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:1"} {
+		if _, err := Parse([]byte("targets:\n  - {name: a, type: github, enterprise: e, api_url: '"+u+"', token_file: "+tok+"}\n"), testCatalog); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	if _, err := Parse([]byte("targets:\n  - {name: a, type: github, enterprise: e, api_url: 'http://lab.example', insecure_http: true, token_file: "+tok+"}\n"), testCatalog); err != nil {
+		t.Errorf("insecure_http: true must allow plain http: %v", err)
+	}
+}
+
+func TestLoadNamesTheFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "le.yml")
+	if err := os.WriteFile(p, []byte("targets: {"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(p, testCatalog); err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("Load error %v should name the file", err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yml"), testCatalog); err == nil {
+		t.Error("a missing file must fail")
+	}
+}
