@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -73,7 +74,12 @@ type AppToken struct{ tr *ghinstallation.Transport }
 // so that Enterprise Server and GHE.com apps work too. base carries the
 // token exchange (the one POST this exporter ever sends).
 func NewAppToken(base http.RoundTripper, baseURL string, appID, installationID int64, keyFile string) (*AppToken, error) {
-	tr, err := ghinstallation.NewKeyFromFile(base, appID, installationID, keyFile)
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("github_app: api_url: %w", err)
+	}
+	// The exchange goes through the same guard as every other request.
+	tr, err := ghinstallation.NewKeyFromFile(&guard{next: base, host: u.Host}, appID, installationID, keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("github_app: %w", err)
 	}
