@@ -35,7 +35,7 @@ type FileToken struct {
 func (f *FileToken) Token(context.Context) (string, error) {
 	fi, err := os.Stat(f.Path)
 	if err != nil {
-		return "", fmt.Errorf("token_file: %w", errors.Unwrap(err))
+		return "", fmt.Errorf("token_file %s: %w", f.Path, errors.Unwrap(err))
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
