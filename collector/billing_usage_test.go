@@ -190,7 +190,6 @@ func TestUsageTotalsOddValues(t *testing.T) {
 
 func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
 
-
 func FuzzUsageReport(f *testing.F) {
 	for _, name := range []string{"ghec-billing-usage-summary.json", "ghec-billing-usage.json", "ghec-billing-premium-request-usage.json", "ghec-billing-ai-credit-usage.json"} {
 		f.Add(simulator.Fixture(name))

@@ -82,11 +82,12 @@ func (t *copilotTally) add(p *copilotSeatsPage) {
 	for i := range p.Seats {
 		s := &p.Seats[i]
 		t.entries++
-		key := "id:" + strings.TrimSpace(string(s.Assignee.ID))
-		if key == "id:" {
-			key = "login:" + strings.ToLower(strings.TrimSpace(string(s.Assignee.Login)))
+		// Logins are unique; GitHub's own example gives two users the same id.
+		key := "login:" + strings.ToLower(strings.TrimSpace(string(s.Assignee.Login)))
+		if key == "login:" {
+			key = "id:" + strings.TrimSpace(string(s.Assignee.ID))
 		}
-		if key == "login:" { // no identity: count the entry as its own user
+		if key == "id:" { // no identity: count the entry as its own user
 			key = "entry:" + strconv.Itoa(t.entries)
 		}
 		u := t.users[key]
