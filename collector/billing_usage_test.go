@@ -147,10 +147,10 @@ func TestUsageTotalsLargeEnterprise(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := values(t, metrics)
-	if v := got[`github_enterprise_billing_usage_quantity{product="actions",sku="actions_linux",target="test",unit_type="minutes"}`]; v != 12500 {
+	if v := got[`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",target="test",unit_type="minutes"}`]; v != 12500 {
 		t.Errorf("linux minutes = %v, want 12500", v)
 	}
-	if v := got[`github_enterprise_billing_usage_net_amount_dollars{product="copilot",sku="copilot_for_business",target="test"}`]; v != 4750 {
+	if v := got[`github_enterprise_billing_usage_net_amount_dollars{product="Copilot",sku="copilot_for_business",target="test"}`]; v != 4750 {
 		t.Errorf("copilot net = %v, want 4750", v)
 	}
 }

@@ -52,10 +52,10 @@ var largeSKUs = []struct {
 	product, sku, unit string
 	price, perUser     float64 // quantity per user in a month
 }{
-	{"actions", "actions_linux", "minutes", 0.008, 12.5},
-	{"actions", "actions_macos", "minutes", 0.08, 0.75},
-	{"copilot", "copilot_for_business", "user-months", 19, 0.25},
-	{"packages", "packages_storage", "gigabyte-hours", 0.00033602, 40},
+	{"Actions", "actions_linux", "minutes", 0.008, 12.5},
+	{"Actions", "actions_macos", "minutes", 0.08, 0.75},
+	{"Copilot", "copilot_for_business", "user-months", 19, 0.25},
+	{"Packages", "packages_storage", "gigabyte-hours", 0.0003, 40},
 }
 
 func usageItem(product, sku, unit string, price, q float64) map[string]any {
