@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ type copilotSeat struct {
 // listing has one entry per organization or team that grants the seat, and
 // GitHub bills a user once.
 type seatUser struct {
-	plans        map[string]bool
+	plans        []string // usually one
 	lastActivity time.Time
 	active       bool // some entry is not pending cancellation
 }
@@ -92,10 +93,12 @@ func (t *copilotTally) add(p *copilotSeatsPage) {
 		}
 		u := t.users[key]
 		if u == nil {
-			u = &seatUser{plans: map[string]bool{}}
+			u = &seatUser{}
 			t.users[key] = u
 		}
-		u.plans[strings.ToLower(labelValue(s.PlanType))] = true
+		if plan := strings.ToLower(labelValue(s.PlanType)); !slices.Contains(u.plans, plan) {
+			u.plans = append(u.plans, plan)
+		}
 		if s.LastActivityAt.Valid && s.LastActivityAt.After(u.lastActivity) {
 			u.lastActivity = s.LastActivityAt.Time
 		}
@@ -116,7 +119,7 @@ func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilot
 	c := copilotCounts{byPlan: map[string]int{}}
 	cutoff := now.Add(-inactiveAfter)
 	for _, u := range t.users {
-		for p := range u.plans {
+		for _, p := range u.plans {
 			c.byPlan[p]++
 		}
 		if u.lastActivity.IsZero() || u.lastActivity.Before(cutoff) {

@@ -124,3 +124,19 @@ func FuzzCopilotSeats(f *testing.F) {
 		drain(func(ch chan<- prometheus.Metric) { counts.collect("t", ch) })
 	})
 }
+
+// BenchmarkCopilotSeats refreshes 25,000 seat entries (250 pages) from the
+// simulator over loopback. Each round gets a new client: one client's
+// request-rate cap (900 a minute, bursts of 300) would otherwise dominate.
+func BenchmarkCopilotSeats(b *testing.B) {
+	_, url := startSim(b, simulator.Options{LargeUsers: 100000, RateLimit: 1 << 30})
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		c := newCollector(b, "copilot_seats", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+		b.StartTimer()
+		if _, err := runUpdate(b, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
