@@ -102,6 +102,9 @@ func (t *Target) check(cat Catalog) error {
 	if err := checkURL(t.APIURL, t.Type, t.InsecureHTTP); err != nil {
 		return fmt.Errorf("key api_url: %w", err)
 	}
+	if t.CopilotInactiveDays < 0 || t.CopilotInactiveDays > 3650 {
+		return fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays)
+	}
 	if err := t.checkCredentials(); err != nil {
 		return err
 	}

@@ -42,6 +42,9 @@ type Target struct {
 	// InsecureHTTP allows a token over plain http to a host that is not
 	// loopback. For labs only.
 	InsecureHTTP bool `yaml:"insecure_http"`
+	// CopilotInactiveDays is how long a Copilot seat may go without activity
+	// before copilot_seats counts it as inactive; 0 means the default.
+	CopilotInactiveDays int `yaml:"copilot_inactive_days"`
 
 	// Line is where the target starts in the file, for messages.
 	Line int `yaml:"-"`
@@ -137,6 +140,18 @@ func (t *Target) where() string {
 		return fmt.Sprintf("target %q (line %d)", t.Name, t.Line)
 	}
 	return fmt.Sprintf("target at line %d", t.Line)
+}
+
+// DefaultCopilotInactiveDays is the copilot_inactive_days default.
+const DefaultCopilotInactiveDays = 30
+
+// CopilotInactive is how long a seat may be unused before it counts as inactive.
+func (t *Target) CopilotInactive() time.Duration {
+	days := t.CopilotInactiveDays
+	if days <= 0 {
+		days = DefaultCopilotInactiveDays
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // Refresh is the target's refresh interval, or the default.

@@ -1,0 +1,168 @@
+package collector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+// The legacy billing platform's endpoints. GitHub retired them on 2025-09-25
+// (they answer 410 Gone); enterprises not yet moved may still be served.
+
+// gibibyte is what the legacy endpoints' "gigabytes" become: GitHub meters
+// storage and bandwidth in binary gigabytes (GiB).
+const gibibyte = 1 << 30
+
+var (
+	actionsUsedDesc = newDesc("github_enterprise_actions_used_seconds",
+		"GitHub Actions time used this billing cycle (legacy billing: total_minutes_used × 60).")
+	actionsPaidDesc = newDesc("github_enterprise_actions_paid_used_seconds",
+		"Paid GitHub Actions time used this billing cycle (legacy billing: total_paid_minutes_used × 60).")
+	actionsIncludedDesc = newDesc("github_enterprise_actions_included_seconds",
+		"GitHub Actions time included in the plan (legacy billing: included_minutes × 60).")
+	actionsOSDesc = newDesc("github_enterprise_actions_os_used_seconds",
+		"GitHub Actions time used this billing cycle per runner operating system (legacy billing: minutes_used_breakdown × 60).", "os")
+	packagesUsedDesc = newDesc("github_enterprise_packages_bandwidth_used_bytes",
+		"GitHub Packages bandwidth used this billing cycle (legacy billing: total_gigabytes_bandwidth_used × 2^30).")
+	packagesPaidDesc = newDesc("github_enterprise_packages_bandwidth_paid_used_bytes",
+		"Paid GitHub Packages bandwidth used this billing cycle (legacy billing: total_paid_gigabytes_bandwidth_used × 2^30).")
+	packagesIncludedDesc = newDesc("github_enterprise_packages_bandwidth_included_bytes",
+		"GitHub Packages bandwidth included in the plan (legacy billing: included_gigabytes_bandwidth × 2^30).")
+	storageEstimatedDesc = newDesc("github_enterprise_shared_storage_estimated_bytes",
+		"Estimated Actions and Packages storage for the month (legacy billing: estimated_storage_for_month × 2^30).")
+	storagePaidDesc = newDesc("github_enterprise_shared_storage_estimated_paid_bytes",
+		"Estimated paid Actions and Packages storage for the month (legacy billing: estimated_paid_storage_for_month × 2^30).")
+	cycleRemainingDesc = newDesc("github_enterprise_billing_cycle_remaining_seconds",
+		"Time left in the billing cycle (legacy billing: days_left_in_billing_cycle × 86400).")
+)
+
+const needLegacy = "this collector needs an enterprise owner with a classic token (scope manage_billing:enterprise), or a GitHub App with the enterprise permission \"Enterprise administration\" (write)"
+
+// legacyParser decodes one legacy answer and sends its metrics.
+type legacyParser func(body []byte, target string, ch chan<- prometheus.Metric) (summary string, err error)
+
+func init() {
+	for _, l := range []struct {
+		name, path string
+		parse      legacyParser
+	}{
+		{"billing_actions", "settings/billing/actions", parseLegacyActions},
+		{"billing_packages", "settings/billing/packages", parseLegacyPackages},
+		{"billing_shared_storage", "settings/billing/shared-storage", parseLegacySharedStorage},
+	} {
+		registerCollector(config.CollectorSpec{
+			Name: l.name, Types: []string{config.TypeGitHub},
+			Default: false, NeedsEnterprise: true,
+		}, func(t *Target) (Collector, error) {
+			return &legacyBillingCollector{t: t, name: l.name, path: l.path, parse: l.parse}, nil
+		})
+	}
+}
+
+// legacyBillingCollector reads one of the legacy billing endpoints.
+type legacyBillingCollector struct {
+	t          *Target
+	name, path string
+	parse      legacyParser
+	summaryHolder
+}
+
+var _ Collector = (*legacyBillingCollector)(nil)
+
+func (c *legacyBillingCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	var raw json.RawMessage
+	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath(c.path), nil, &raw); err != nil {
+		if api.IsKind(err, api.KindGone) {
+			return fmt.Errorf("%s: GitHub retired this legacy billing endpoint on 2025-09-25 (enhanced billing platform); the billing_usage collector carries the same data, so remove %s from this target's collectors: %w", c.name, c.name, err)
+		}
+		return withHint(c.name, needLegacy, err)
+	}
+	summary, err := c.parse(raw, c.t.Name(), ch)
+	if err != nil {
+		return fmt.Errorf("%s: decoding: %w", c.name, err)
+	}
+	c.setSummary("%s", summary)
+	return nil
+}
+
+func scaled(n api.Number, factor float64) api.Number {
+	if n.Valid {
+		n.Value *= factor
+	}
+	return n
+}
+
+type legacyActions struct {
+	TotalMinutesUsed     api.Number      `json:"total_minutes_used"`
+	TotalPaidMinutesUsed api.Number      `json:"total_paid_minutes_used"`
+	IncludedMinutes      api.Number      `json:"included_minutes"`
+	MinutesUsedBreakdown json.RawMessage `json:"minutes_used_breakdown"`
+}
+
+func parseLegacyActions(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+	var a legacyActions
+	if err := json.Unmarshal(body, &a); err != nil {
+		return "", err
+	}
+	sendNumber(ch, actionsUsedDesc, scaled(a.TotalMinutesUsed, 60), target)
+	sendNumber(ch, actionsPaidDesc, scaled(a.TotalPaidMinutesUsed, 60), target)
+	sendNumber(ch, actionsIncludedDesc, scaled(a.IncludedMinutes, 60), target)
+	// An odd breakdown (null, a list) leaves the per-OS series out, not the totals.
+	var breakdown map[string]api.Number
+	_ = json.Unmarshal(a.MinutesUsedBreakdown, &breakdown)
+	byOS := map[string]*sum{}
+	for k, v := range breakdown {
+		os := strings.ToLower(strings.TrimSpace(k))
+		if os == "" {
+			os = "unknown"
+		}
+		if byOS[os] == nil {
+			byOS[os] = &sum{}
+		}
+		byOS[os].add(scaled(v, 60))
+	}
+	for _, os := range sortedKeys(byOS) {
+		byOS[os].send(ch, actionsOSDesc, target, os)
+	}
+	return fmt.Sprintf("%s of %s included Actions minutes used", fmtNumber(a.TotalMinutesUsed), fmtNumber(a.IncludedMinutes)), nil
+}
+
+type legacyPackages struct {
+	Used     api.Number `json:"total_gigabytes_bandwidth_used"`
+	Paid     api.Number `json:"total_paid_gigabytes_bandwidth_used"`
+	Included api.Number `json:"included_gigabytes_bandwidth"`
+}
+
+func parseLegacyPackages(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+	var p legacyPackages
+	if err := json.Unmarshal(body, &p); err != nil {
+		return "", err
+	}
+	sendNumber(ch, packagesUsedDesc, scaled(p.Used, gibibyte), target)
+	sendNumber(ch, packagesPaidDesc, scaled(p.Paid, gibibyte), target)
+	sendNumber(ch, packagesIncludedDesc, scaled(p.Included, gibibyte), target)
+	return fmt.Sprintf("%s of %s included GB of Packages bandwidth used", fmtNumber(p.Used), fmtNumber(p.Included)), nil
+}
+
+type legacySharedStorage struct {
+	DaysLeft      api.Number `json:"days_left_in_billing_cycle"`
+	EstimatedPaid api.Number `json:"estimated_paid_storage_for_month"`
+	Estimated     api.Number `json:"estimated_storage_for_month"`
+}
+
+func parseLegacySharedStorage(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+	var s legacySharedStorage
+	if err := json.Unmarshal(body, &s); err != nil {
+		return "", err
+	}
+	sendNumber(ch, storageEstimatedDesc, scaled(s.Estimated, gibibyte), target)
+	sendNumber(ch, storagePaidDesc, scaled(s.EstimatedPaid, gibibyte), target)
+	sendNumber(ch, cycleRemainingDesc, scaled(s.DaysLeft, 86400), target)
+	return fmt.Sprintf("%s GB storage estimated this month, %s days left in the cycle", fmtNumber(s.Estimated), fmtNumber(s.DaysLeft)), nil
+}

@@ -1,0 +1,232 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	usageQuantityDesc = newDesc("github_enterprise_billing_usage_quantity",
+		"Usage this month (UTC) to date per product, SKU and unit type (grossQuantity, or quantity of the detailed report).",
+		"product", "sku", "unit_type")
+	usageGrossDesc = newDesc("github_enterprise_billing_usage_gross_amount_dollars",
+		"Gross amount this month to date per product and SKU, in US dollars (grossAmount).", "product", "sku")
+	usageDiscountDesc = newDesc("github_enterprise_billing_usage_discount_amount_dollars",
+		"Discount this month to date per product and SKU, in US dollars (discountAmount).", "product", "sku")
+	usageNetDesc = newDesc("github_enterprise_billing_usage_net_amount_dollars",
+		"Net amount billed this month to date per product and SKU, in US dollars (netAmount).", "product", "sku")
+)
+
+// summaryRetry is how long billing_usage keeps to the detailed report after
+// the summary answered 404 before it asks for the summary again.
+const summaryRetry = 6 * time.Hour
+
+// needBilling is the permission hint of the enhanced billing endpoints.
+const needBilling = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:enterprise); fine-grained tokens are not accepted"
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "billing_usage", Types: []string{config.TypeGitHub},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) { return &billingUsageCollector{t: t, now: time.Now}, nil })
+}
+
+// billingUsageCollector reads GET /enterprises/{e}/settings/billing/usage/summary
+// for the current month and, where that answers 404, the detailed report
+// /settings/billing/usage summed the same way.
+type billingUsageCollector struct {
+	t   *Target
+	now func() time.Time
+	summaryHolder
+
+	mu           sync.Mutex
+	detailedFrom time.Time // when the summary last answered 404; zero: use it
+}
+
+var _ Collector = (*billingUsageCollector)(nil)
+
+// usageItem is one line of the summary, the detailed report or the premium
+// request report: they share these field names.
+type usageItem struct {
+	Product        api.String `json:"product"`
+	SKU            api.String `json:"sku"`
+	Model          api.String `json:"model"`
+	UnitType       api.String `json:"unitType"`
+	GrossQuantity  api.Number `json:"grossQuantity"`
+	Quantity       api.Number `json:"quantity"`
+	GrossAmount    api.Number `json:"grossAmount"`
+	DiscountAmount api.Number `json:"discountAmount"`
+	NetAmount      api.Number `json:"netAmount"`
+}
+
+type usageReport struct {
+	UsageItems []usageItem `json:"usageItems"`
+}
+
+// sum adds numbers, remembering whether any was valid, so that a figure no
+// item reported is left out instead of exported as 0.
+type sum struct {
+	value float64
+	valid bool
+}
+
+func (s *sum) add(n api.Number) {
+	if n.Valid {
+		s.value += n.Value
+		s.valid = true
+	}
+}
+
+func (s sum) send(ch chan<- prometheus.Metric, d *prometheus.Desc, labels ...string) {
+	if s.valid {
+		ch <- gauge(d, s.value, labels...)
+	}
+}
+
+type usageKey struct{ product, sku, unit string }
+
+type usageAmounts struct{ gross, discount, net sum }
+
+// usageTotals folds usage items by product and SKU; the detailed report has
+// one line per day, organization and repository, the summary one per SKU.
+type usageTotals struct {
+	quantity map[usageKey]*sum
+	amounts  map[usageKey]*usageAmounts // unit is empty
+	items    int
+}
+
+func newUsageTotals() *usageTotals {
+	return &usageTotals{quantity: map[usageKey]*sum{}, amounts: map[usageKey]*usageAmounts{}}
+}
+
+func labelValue(s api.String) string {
+	v := strings.TrimSpace(string(s))
+	if v == "" {
+		return "unknown"
+	}
+	return v
+}
+
+func (u *usageTotals) add(r *usageReport) {
+	for i := range r.UsageItems {
+		it := &r.UsageItems[i]
+		u.items++
+		k := usageKey{product: labelValue(it.Product), sku: labelValue(it.SKU), unit: labelValue(it.UnitType)}
+		q := u.quantity[k]
+		if q == nil {
+			q = &sum{}
+			u.quantity[k] = q
+		}
+		if it.GrossQuantity.Valid {
+			q.add(it.GrossQuantity)
+		} else {
+			q.add(it.Quantity)
+		}
+		k.unit = ""
+		a := u.amounts[k]
+		if a == nil {
+			a = &usageAmounts{}
+			u.amounts[k] = a
+		}
+		a.gross.add(it.GrossAmount)
+		a.discount.add(it.DiscountAmount)
+		a.net.add(it.NetAmount)
+	}
+}
+
+// net is the month's net amount over every product.
+func (u *usageTotals) net() float64 {
+	var total float64
+	for _, a := range u.amounts {
+		total += a.net.value
+	}
+	return total
+}
+
+func (u *usageTotals) collect(target string, ch chan<- prometheus.Metric) {
+	for _, k := range sortedUsageKeys(u.quantity) {
+		u.quantity[k].send(ch, usageQuantityDesc, target, k.product, k.sku, k.unit)
+	}
+	for _, k := range sortedUsageKeys(u.amounts) {
+		a := u.amounts[k]
+		a.gross.send(ch, usageGrossDesc, target, k.product, k.sku)
+		a.discount.send(ch, usageDiscountDesc, target, k.product, k.sku)
+		a.net.send(ch, usageNetDesc, target, k.product, k.sku)
+	}
+}
+
+func sortedUsageKeys[V any](m map[usageKey]V) []usageKey {
+	index := make(map[string]usageKey, len(m))
+	for k := range m {
+		index[k.product+"\x00"+k.sku+"\x00"+k.unit] = k
+	}
+	out := make([]usageKey, 0, len(m))
+	for _, s := range sortedKeys(index) {
+		out = append(out, index[s])
+	}
+	return out
+}
+
+// monthQuery asks for the current month in UTC, GitHub's billing time zone.
+func monthQuery(now time.Time) url.Values {
+	now = now.UTC()
+	return url.Values{"year": {strconv.Itoa(now.Year())}, "month": {strconv.Itoa(int(now.Month()))}}
+}
+
+// withHint adds a collector's own advice to a 403, after the API's hint.
+func withHint(what, need string, err error) error {
+	if api.IsKind(err, api.KindPermission) {
+		return fmt.Errorf("%s: %w; %s", what, err, need)
+	}
+	return wrap(what, err)
+}
+
+func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	now := c.now()
+	q := monthQuery(now)
+	c.mu.Lock()
+	useSummary := c.detailedFrom.IsZero() || now.Sub(c.detailedFrom) >= summaryRetry
+	c.mu.Unlock()
+
+	var report usageReport
+	source := "summary"
+	var summaryErr error
+	if useSummary {
+		_, summaryErr = c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/usage/summary"), q, &report)
+		if summaryErr != nil && !api.IsKind(summaryErr, api.KindNotFound) {
+			return withHint("billing usage summary", needBilling, summaryErr)
+		}
+		c.mu.Lock()
+		if summaryErr == nil {
+			c.detailedFrom = time.Time{}
+		} else {
+			c.detailedFrom = now
+		}
+		c.mu.Unlock()
+	}
+	if !useSummary || summaryErr != nil {
+		source = "detailed report"
+		report = usageReport{}
+		if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/usage"), q, &report); err != nil {
+			if summaryErr != nil {
+				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
+			}
+			return withHint("billing usage report", needBilling, err)
+		}
+	}
+	totals := newUsageTotals()
+	totals.add(&report)
+	totals.collect(c.t.Name(), ch)
+	c.setSummary("%d-%02d: %d products/SKUs, $%.2f net, from the %s", now.UTC().Year(), int(now.UTC().Month()), len(totals.amounts), totals.net(), source)
+	return nil
+}

@@ -1,0 +1,211 @@
+package collector
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+// drain runs f with a channel and returns what it sent.
+func drain(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
+	ch := make(chan prometheus.Metric)
+	var out []prometheus.Metric
+	done := make(chan struct{})
+	go func() {
+		for m := range ch {
+			out = append(out, m)
+		}
+		close(done)
+	}()
+	f(ch)
+	close(ch)
+	<-done
+	return out
+}
+
+// fixedClock is 2025-03-31 23:30 in UTC, the last half hour of March, but
+// already April east of UTC: the month asked for must be March.
+var fixedClock = time.Date(2025, 4, 1, 1, 30, 0, 0, time.FixedZone("CEST", 2*3600))
+
+func usageCollector(t *testing.T, base string, now *time.Time) *billingUsageCollector {
+	t.Helper()
+	c := newCollector(t, "billing_usage", fixtureTarget(base)).(*billingUsageCollector)
+	c.now = func() time.Time { return *now }
+	return c
+}
+
+func TestBillingUsageGolden(t *testing.T) {
+	sim, base := startSim(t, simulator.Options{})
+	var mu sync.Mutex
+	var query url.Values
+	sim.SetFault("/enterprises/octo-corp/settings/billing/usage/summary", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		query = r.URL.Query()
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(simulator.Fixture("ghec-billing-usage-summary.json"))
+	})
+	now := fixedClock
+	assertGolden(t, usageCollector(t, base, &now), "billing_usage")
+	mu.Lock()
+	defer mu.Unlock()
+	if query.Get("year") != "2025" || query.Get("month") != "3" {
+		t.Errorf("query = %v, want year=2025 month=3 (the current month in UTC)", query)
+	}
+}
+
+func TestBillingUsageFallsBackToDetailedReport(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	const summary, detailed = "/enterprises/octo-corp/settings/billing/usage/summary", "/enterprises/octo-corp/settings/billing/usage"
+	notFound := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"Not Found"}`))
+	}
+	sim.SetFault(summary, notFound)
+	now := fixedClock
+	c := usageCollector(t, url, &now)
+
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertGoldenMetrics(t, metrics, "billing_usage_detailed")
+	steps := []struct {
+		after             time.Duration
+		fixed             bool
+		summary, detailed int
+	}{
+		{time.Hour, false, 1, 2},     // remembers: no second 404
+		{7 * time.Hour, false, 2, 3}, // asks the summary again now and then
+		{8 * time.Hour, true, 2, 4},  // healed, but not asked before 6 h more
+		{14 * time.Hour, true, 3, 4}, // asked again: back to the summary
+		{15 * time.Hour, true, 4, 4},
+	}
+	for _, s := range steps {
+		if s.fixed {
+			sim.SetFault(summary, nil)
+		}
+		now = fixedClock.Add(s.after)
+		if _, err := runUpdate(t, c); err != nil {
+			t.Fatalf("+%s: %v", s.after, err)
+		}
+		if got, want := [2]int{sim.Hits(summary), sim.Hits(detailed)}, [2]int{s.summary, s.detailed}; got != want {
+			t.Errorf("+%s: hits summary/detailed = %v, want %v", s.after, got, want)
+		}
+	}
+	if got := c.Summary(); got != "2025-04: 1 products/SKUs, $8.00 net, from the summary" {
+		t.Errorf("summary line = %q", got)
+	}
+}
+
+func TestBillingUsageBothMissing(t *testing.T) {
+	_, url := startSim(t, simulator.Options{})
+	c := newCollector(t, "billing_usage", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: "nobody"})
+	_, err := runUpdate(t, c)
+	if !api.IsKind(err, api.KindNotFound) {
+		t.Fatalf("err = %v, want not found", err)
+	}
+}
+
+func TestBillingUsageForbiddenSaysWhatIsMissing(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/enterprises/octo-corp/settings/billing/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Accepted-OAuth-Scopes", "manage_billing:enterprise")
+		w.Header().Set("X-OAuth-Scopes", "read:org")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"message":"Must have admin rights"}`))
+	})
+	now := fixedClock
+	_, err := runUpdate(t, usageCollector(t, url, &now))
+	if !api.IsKind(err, api.KindPermission) {
+		t.Fatalf("err = %v, want forbidden", err)
+	}
+	for _, want := range []string{"accepts manage_billing:enterprise (the token has: read:org)", "billing manager", "fine-grained tokens are not accepted"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+func TestUsageTotalsLargeEnterprise(t *testing.T) {
+	_, url := startSim(t, simulator.Options{LargeUsers: 1000})
+	c := newCollector(t, "billing_usage", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := values(t, metrics)
+	if v := got[`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",target="test",unit_type="minutes"}`]; v != 12500 {
+		t.Errorf("linux minutes = %v, want 12500", v)
+	}
+	if v := got[`github_enterprise_billing_usage_net_amount_dollars{product="Copilot",sku="copilot_for_business",target="test"}`]; v != 4750 {
+		t.Errorf("copilot net = %v, want 4750", v)
+	}
+}
+
+func TestUsageTotalsOddValues(t *testing.T) {
+	// Strings for numbers, nulls, a missing product, the detailed shape's
+	// quantity beside a null grossQuantity, and a word for a number.
+	body := `{"usageItems": [
+	  {"product": "Actions", "sku": "actions_linux", "unitType": "minutes", "grossQuantity": "10.5", "grossAmount": 0.084, "discountAmount": null, "netAmount": "0.084"},
+	  {"product": "Actions", "sku": "actions_linux", "unitType": "minutes", "grossQuantity": null, "quantity": 2.25, "grossAmount": 0.018, "netAmount": 0.018},
+	  {"product": null, "sku": "", "unitType": null, "grossQuantity": "unlimited", "grossAmount": true, "netAmount": {"x": 1}},
+	  {"new_field": [1, 2]}
+	], "timePeriod": null}`
+	var r usageReport
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatal(err)
+	}
+	u := newUsageTotals()
+	u.add(&r)
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { u.collect("t", ch) }))
+	want := map[string]float64{
+		`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",target="t",unit_type="minutes"}`: 12.75,
+		`github_enterprise_billing_usage_gross_amount_dollars{product="Actions",sku="actions_linux",target="t"}`:         0.102,
+		`github_enterprise_billing_usage_net_amount_dollars{product="Actions",sku="actions_linux",target="t"}`:           0.102,
+	}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || !near(g, v) {
+			t.Errorf("%s = %v, want %v", k, g, v)
+		}
+	}
+	// Nothing valid was said about the unknown product's amounts or the
+	// Actions discount: those series are left out, not exported as 0.
+	if len(got) != len(want) {
+		t.Errorf("series = %v, want only %v", got, want)
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+func FuzzUsageReport(f *testing.F) {
+	for _, name := range []string{"ghec-billing-usage-summary.json", "ghec-billing-usage.json", "ghec-billing-premium-request-usage.json", "ghec-billing-ai-credit-usage.json"} {
+		f.Add(simulator.Fixture(name))
+	}
+	f.Add([]byte(`{"usageItems": [{"grossQuantity": "1e400", "model": 7}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r usageReport
+		if json.Unmarshal(b, &r) != nil {
+			return
+		}
+		u, p := newUsageTotals(), newPremiumTotals()
+		u.add(&r)
+		p.add(&r)
+		drain(func(ch chan<- prometheus.Metric) {
+			u.collect("t", ch)
+			p.collect("t", ch)
+		})
+	})
+}

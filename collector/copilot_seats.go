@@ -1,0 +1,156 @@
+package collector
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	copilotSeatsDesc = newDesc("github_enterprise_copilot_seats",
+		"Copilot seats billed, per plan_type (unknown when the seat names none); a user counts once per plan.", "plan_type")
+	copilotInactiveDesc = newDesc("github_enterprise_copilot_seats_inactive",
+		"Copilot users with a seat and no activity within copilot_inactive_days (default 30), or never active.")
+	copilotPendingDesc = newDesc("github_enterprise_copilot_seats_pending_cancellation",
+		"Copilot users whose every seat is pending cancellation at the end of the billing cycle.")
+)
+
+const needCopilot = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:copilot or read:enterprise); fine-grained tokens are not accepted"
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "copilot_seats", Types: []string{config.TypeGitHub},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) {
+		return &copilotSeatsCollector{t: t, now: time.Now, inactiveAfter: t.Config.CopilotInactive()}, nil
+	})
+}
+
+// copilotSeatsCollector reads GET /enterprises/{e}/copilot/billing/seats.
+type copilotSeatsCollector struct {
+	t             *Target
+	now           func() time.Time
+	inactiveAfter time.Duration
+	summaryHolder
+}
+
+var _ Collector = (*copilotSeatsCollector)(nil)
+
+type copilotSeatsPage struct {
+	TotalSeats api.Number    `json:"total_seats"`
+	Seats      []copilotSeat `json:"seats"`
+}
+
+type copilotSeat struct {
+	PlanType            api.String `json:"plan_type"`
+	LastActivityAt      api.Time   `json:"last_activity_at"`
+	PendingCancellation api.String `json:"pending_cancellation_date"`
+	Assignee            struct {
+		ID    api.String `json:"id"`
+		Login api.String `json:"login"`
+	} `json:"assignee"`
+}
+
+// seatUser is what the tally keeps of one user while pages come in: the
+// listing has one entry per organization or team that grants the seat, and
+// GitHub bills a user once.
+type seatUser struct {
+	plans        []string // usually one
+	lastActivity time.Time
+	active       bool // some entry is not pending cancellation
+}
+
+// copilotTally folds pages of seats into counts per user.
+type copilotTally struct {
+	total   api.Number
+	users   map[string]*seatUser
+	entries int
+}
+
+func newCopilotTally() *copilotTally { return &copilotTally{users: map[string]*seatUser{}} }
+
+func (t *copilotTally) add(p *copilotSeatsPage) {
+	if !t.total.Valid {
+		t.total = p.TotalSeats
+	}
+	for i := range p.Seats {
+		s := &p.Seats[i]
+		t.entries++
+		// Logins are unique; GitHub's own example gives two users the same id.
+		key := "login:" + strings.ToLower(strings.TrimSpace(string(s.Assignee.Login)))
+		if key == "login:" {
+			key = "id:" + strings.TrimSpace(string(s.Assignee.ID))
+		}
+		if key == "id:" { // no identity: count the entry as its own user
+			key = "entry:" + strconv.Itoa(t.entries)
+		}
+		u := t.users[key]
+		if u == nil {
+			u = &seatUser{}
+			t.users[key] = u
+		}
+		if plan := strings.ToLower(labelValue(s.PlanType)); !slices.Contains(u.plans, plan) {
+			u.plans = append(u.plans, plan)
+		}
+		if s.LastActivityAt.Valid && s.LastActivityAt.After(u.lastActivity) {
+			u.lastActivity = s.LastActivityAt.Time
+		}
+		if strings.TrimSpace(string(s.PendingCancellation)) == "" {
+			u.active = true
+		}
+	}
+}
+
+type copilotCounts struct {
+	byPlan            map[string]int
+	inactive, pending int
+}
+
+// count decides, at now, which users are inactive: no activity since
+// now-inactiveAfter, or none ever recorded.
+func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilotCounts {
+	c := copilotCounts{byPlan: map[string]int{}}
+	cutoff := now.Add(-inactiveAfter)
+	for _, u := range t.users {
+		for _, p := range u.plans {
+			c.byPlan[p]++
+		}
+		if u.lastActivity.IsZero() || u.lastActivity.Before(cutoff) {
+			c.inactive++
+		}
+		if !u.active {
+			c.pending++
+		}
+	}
+	return c
+}
+
+func (c copilotCounts) collect(target string, ch chan<- prometheus.Metric) {
+	for _, p := range sortedKeys(c.byPlan) {
+		ch <- gauge(copilotSeatsDesc, float64(c.byPlan[p]), target, p)
+	}
+	ch <- gauge(copilotInactiveDesc, float64(c.inactive), target)
+	ch <- gauge(copilotPendingDesc, float64(c.pending), target)
+}
+
+func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	tally := newCopilotTally()
+	err := api.Paginate(ctx, c.t.Client, c.t.enterprisePath("copilot/billing/seats"), nil, func(p *copilotSeatsPage) error {
+		tally.add(p)
+		return nil
+	})
+	if err != nil {
+		return withHint("copilot seats", needCopilot, err)
+	}
+	counts := tally.count(c.now(), c.inactiveAfter)
+	counts.collect(c.t.Name(), ch)
+	c.setSummary("%d Copilot users (total_seats %s), %d inactive, %d pending cancellation", len(tally.users), fmtNumber(tally.total), counts.inactive, counts.pending)
+	return nil
+}

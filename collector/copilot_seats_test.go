@@ -1,0 +1,142 @@
+package collector
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+func copilotCollector(t *testing.T, tc *config.Target, now time.Time) *copilotSeatsCollector {
+	t.Helper()
+	c := newCollector(t, "copilot_seats", tc).(*copilotSeatsCollector)
+	c.now = func() time.Time { return now }
+	return c
+}
+
+func TestCopilotSeatsGolden(t *testing.T) {
+	// A week after the example's last activity: both seats active. The
+	// second seat names no plan_type and is pending cancellation.
+	_, url := startSim(t, simulator.Options{})
+	now := time.Date(2021, 10, 20, 12, 0, 0, 0, time.UTC)
+	assertGolden(t, copilotCollector(t, fixtureTarget(url), now), "copilot_seats")
+}
+
+func TestCopilotSeatsInactiveDays(t *testing.T) {
+	_, url := startSim(t, simulator.Options{})
+	now := time.Date(2021, 10, 20, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		days int
+		want float64
+	}{{0, 0}, {30, 0}, {7, 1}, {6, 2}} {
+		target := fixtureTarget(url)
+		target.CopilotInactiveDays = tc.days
+		metrics, err := runUpdate(t, copilotCollector(t, target, now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := values(t, metrics)[`github_enterprise_copilot_seats_inactive{target="test"}`]; got != tc.want {
+			t.Errorf("copilot_inactive_days %d: inactive = %v, want %v", tc.days, got, tc.want)
+		}
+	}
+}
+
+func TestCopilotSeatsManyPages(t *testing.T) {
+	const users = 8000 // 2000 seats: 20 pages
+	sim, url := startSim(t, simulator.Options{LargeUsers: users})
+	c := copilotCollector(t, &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise}, time.Now())
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := simulator.LargeCopilotSeats(users)
+	got := values(t, metrics)
+	want := map[string]float64{
+		`github_enterprise_copilot_seats{plan_type="unknown",target="test"}`:    float64(n / 50),
+		`github_enterprise_copilot_seats{plan_type="enterprise",target="test"}`: float64(n / 5),
+		`github_enterprise_copilot_seats{plan_type="business",target="test"}`:   float64(n - n/50 - n/5),
+		`github_enterprise_copilot_seats_inactive{target="test"}`:               float64(n / 5), // i%10 == 0 or 1
+		`github_enterprise_copilot_seats_pending_cancellation{target="test"}`:   float64(n / 25),
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if hits := sim.Hits("/enterprises/large-corp/copilot/billing/seats"); hits != 20 {
+		t.Errorf("fetched %d pages, want 20", hits)
+	}
+}
+
+func TestCopilotTallyOddValues(t *testing.T) {
+	// One user seated through two organizations counts once per plan; a
+	// seat with a bad date counts as never active; an entry without an
+	// assignee is its own user; pending only when every entry is.
+	body := `{"total_seats": "3", "seats": [
+	  {"assignee": {"login": "Ann", "id": 1}, "plan_type": "business", "last_activity_at": "2025-03-30T10:00:00Z", "pending_cancellation_date": "2025-04-01"},
+	  {"assignee": {"login": "ann", "id": 1}, "plan_type": "Business", "last_activity_at": null, "pending_cancellation_date": null},
+	  {"assignee": {"login": "bob"}, "plan_type": null, "last_activity_at": "yesterday", "pending_cancellation_date": ""},
+	  {"assignee": null, "plan_type": "enterprise", "last_activity_at": 1743330000, "pending_cancellation_date": "2025-04-01"},
+	  {"assignee": null, "plan_type": "enterprise", "last_activity_at": 1743330000}
+	]}`
+	var p copilotSeatsPage
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	tally := newCopilotTally()
+	tally.add(&p)
+	counts := tally.count(time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), 30*24*time.Hour)
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { counts.collect("t", ch) }))
+	want := map[string]float64{
+		`github_enterprise_copilot_seats{plan_type="business",target="t"}`:   1,
+		`github_enterprise_copilot_seats{plan_type="unknown",target="t"}`:    1,
+		`github_enterprise_copilot_seats{plan_type="enterprise",target="t"}`: 2,
+		`github_enterprise_copilot_seats_inactive{target="t"}`:               1, // bob
+		`github_enterprise_copilot_seats_pending_cancellation{target="t"}`:   1, // the first anonymous entry
+	}
+	if len(got) != len(want) {
+		t.Errorf("series = %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if tally.total.Value != 3 {
+		t.Errorf("total_seats = %+v", tally.total)
+	}
+}
+
+func FuzzCopilotSeats(f *testing.F) {
+	f.Add(simulator.Fixture("ghec-copilot-billing-seats.json"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p copilotSeatsPage
+		if json.Unmarshal(b, &p) != nil {
+			return
+		}
+		tally := newCopilotTally()
+		tally.add(&p)
+		counts := tally.count(time.Unix(1.7e9, 0), time.Hour)
+		drain(func(ch chan<- prometheus.Metric) { counts.collect("t", ch) })
+	})
+}
+
+// BenchmarkCopilotSeats refreshes 25,000 seat entries (250 pages) from the
+// simulator over loopback. Each round gets a new client: one client's
+// request-rate cap (900 a minute, bursts of 300) would otherwise dominate.
+func BenchmarkCopilotSeats(b *testing.B) {
+	_, url := startSim(b, simulator.Options{LargeUsers: 100000, RateLimit: 1 << 30})
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		c := newCollector(b, "copilot_seats", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+		b.StartTimer()
+		if _, err := runUpdate(b, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

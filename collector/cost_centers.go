@@ -1,0 +1,97 @@
+package collector
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	costCenterResourcesDesc = newDesc("github_enterprise_cost_center_resources",
+		"Resources assigned to an active cost center, by resource type (user, team, repo, org).",
+		"cost_center_id", "cost_center", "resource_type")
+	costCentersDesc = newDesc("github_enterprise_cost_centers",
+		"Active cost centers of the enterprise.")
+)
+
+const needCostCenters = "this collector needs an enterprise owner, billing manager or organization owner with a classic token (scope manage_billing:enterprise); fine-grained tokens and GitHub Apps are not accepted"
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "cost_centers", Types: []string{config.TypeGitHub},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) { return &costCentersCollector{t: t}, nil })
+}
+
+// costCentersCollector reads GET /enterprises/{e}/settings/billing/cost-centers.
+type costCentersCollector struct {
+	t *Target
+	summaryHolder
+}
+
+var _ Collector = (*costCentersCollector)(nil)
+
+type costCenterList struct {
+	CostCenters []struct {
+		ID        api.String `json:"id"`
+		Name      api.String `json:"name"`
+		State     api.String `json:"state"`
+		Resources []struct {
+			Type api.String `json:"type"`
+		} `json:"resources"`
+	} `json:"costCenters"`
+}
+
+type costCenterKey struct{ id, name, kind string }
+
+// tally counts resources per active cost center and type. Resource names
+// (users, repositories) are never kept.
+func (l *costCenterList) tally() (counts map[costCenterKey]int, centers int) {
+	counts = map[costCenterKey]int{}
+	seen := map[string]bool{}
+	for _, cc := range l.CostCenters {
+		if strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
+			continue
+		}
+		id := labelValue(cc.ID)
+		if !seen[id] {
+			seen[id] = true
+			centers++
+		}
+		for _, r := range cc.Resources {
+			counts[costCenterKey{id: id, name: strings.TrimSpace(string(cc.Name)), kind: strings.ToLower(labelValue(r.Type))}]++
+		}
+	}
+	return counts, centers
+}
+
+func (l *costCenterList) collect(target string, ch chan<- prometheus.Metric) (centers, resources int) {
+	counts, centers := l.tally()
+	index := map[string]costCenterKey{}
+	for k := range counts {
+		index[k.id+"\x00"+k.kind+"\x00"+k.name] = k
+	}
+	for _, s := range sortedKeys(index) {
+		k := index[s]
+		ch <- gauge(costCenterResourcesDesc, float64(counts[k]), target, k.id, k.name, k.kind)
+		resources += counts[k]
+	}
+	ch <- gauge(costCentersDesc, float64(centers), target)
+	return centers, resources
+}
+
+func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	var l costCenterList
+	q := url.Values{"state": {"active"}}
+	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/cost-centers"), q, &l); err != nil {
+		return withHint("cost centers", needCostCenters, err)
+	}
+	centers, resources := l.collect(c.t.Name(), ch)
+	c.setSummary("%d cost centers, %d resources assigned", centers, resources)
+	return nil
+}

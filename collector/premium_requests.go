@@ -1,0 +1,83 @@
+package collector
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	premiumRequestsDesc = newDesc("github_enterprise_premium_requests",
+		"Copilot premium requests this month (UTC) to date per model (grossQuantity).", "model")
+	premiumNetDesc = newDesc("github_enterprise_premium_requests_net_amount_dollars",
+		"Net amount billed for premium requests this month to date per model, in US dollars (netAmount).", "model")
+)
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "premium_requests", Types: []string{config.TypeGitHub},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) { return &premiumRequestsCollector{t: t, now: time.Now}, nil })
+}
+
+// premiumRequestsCollector reads GET
+// /enterprises/{e}/settings/billing/premium_request/usage for the current month.
+type premiumRequestsCollector struct {
+	t   *Target
+	now func() time.Time
+	summaryHolder
+}
+
+var _ Collector = (*premiumRequestsCollector)(nil)
+
+// premiumTotals folds premium request items by model. Items of the same
+// model under several SKUs or products add up.
+type premiumTotals struct {
+	requests, net map[string]*sum
+}
+
+func newPremiumTotals() *premiumTotals {
+	return &premiumTotals{requests: map[string]*sum{}, net: map[string]*sum{}}
+}
+
+func (p *premiumTotals) add(r *usageReport) {
+	for i := range r.UsageItems {
+		it := &r.UsageItems[i]
+		m := labelValue(it.Model)
+		if p.requests[m] == nil {
+			p.requests[m], p.net[m] = &sum{}, &sum{}
+		}
+		if it.GrossQuantity.Valid {
+			p.requests[m].add(it.GrossQuantity)
+		} else {
+			p.requests[m].add(it.Quantity)
+		}
+		p.net[m].add(it.NetAmount)
+	}
+}
+
+func (p *premiumTotals) collect(target string, ch chan<- prometheus.Metric) (requests, net float64) {
+	for _, m := range sortedKeys(p.requests) {
+		p.requests[m].send(ch, premiumRequestsDesc, target, m)
+		p.net[m].send(ch, premiumNetDesc, target, m)
+		requests += p.requests[m].value
+		net += p.net[m].value
+	}
+	return requests, net
+}
+
+func (c *premiumRequestsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	var report usageReport
+	path := c.t.enterprisePath("settings/billing/premium_request/usage")
+	if _, err := c.t.Client.GetJSON(ctx, path, monthQuery(c.now()), &report); err != nil {
+		return withHint("premium request usage", needBilling, err)
+	}
+	totals := newPremiumTotals()
+	totals.add(&report)
+	requests, net := totals.collect(c.t.Name(), ch)
+	c.setSummary("%g premium requests over %d models this month, $%.2f net", requests, len(totals.requests), net)
+	return nil
+}

@@ -1,0 +1,192 @@
+package simulator
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// The enhanced billing platform's endpoints, Copilot seats, and the legacy
+// billing endpoints. The fixture enterprise answers with GitHub's examples
+// everywhere (it is "still on the legacy platform"); the large one answers
+// the legacy paths with 410, as GitHub has since 2025-09-25, so the demo
+// shows both platforms.
+
+func init() {
+	routes = append(routes, func(s *Server, mux *http.ServeMux) {
+		base := "GET /enterprises/{enterprise}/settings/billing/"
+		mux.HandleFunc(base+"usage/summary", s.byEnterprise("ghec-billing-usage-summary.json", s.largeUsageSummary))
+		mux.HandleFunc(base+"usage", s.byEnterprise("ghec-billing-usage.json", s.largeUsageReport))
+		mux.HandleFunc(base+"premium_request/usage", s.byEnterprise("ghec-billing-premium-request-usage.json", s.largePremiumRequests))
+		mux.HandleFunc(base+"advanced-security", s.byEnterprise("ghec-billing-advanced-security.json", s.largeAdvancedSecurity))
+		mux.HandleFunc(base+"cost-centers", s.byEnterprise("ghec-billing-cost-centers.json", s.largeCostCenters))
+		mux.HandleFunc("GET /enterprises/{enterprise}/copilot/billing/seats", s.byEnterprise("ghec-copilot-billing-seats.json", s.largeCopilotSeats))
+		mux.HandleFunc(base+"actions", s.byEnterprise("ghec-legacy-billing-actions.json", gone))
+		mux.HandleFunc(base+"packages", s.byEnterprise("ghec-legacy-billing-packages.json", gone))
+		mux.HandleFunc(base+"shared-storage", s.byEnterprise("ghec-legacy-billing-shared-storage.json", gone))
+	})
+}
+
+// byEnterprise serves fixture for the fixture enterprise, large for the
+// large one, and 404 for any other slug.
+func (s *Server) byEnterprise(fixture string, large http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("enterprise") {
+		case FixtureEnterprise:
+			serveFixture(w, fixture)
+		case LargeEnterprise:
+			large(w, r)
+		default:
+			notFound(w)
+		}
+	}
+}
+
+// gone is GitHub's answer on a retired legacy billing endpoint.
+func gone(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusGone, map[string]string{"message": "This endpoint has been moved."})
+}
+
+// largeSKUs are the synthetic enterprise's metered products.
+var largeSKUs = []struct {
+	product, sku, unit string
+	price, perUser     float64 // quantity per user in a month
+}{
+	{"Actions", "actions_linux", "minutes", 0.008, 12.5},
+	{"Actions", "actions_macos", "minutes", 0.08, 0.75},
+	{"Copilot", "copilot_for_business", "user-months", 19, 0.25},
+	{"Packages", "packages_storage", "gigabyte-hours", 0.0003, 40},
+}
+
+func usageItem(product, sku, unit string, price, q float64) map[string]any {
+	return map[string]any{
+		"product": product, "sku": sku, "unitType": unit, "pricePerUnit": price,
+		"grossQuantity": q, "grossAmount": q * price, "discountQuantity": 0, "discountAmount": 0,
+		"netQuantity": q, "netAmount": q * price,
+	}
+}
+
+func (s *Server) largeUsageSummary(w http.ResponseWriter, r *http.Request) {
+	items := make([]map[string]any, 0, len(largeSKUs))
+	for _, k := range largeSKUs {
+		items = append(items, usageItem(k.product, k.sku, k.unit, k.price, k.perUser*float64(s.opts.LargeUsers)))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items,
+	})
+}
+
+// largeUsageReport is the detailed report: one line per SKU and day, in the
+// detailed shape (quantity, not grossQuantity), spread over 10 days.
+func (s *Server) largeUsageReport(w http.ResponseWriter, r *http.Request) {
+	const days = 10
+	var items []map[string]any
+	for d := 1; d <= days; d++ {
+		for _, k := range largeSKUs {
+			q := k.perUser * float64(s.opts.LargeUsers) / days
+			items = append(items, map[string]any{
+				"date": fmt.Sprintf("2025-01-%02d", d), "product": k.product, "sku": k.sku, "quantity": q,
+				"unitType": k.unit, "pricePerUnit": k.price, "grossAmount": q * k.price, "discountAmount": 0,
+				"netAmount": q * k.price, "organizationName": "org00", "repositoryName": "org00/repo",
+			})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"usageItems": items})
+}
+
+func (s *Server) largePremiumRequests(w http.ResponseWriter, r *http.Request) {
+	var items []map[string]any
+	for i, model := range []string{"Claude Sonnet 4", "GPT-5", "Gemini 2.5 Pro"} {
+		it := usageItem("Copilot", "Copilot Premium Request", "requests", 0.04, float64(s.opts.LargeUsers*(i+1)))
+		it["model"] = model
+		items = append(items, it)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items})
+}
+
+// LargeCommitters is the synthetic enterprise's Advanced Security committers.
+func LargeCommitters(users int) int { return users / 4 }
+
+// LargeRepositories is how many repositories it lists under Advanced Security.
+func LargeRepositories(users int) int { return users / 20 }
+
+func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request) {
+	n := LargeRepositories(s.opts.LargeUsers)
+	from, to := Page(w, r, n)
+	repos := make([]map[string]any, 0, to-from)
+	for i := from; i < to; i++ {
+		repos = append(repos, map[string]any{
+			"name": fmt.Sprintf("org%02d/repo%d", i%25, i), "advanced_security_committers": 1,
+			"advanced_security_committers_breakdown": []map[string]any{
+				{"user_login": fmt.Sprintf("user%d", i), "last_pushed_date": "2025-01-02", "last_pushed_email": fmt.Sprintf("user%d@large-corp.example", i)},
+			},
+		})
+	}
+	c := LargeCommitters(s.opts.LargeUsers)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"total_advanced_security_committers": c, "total_count": n,
+		"maximum_advanced_security_committers": c + 50, "purchased_advanced_security_committers": c + 100,
+		"repositories": repos,
+	})
+}
+
+func (s *Server) largeCostCenters(w http.ResponseWriter, r *http.Request) {
+	var centers []map[string]any
+	for i := 0; i < 5; i++ {
+		var res []map[string]any
+		for j := 0; j < 10*(i+1); j++ {
+			res = append(res, map[string]any{"type": "User", "name": fmt.Sprintf("user%d", i*100+j)})
+		}
+		res = append(res, map[string]any{"type": "Org", "name": fmt.Sprintf("org%02d", i)})
+		centers = append(centers, map[string]any{
+			"id": fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i), "name": fmt.Sprintf("Cost center %d", i),
+			"state": "active", "resources": res,
+		})
+	}
+	centers = append(centers, map[string]any{"id": "00000000-0000-4000-8000-000000000009", "name": "Retired", "state": "deleted",
+		"resources": []map[string]any{{"type": "User", "name": "gone"}}})
+	writeJSON(w, http.StatusOK, map[string]any{"costCenters": centers})
+}
+
+// LargeCopilotSeats is how many seat entries the synthetic enterprise lists.
+func LargeCopilotSeats(users int) int { return users / 4 }
+
+// SyntheticSeat is Copilot seat entry i of the large enterprise: every 5th
+// is on the enterprise plan, every 50th names no plan; every 10th user never
+// used Copilot and the next one last did in 2020; every 25th is pending
+// cancellation. The others were active within the last two days.
+func SyntheticSeat(i int, now time.Time) map[string]any {
+	seat := map[string]any{
+		"created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-01-02T03:04:05Z",
+		"pending_cancellation_date": nil, "last_activity_at": now.Add(-time.Duration(i%48) * time.Hour).UTC().Format(time.RFC3339),
+		"last_activity_editor": "vscode/1.95.0/copilot/1.250.0", "plan_type": "business",
+		"assignee": map[string]any{"login": fmt.Sprintf("user%d", i), "id": i + 1, "type": "User"},
+	}
+	switch {
+	case i%50 == 49:
+		delete(seat, "plan_type")
+	case i%5 == 0:
+		seat["plan_type"] = "enterprise"
+	}
+	switch i % 10 {
+	case 0:
+		seat["last_activity_at"] = nil
+	case 1:
+		seat["last_activity_at"] = "2020-06-01T00:00:00Z"
+	}
+	if i%25 == 0 {
+		seat["pending_cancellation_date"] = "2030-01-01"
+	}
+	return seat
+}
+
+func (s *Server) largeCopilotSeats(w http.ResponseWriter, r *http.Request) {
+	n := LargeCopilotSeats(s.opts.LargeUsers)
+	from, to := Page(w, r, n)
+	seats := make([]map[string]any, 0, to-from)
+	now := time.Now()
+	for i := from; i < to; i++ {
+		seats = append(seats, SyntheticSeat(i, now))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total_seats": n, "seats": seats})
+}
