@@ -3,14 +3,16 @@ package collector
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Status is a collector's state with what an operator needs to act on it:
 // the target's type and API address, and the fix for its last error in words.
 type Status struct {
 	State
-	Type   string
-	APIURL string
+	Type     string
+	APIURL   string
+	Interval time.Duration // the target's refresh_interval
 	// Fix says in one line what went wrong and what to do; empty when the
 	// last refresh succeeded or none has run.
 	Fix string
@@ -53,7 +55,7 @@ func (e *Exporter) RefreshAll(ctx context.Context) []Status {
 }
 
 func (t *target) status(st State) Status {
-	s := Status{State: st, Type: t.cfg.Type, APIURL: t.t.Client.BaseURL()}
+	s := Status{State: st, Type: t.cfg.Type, APIURL: t.t.Client.BaseURL(), Interval: t.cfg.Refresh()}
 	if st.LastError != nil {
 		s.Fix = Explain(st.LastError, st.Collector, t.t.Config)
 	}
