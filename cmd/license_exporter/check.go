@@ -42,7 +42,30 @@ func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	statuses := exp.RefreshAll(ctx)
-	return printCheck(stdout, statuses, exp, timeout)
+	code := printCheck(stdout, statuses, exp, timeout)
+	if idle := idleTargets(cfg, statuses); len(idle) > 0 {
+		for _, t := range idle {
+			fmt.Fprintf(stdout, "%s (%s): no collector runs for this target; name them under collectors\n", t.Name, t.Type)
+		}
+		code = checkFailed
+	}
+	return code
+}
+
+// idleTargets are the targets no collector runs for, which would otherwise
+// pass the check unnoticed.
+func idleTargets(cfg *config.Config, statuses []collector.Status) []*config.Target {
+	busy := map[string]bool{}
+	for _, s := range statuses {
+		busy[s.Target] = true
+	}
+	var out []*config.Target
+	for _, t := range cfg.Targets {
+		if !busy[t.Name] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func printCheck(w io.Writer, statuses []collector.Status, src statusSource, timeout time.Duration) int {

@@ -33,7 +33,7 @@ func main() {
 		webFlags       = kingpinflag.AddFlags(app, ":9947")
 		logFlags       = addLogFlags(app)
 
-		serveCmd     = app.Command("serve", "Serve the metrics (the default when no command is given).").Default()
+		_            = app.Command("serve", "Serve the metrics (the default when no command is given).").Default()
 		checkCmd     = app.Command("check", "Run every configured collector once, print what each found or how to fix it, and exit 0 only if all succeeded.")
 		checkTimeout = checkCmd.Flag("timeout", "How long the check waits for all collectors.").Default("1m").Duration()
 	)
@@ -66,7 +66,6 @@ func main() {
 		stopDemo()
 		os.Exit(code)
 	}
-	_ = serveCmd
 	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
 
 	reg := prometheus.NewRegistry()
