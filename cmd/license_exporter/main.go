@@ -5,6 +5,7 @@ package main
 import (
 	"net/http"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -17,7 +18,6 @@ import (
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/license-exporter/license_exporter/collector"
-	"github.com/license-exporter/license_exporter/config"
 )
 
 const name = "license_exporter"
@@ -32,59 +32,70 @@ func main() {
 		timeoutOffset  = app.Flag("scrape.timeout-offset", "Kept back from the scraper's deadline to send the answer in time.").Default("500ms").Duration()
 		webFlags       = kingpinflag.AddFlags(app, ":9947")
 		logFlags       = addLogFlags(app)
+
+		_            = app.Command("serve", "Serve the metrics (the default when no command is given).").Default()
+		checkCmd     = app.Command("check", "Run every configured collector once, print what each found or how to fix it, and exit 0 only if all succeeded.")
+		checkTimeout = checkCmd.Flag("timeout", "How long the check waits for all collectors.").Default("1m").Duration()
 	)
 	if version.Version == "" {
 		version.Version = "dev" // set by the Makefile's -ldflags
 	}
 	app.Version(version.Print(name))
 	app.HelpFlag.Short('h')
-	kingpin.MustParse(app.Parse(os.Args[1:]))
+	cmd := kingpin.MustParse(app.Parse(os.Args[1:]))
 	logger, slogger := logFlags.newLogger()
 
+	stopDemo := func() {}
 	if *demo {
 		file, stop, err := startDemo()
 		if err != nil {
 			fatal(logger, "starting the demo", err)
 		}
-		defer stop()
+		stopDemo = stop
 		*configFile = file
 		level.Info(logger).Log("msg", "demo mode: serving a simulated API on loopback", "config", file)
 	}
+	defer stopDemo()
+	opts := collector.Options{Logger: logger, UserAgent: name + "/" + version.Version}
+
+	if cmd == checkCmd.FullCommand() {
+		if logFlags.level != "debug" {
+			opts.Logger = nil // the table says it all
+		}
+		code := runCheck(os.Stdout, os.Stderr, *configFile, *checkTimeout, opts)
+		stopDemo()
+		os.Exit(code)
+	}
 	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
 
-	cfg, err := config.Load(*configFile, collector.Catalog())
-	if err != nil {
-		fatal(logger, "loading configuration", err)
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		versioncollector.NewCollector(name),
 	)
-	exp := collector.New(collector.Options{
-		Logger: logger, UserAgent: name + "/" + version.Version, Registerer: reg,
-	})
+	opts.Registerer = reg
+	exp := collector.New(opts)
 	defer exp.Close()
-	if err := exp.ApplyConfig(cfg); err != nil {
-		fatal(logger, "applying configuration", err)
+	reload := newReloader(*configFile, exp, reg, logger)
+	if err := reload.Reload(); err != nil {
+		fatal(logger, "loading configuration", err)
 	}
+	defer reload.watch(syscall.SIGHUP)()
 
 	mux := http.NewServeMux()
 	mux.Handle(*metricsPath, exp.Handler(collector.HandlerOptions{
 		DefaultTimeout: *defaultTimeout, TimeoutOffset: *timeoutOffset, Gatherer: reg,
 	}))
+	mux.Handle("/-/reload", reload)
 	if *metricsPath != "/" {
-		landing, err := web.NewLandingPage(web.LandingConfig{
+		mux.Handle("/", &statusPage{src: exp, now: time.Now, landing: web.LandingConfig{
 			Name:        name,
 			Description: "Licenses and billing of GitHub Enterprise and GitLab",
 			Version:     version.Info(),
 			Links:       []web.LandingLinks{{Address: *metricsPath, Text: "Metrics"}},
-		})
-		if err != nil {
-			fatal(logger, "building the landing page", err)
-		}
-		mux.Handle("/", landing)
+			Profiling:   "false", // no /debug/pprof here
+		}})
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {

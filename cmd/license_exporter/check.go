@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/go-kit/log"
+
+	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+// Exit statuses of the check command.
+const (
+	checkOK        = 0
+	checkFailed    = 1 // a collector failed
+	checkBadConfig = 2 // the configuration does not load
+)
+
+// runCheck runs every configured collector once and prints a table per
+// target: OK with the collector's key figures, or FAIL with the fix in one
+// line. Nothing it prints comes from a token: the figures are counts and the
+// fixes are built from API error kinds and hints.
+func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts collector.Options) int {
+	cfg, err := config.Load(file, collector.Catalog())
+	if err != nil {
+		fmt.Fprintf(stderr, "%s check: %v\n", name, err)
+		return checkBadConfig
+	}
+	if opts.Logger == nil {
+		opts.Logger = log.NewNopLogger()
+	}
+	exp := collector.New(opts)
+	defer exp.Close()
+	if err := exp.ApplyConfig(cfg); err != nil {
+		fmt.Fprintf(stderr, "%s check: %v\n", name, err)
+		return checkBadConfig
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	statuses := exp.RefreshAll(ctx)
+	code := printCheck(stdout, statuses, exp, timeout)
+	if idle := idleTargets(cfg, statuses); len(idle) > 0 {
+		for _, t := range idle {
+			fmt.Fprintf(stdout, "%s (%s): no collector runs for this target; name them under collectors\n", t.Name, t.Type)
+		}
+		code = checkFailed
+	}
+	return code
+}
+
+// idleTargets are the targets no collector runs for, which would otherwise
+// pass the check unnoticed.
+func idleTargets(cfg *config.Config, statuses []collector.Status) []*config.Target {
+	busy := map[string]bool{}
+	for _, s := range statuses {
+		busy[s.Target] = true
+	}
+	var out []*config.Target
+	for _, t := range cfg.Targets {
+		if !busy[t.Name] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func printCheck(w io.Writer, statuses []collector.Status, src statusSource, timeout time.Duration) int {
+	limits := src.RateLimits()
+	ok, last := 0, ""
+	var tw *tabwriter.Writer
+	endTarget := func() {
+		if tw == nil {
+			return
+		}
+		tw.Flush()
+		for _, rl := range limits[last] {
+			fmt.Fprintf(w, "  rate limit %s\n", describeLimit(rl, time.Now()))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, s := range statuses {
+		if s.Target != last {
+			endTarget()
+			last = s.Target
+			fmt.Fprintf(w, "%s (%s, %s)\n", s.Target, s.Type, s.APIURL)
+			tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		}
+		result, detail := checkLine(s, timeout)
+		if result == "OK" {
+			ok++
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Collector, result, detail)
+	}
+	endTarget()
+	fmt.Fprintf(w, "%d of %d collectors OK\n", ok, len(statuses))
+	if ok < len(statuses) {
+		return checkFailed
+	}
+	return checkOK
+}
+
+func checkLine(s collector.Status, timeout time.Duration) (result, detail string) {
+	switch {
+	case s.LastAttempt.IsZero():
+		return "FAIL", fmt.Sprintf("no answer within the check's --timeout (%s): the API is slow or unreachable; try a longer --timeout", timeout)
+	case !s.Succeeded():
+		return "FAIL", s.Fix
+	}
+	detail = s.Summary
+	if detail == "" {
+		detail = "fetched"
+	}
+	return "OK", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+func check(t *testing.T, file string, timeout time.Duration) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = runCheck(&out, &errOut, file, timeout, collector.Options{})
+	all := out.String() + errOut.String()
+	if strings.Contains(all, testToken) {
+		t.Fatalf("the check printed the token:\n%s", all)
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckHealthy(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: acme, type: github, api_url: %s, enterprise: octo-corp, token_file: %s}
+`, url)
+	code, out, errOut := check(t, file, 10*time.Second)
+	if code != checkOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	for _, want := range []string{
+		"acme (github, " + url + ")",
+		"consumed_licenses    OK  5000 of 4500 seats consumed, 2 license entries (",
+		"license_sync_status  OK  2 connected servers, 0 with a failed last sync (",
+		"rate limit core: ",
+		"2 of 2 collectors OK",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckBroken(t *testing.T) {
+	sim, url := startSim(t)
+	sim.SetFault("/enterprises/octo-corp/consumed-licenses", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Accepted-OAuth-Scopes", "manage_billing:enterprise, read:enterprise")
+		w.Header().Set("X-OAuth-Scopes", "repo")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"message":"Resource not accessible by personal access token"}`))
+	})
+	sim.SetFault("/enterprises/octo-corp/license-sync-status", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusGone)
+		_, _ = w.Write([]byte(`{"message":"This endpoint has been moved."}`))
+	})
+	file := writeConfig(t, `
+targets:
+  - {name: scoped, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s}
+  - {name: typo, type: github, api_url: %[1]s, enterprise: octo-crop, token_file: %[2]s, collectors: [consumed_licenses]}
+  - {name: down, type: github, api_url: "http://127.0.0.1:1", enterprise: octo-corp, token_file: %[2]s, collectors: [license_sync_status]}
+`, url)
+	code, out, _ := check(t, file, 10*time.Second)
+	if code != checkFailed {
+		t.Errorf("exit %d, want %d", code, checkFailed)
+	}
+	for _, want := range []string{
+		"consumed_licenses    FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
+		"license_sync_status  FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
+		`consumed_licenses  FAIL  404: the token's user is not an enterprise owner (or billing manager), or the enterprise slug "octo-crop" is wrong`,
+		"license_sync_status  FAIL  cannot reach api_url http://127.0.0.1:1: ",
+		"0 of 4 collectors OK",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckTimeout(t *testing.T) {
+	sim := simulator.New(simulator.Options{Token: testToken, Latency: 3 * time.Second})
+	srv := newServer(t, sim)
+	file := writeConfig(t, `
+targets:
+  - {name: slow, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, collectors: [license_sync_status]}
+`, srv)
+	start := time.Now()
+	code, out, _ := check(t, file, 100*time.Millisecond)
+	if code != checkFailed || !strings.Contains(out, "FAIL  no answer within the check's --timeout (100ms)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("the check outlived its timeout: %s", time.Since(start))
+	}
+}
+
+func TestCheckBadConfig(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: acme, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, colectors: [consumed_licenses]}
+`, url)
+	code, out, errOut := check(t, file, time.Second)
+	if code != checkBadConfig || out != "" || !strings.Contains(errOut, `unknown key "colectors"; did you mean "collectors"?`) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestCheckTargetWithoutCollectors(t *testing.T) {
+	_, url := startSim(t)
+	// No collector serves github_server on this branch unless one is
+	// registered; a target with none must not pass unnoticed.
+	file := writeConfig(t, `
+targets:
+  - {name: acme, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [license_sync_status]}
+  - {name: ghes, type: github_server, api_url: %[1]s, token_file: %[2]s}
+`, url)
+	if len(collector.Catalog().Enabled(&config.Target{Type: config.TypeGitHubServer})) > 0 {
+		t.Skip("github_server has default collectors now")
+	}
+	code, out, _ := check(t, file, 10*time.Second)
+	if code != checkFailed || !strings.Contains(out, "ghes (github_server): no collector runs for this target") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestIdleTargets(t *testing.T) {
+	cfg := &config.Config{Targets: []*config.Target{{Name: "a"}, {Name: "b"}, {Name: "c"}}}
+	sts := []collector.Status{{State: collector.State{Target: "a"}}, {State: collector.State{Target: "c"}}}
+	idle := idleTargets(cfg, sts)
+	if len(idle) != 1 || idle[0].Name != "b" {
+		t.Errorf("idle = %v", idle)
+	}
+}

@@ -1,0 +1,89 @@
+package collector
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Status is a collector's state with what an operator needs to act on it:
+// the target's type and API address, and the fix for its last error in words.
+type Status struct {
+	State
+	Type     string
+	APIURL   string
+	Interval time.Duration // the target's refresh_interval
+	// Fix says in one line what went wrong and what to do; empty when the
+	// last refresh succeeded or none has run.
+	Fix string
+}
+
+// Statuses reports every collector's status, in configuration order,
+// without starting a refresh (the status page must not cost API requests).
+func (e *Exporter) Statuses() []Status {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []Status
+	for _, t := range e.targets {
+		for _, c := range t.collectors {
+			out = append(out, t.status(c.snapshot()))
+		}
+	}
+	return out
+}
+
+// RefreshAll refreshes every collector once, all at once, whatever the age
+// of their data, and waits until they finish or ctx ends (the check command).
+// A refresh already under way is joined rather than doubled.
+func (e *Exporter) RefreshAll(ctx context.Context) []Status {
+	e.mu.RLock()
+	targets := e.targets
+	e.mu.RUnlock()
+
+	var wg sync.WaitGroup
+	for _, t := range targets {
+		for _, c := range t.collectors {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.refreshNow(ctx)
+			}()
+		}
+	}
+	wg.Wait()
+	return e.Statuses()
+}
+
+func (t *target) status(st State) Status {
+	s := Status{State: st, Type: t.cfg.Type, APIURL: t.t.Client.BaseURL(), Interval: t.cfg.Refresh()}
+	if st.LastError != nil {
+		s.Fix = Explain(st.LastError, st.Collector, t.t.Config)
+	}
+	return s
+}
+
+// snapshot is the collector's state as States reports it.
+func (c *cached) snapshot() State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := c.state
+	st.Refreshing = c.running != nil
+	st.NextAttempt = c.nextAttempt
+	return st
+}
+
+// refreshNow starts a refresh unless one is under way and waits for it
+// until ctx ends; the refresh itself runs on its own timeout.
+func (c *cached) refreshNow(ctx context.Context) {
+	c.mu.Lock()
+	if c.running == nil {
+		c.running = make(chan struct{})
+		go c.refresh(c.running)
+	}
+	wait := c.running
+	c.mu.Unlock()
+	select {
+	case <-wait:
+	case <-ctx.Done():
+	}
+}
