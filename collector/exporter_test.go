@@ -20,9 +20,9 @@ import (
 
 const secretToken = "ghp_Sup3rSecretTokenValue0123456789abcdef"
 
-// newTestExporter serves cfgYAML (with TOKEN replaced by a token file) through
+// newServedExporter serves cfgYAML (with TOKEN replaced by a token file) through
 // the /metrics handler and returns the scrape URL.
-func newTestExporter(t *testing.T, cfgYAML string, logger log.Logger) (*Exporter, string) {
+func newServedExporter(t *testing.T, cfgYAML string, logger log.Logger) (*Exporter, string) {
 	t.Helper()
 	tok := filepath.Join(t.TempDir(), "token")
 	if err := os.WriteFile(tok, []byte(secretToken), 0o600); err != nil {
@@ -66,7 +66,7 @@ func TestExporterServesOfficialExamples(t *testing.T) {
 	sim := simulator.New(simulator.Options{Token: secretToken})
 	api := httptest.NewServer(sim)
 	defer api.Close()
-	_, url := newTestExporter(t, "targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN}\n", log.NewNopLogger())
+	_, url := newServedExporter(t, "targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN, collectors: [consumed_licenses, license_sync_status]}\n", log.NewNopLogger())
 	body, _ := scrapeURL(t, url, "10")
 	for _, want := range []string{
 		`github_enterprise_seats_consumed{target="acme"} 5000`,
@@ -94,7 +94,7 @@ func TestExporterHonoursScrapeDeadline(t *testing.T) {
 	sim := simulator.New(simulator.Options{Token: secretToken, Latency: 1500 * time.Millisecond})
 	api := httptest.NewServer(sim)
 	defer api.Close()
-	e, url := newTestExporter(t, "targets:\n  - {name: slow, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN}\n", log.NewNopLogger())
+	e, url := newServedExporter(t, "targets:\n  - {name: slow, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN, collectors: [consumed_licenses, license_sync_status]}\n", log.NewNopLogger())
 	body, took := scrapeURL(t, url, "0.5")
 	if took > 1500*time.Millisecond {
 		t.Errorf("scrape took %v with a 0.5s deadline", took)
@@ -120,13 +120,13 @@ func TestApplyConfigKeepsUnchangedTargets(t *testing.T) {
 	sim := simulator.New(simulator.Options{Token: secretToken})
 	api := httptest.NewServer(sim)
 	defer api.Close()
-	cfgA := "targets:\n  - {name: a, type: github, enterprise: octo-corp, api_url: '" + api.URL + "', token_file: TOKEN}\n"
-	e, url := newTestExporter(t, cfgA, log.NewNopLogger())
+	cfgA := "targets:\n  - {name: a, type: github, enterprise: octo-corp, api_url: '" + api.URL + "', token_file: TOKEN, collectors: [consumed_licenses, license_sync_status]}\n"
+	e, url := newServedExporter(t, cfgA, log.NewNopLogger())
 	scrapeURL(t, url, "10")
 	before := sim.Total()
 
 	cfg, err := config.Parse([]byte(strings.ReplaceAll(cfgA, "TOKEN", e.targets[0].cfg.TokenFile)+
-		"  - {name: b, type: github, enterprise: nope, api_url: '"+api.URL+"', token_file: "+e.targets[0].cfg.TokenFile+"}\n"), Catalog())
+		"  - {name: b, type: github, enterprise: nope, api_url: '"+api.URL+"', token_file: "+e.targets[0].cfg.TokenFile+", collectors: [consumed_licenses, license_sync_status]}\n"), Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestNoTokenInLogsOrOutput(t *testing.T) {
 	sim := simulator.New(simulator.Options{Token: "another-token"}) // so every request fails with 401
 	api := httptest.NewServer(sim)
 	defer api.Close()
-	e, url := newTestExporter(t, "targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN}\n", logger)
+	e, url := newServedExporter(t, "targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN, collectors: [consumed_licenses, license_sync_status]}\n", logger)
 	body, _ := scrapeURL(t, url, "10")
 	var errs strings.Builder
 	for _, st := range e.States() {

@@ -34,7 +34,7 @@ func newTestExporter(t *testing.T, yml string, args ...any) *Exporter {
 
 const twoTargets = `
 targets:
-  - {name: good, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s}
+  - {name: good, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [consumed_licenses, license_sync_status]}
   - {name: wrong-slug, type: github, api_url: %[1]s, enterprise: no-such-corp, token_file: %[2]s, collectors: [consumed_licenses]}
 `
 

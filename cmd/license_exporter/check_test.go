@@ -27,7 +27,7 @@ func TestCheckHealthy(t *testing.T) {
 	_, url := startSim(t)
 	file := writeConfig(t, `
 targets:
-  - {name: acme, type: github, api_url: %s, enterprise: octo-corp, token_file: %s}
+  - {name: acme, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, collectors: [consumed_licenses, license_sync_status]}
 `, url)
 	code, out, errOut := check(t, file, 10*time.Second)
 	if code != checkOK || errOut != "" {
@@ -60,7 +60,7 @@ func TestCheckBroken(t *testing.T) {
 	})
 	file := writeConfig(t, `
 targets:
-  - {name: scoped, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s}
+  - {name: scoped, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [consumed_licenses, license_sync_status]}
   - {name: typo, type: github, api_url: %[1]s, enterprise: octo-crop, token_file: %[2]s, collectors: [consumed_licenses]}
   - {name: down, type: github, api_url: "http://127.0.0.1:1", enterprise: octo-corp, token_file: %[2]s, collectors: [license_sync_status]}
 `, url)
