@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-kit/log/level"
@@ -177,7 +179,7 @@ func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.
 	if l.StartsAt.Valid {
 		ch <- gauge(glStartDesc, l.StartsAt.Unix(), target)
 	}
-	ch <- gauge(glInfoDesc, 1, target, string(l.ID), planOf(l))
+	ch <- gauge(glInfoDesc, 1, target, idOf(l.ID), planOf(l))
 }
 
 func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometheus.Metric) {
@@ -186,7 +188,7 @@ func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometh
 	sort.SliceStable(recent, func(i, j int) bool { return idLess(recent[j].ID, recent[i].ID) })
 	seen := map[string]bool{}
 	for _, l := range recent {
-		id := string(l.ID)
+		id := idOf(l.ID)
 		if seen[id] || len(seen) >= maxGitLabLicenses {
 			continue // a repeated id would make the scrape fail
 		}
@@ -203,11 +205,21 @@ func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometh
 }
 
 // idLess orders license ids numerically where they are numbers.
-func idLess(a, b api.String) bool {
+func idLess(x, y api.String) bool {
+	a, b := idOf(x), idOf(y)
 	if len(a) != len(b) {
 		return len(a) < len(b)
 	}
 	return a < b
+}
+
+// idOf writes a numeric id as an integer, whether it came as 7 or 7.0.
+func idOf(id api.String) string {
+	s := strings.TrimSpace(string(id))
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return s
 }
 
 func planOf(l *gitlabLicense) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,23 @@ type billableRow struct {
 // the dated counts. The latest row is the one with the latest date; rows
 // whose dates do not parse count in file order.
 func parseUsageExport(b []byte) (billableRow, bool, error) {
+	row, ok, err := scanUsageExport(b)
+	if ok {
+		return row, ok, nil
+	}
+	// A stray quote in the header lines can swallow the rest of the file
+	// into one field: read again from the count section's heading.
+	if i := countSection.FindIndex(b); i != nil && i[0] > 0 {
+		if row, ok, _ := scanUsageExport(b[i[0]:]); ok {
+			return row, ok, nil
+		}
+	}
+	return row, ok, err
+}
+
+var countSection = regexp.MustCompile(`(?im)^"?date"?\s*,\s*"?billable`)
+
+func scanUsageExport(b []byte) (billableRow, bool, error) {
 	r := csv.NewReader(bytes.NewReader(b))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
