@@ -121,9 +121,15 @@ func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 	if err != nil {
 		return fmt.Errorf("gitlab licenses: the answer is not the documented shape: %w", err)
 	}
-	row, hasRow, err := c.billableUsers(ctx)
-	if err != nil {
-		return err
+	var (
+		row    billableRow
+		hasRow bool
+	)
+	// Without a current license GitLab fails the export with a 500.
+	if current != nil {
+		if row, hasRow, err = c.billableUsers(ctx); err != nil {
+			return err
+		}
 	}
 
 	target := c.t.Name()

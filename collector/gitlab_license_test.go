@@ -171,3 +171,30 @@ func FuzzParseGitLabLicense(f *testing.F) {
 		}
 	})
 }
+
+func TestGitLabWithoutLicense(t *testing.T) {
+	// Enterprise Edition without a license: /license is null, /licenses
+	// empty, and the export would fail with a 500, so it is not asked for.
+	sim, url := startSim(t, simulator.Options{})
+	for path, body := range map[string]string{"/api/v4/license": "null", "/api/v4/licenses": "[]"} {
+		sim.SetFault(path, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != path {
+				http.Error(w, "server error", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(body))
+		})
+	}
+	c := newCollector(t, "gitlab_license", gitlabTarget(url))
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := values(t, metrics); len(got) != 1 || got[`gitlab_licenses{target="test"}`] != 0 {
+		t.Errorf("got %v, want only gitlab_licenses 0", got)
+	}
+	if s := c.(Summarizer).Summary(); s != "no current license, 0 uploaded" {
+		t.Errorf("summary = %q", s)
+	}
+}

@@ -148,6 +148,25 @@ func TestServerLicenseNotSiteAdmin(t *testing.T) {
 	}
 }
 
+func TestServerLicenseWithoutRateLimiting(t *testing.T) {
+	// GHES has rate limiting off by default: no X-RateLimit headers, and
+	// /rate_limit answers 404. Neither may matter to the collectors.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v3/enterprise/settings/license" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
+	}))
+	t.Cleanup(srv.Close)
+	c := newCollector(t, "server_license", serverTarget(srv.URL))
+	assertGolden(t, c, "server_license")
+	if s := c.(Summarizer).Summary(); s != "1316 of 1400 seats used, expires 2016-02-06" {
+		t.Errorf("summary = %q", s)
+	}
+}
+
 func FuzzParseServerLicense(f *testing.F) {
 	f.Add(simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
 	f.Add([]byte(`{"seats":"unlimited","expire_at":null}`))
