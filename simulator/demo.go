@@ -23,5 +23,7 @@ func DemoConfig(baseURL, tokenFile string) string {
 	}
 	target("octo-corp", "github", baseURL, FixtureEnterprise)
 	target("large-corp", "github", baseURL, LargeEnterprise)
+	target("octo-server", "github_server", baseURL+"/api/v3", FixtureEnterprise)
+	target("gitlab", "gitlab", baseURL, "")
 	return b.String()
 }

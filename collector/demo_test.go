@@ -1,0 +1,66 @@
+package collector
+
+import (
+	"context"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+// TestDemoConfigTargets checks that every target of the --demo
+// configuration loads and that each of its collectors succeeds against the
+// simulator: Enterprise Cloud, Enterprise Server (under /api/v3) and GitLab.
+func TestDemoConfigTargets(t *testing.T) {
+	_, url := startSim(t, simulator.Options{LargeUsers: 500})
+	cfg, err := config.Parse([]byte(simulator.DemoConfig(url, tokenFile(t))), Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(Options{})
+	t.Cleanup(e.Close)
+	if err := e.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(e.Scrape(context.Background())); err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{
+		"octo-server/server_license": false, "octo-server/admin_stats": false, "octo-server/runners": false,
+		"gitlab/gitlab_license": false, "octo-corp/runners": false, "large-corp/runners": false,
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "license_exporter_collector_success" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var target, coll string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "target":
+					target = l.GetValue()
+				case "collector":
+					coll = l.GetValue()
+				}
+			}
+			if m.GetGauge().GetValue() != 1 {
+				t.Errorf("%s/%s failed", target, coll)
+			}
+			if _, ok := want[target+"/"+coll]; ok {
+				want[target+"/"+coll] = true
+			}
+		}
+	}
+	for k, seen := range want {
+		if !seen {
+			t.Errorf("%s did not run in the demo", k)
+		}
+	}
+}

@@ -1,0 +1,255 @@
+package collector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+// maxGitLabLicenses bounds the per-license series: the most recent ones
+// (highest id) are kept, which include any renewal uploaded in advance.
+const maxGitLabLicenses = 20
+
+var (
+	glUserLimitDesc = newDesc("gitlab_license_user_limit",
+		"Users the current GitLab license is for (user_limit); 0 means the license sets no limit.")
+	glActiveUsersDesc = newDesc("gitlab_license_active_users",
+		"Billable users counted against the current GitLab license (active_users).")
+	glOverageDesc = newDesc("gitlab_license_overage_users",
+		"Users beyond the current GitLab license's limit (overage).")
+	glHistoricalMaxDesc = newDesc("gitlab_license_historical_max_users",
+		"Highest number of billable users since the current GitLab license started (historical_max).")
+	glMaximumUsersDesc = newDesc("gitlab_license_maximum_users",
+		"Maximum user count of the current GitLab license (maximum_user_count).")
+	glExpiredDesc = newDesc("gitlab_license_expired",
+		"1 when the current GitLab license has expired, else 0 (expired).")
+	glExpiryDesc = newDesc("gitlab_license_expiry_timestamp_seconds",
+		"When the current GitLab license expires (expires_at); absent when it never expires.")
+	glStartDesc = newDesc("gitlab_license_start_timestamp_seconds",
+		"When the current GitLab license starts (starts_at).")
+	glInfoDesc = newDesc("gitlab_license_info",
+		"The current GitLab license; always 1.", "id", "plan")
+	glBillableDesc = newDesc("gitlab_license_billable_users",
+		"Billable users in the latest row of the license usage export (usage_export.csv).")
+	glBillableTimeDesc = newDesc("gitlab_license_billable_users_timestamp_seconds",
+		"When GitLab recorded the latest billable user count of the usage export.")
+	glLicensesDesc = newDesc("gitlab_licenses",
+		"Licenses uploaded to the GitLab instance (GET /licenses), current, past and future.")
+	glLicensesUserLimitDesc = newDesc("gitlab_licenses_user_limit",
+		"Users each uploaded GitLab license is for; 0 means no limit. Only the most recent licenses.", "id", "plan")
+	glLicensesExpiryDesc = newDesc("gitlab_licenses_expiry_timestamp_seconds",
+		"When each uploaded GitLab license expires; absent for one that never expires. Only the most recent licenses.", "id", "plan")
+	glLicensesStartDesc = newDesc("gitlab_licenses_start_timestamp_seconds",
+		"When each uploaded GitLab license starts. Only the most recent licenses.", "id", "plan")
+)
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true,
+	}, func(t *Target) (Collector, error) { return &gitlabLicenseCollector{t: t}, nil })
+}
+
+// gitlabLicenseCollector reads GET /license, /licenses and
+// /license/usage_export.csv under /api/v4.
+type gitlabLicenseCollector struct {
+	t *Target
+	summaryHolder
+}
+
+var _ Collector = (*gitlabLicenseCollector)(nil)
+
+type gitlabLicense struct {
+	ID            api.String `json:"id"`
+	Plan          api.String `json:"plan"`
+	StartsAt      api.Time   `json:"starts_at"`
+	ExpiresAt     api.Time   `json:"expires_at"`
+	HistoricalMax api.Number `json:"historical_max"`
+	MaximumUsers  api.Number `json:"maximum_user_count"`
+	Expired       api.Bool   `json:"expired"`
+	Overage       api.Number `json:"overage"`
+	UserLimit     api.Number `json:"user_limit"`
+	ActiveUsers   api.Number `json:"active_users"`
+}
+
+// parseGitLabLicense reads GET /license; GitLab answers null when no
+// license is installed, which gives nil.
+func parseGitLabLicense(b []byte) (*gitlabLicense, error) {
+	var l *gitlabLicense
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func parseGitLabLicenses(b []byte) ([]gitlabLicense, error) {
+	var ls []gitlabLicense
+	if err := json.Unmarshal(b, &ls); err != nil {
+		return nil, err
+	}
+	return ls, nil
+}
+
+func (c *gitlabLicenseCollector) getJSON(ctx context.Context, path string) (json.RawMessage, error) {
+	var raw json.RawMessage
+	_, err := c.t.Client.GetJSON(ctx, path, nil, &raw)
+	return raw, err
+}
+
+func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	raw, err := c.getJSON(ctx, "/license")
+	if err != nil {
+		return wrap("gitlab license", err)
+	}
+	current, err := parseGitLabLicense(raw)
+	if err != nil {
+		return fmt.Errorf("gitlab license: the answer is not the documented shape: %w", err)
+	}
+	if raw, err = c.getJSON(ctx, "/licenses"); err != nil {
+		return wrap("gitlab licenses", err)
+	}
+	all, err := parseGitLabLicenses(raw)
+	if err != nil {
+		return fmt.Errorf("gitlab licenses: the answer is not the documented shape: %w", err)
+	}
+	var (
+		row    billableRow
+		hasRow bool
+	)
+	// Without a current license GitLab fails the export with a 500.
+	if current != nil {
+		if row, hasRow, err = c.billableUsers(ctx); err != nil {
+			return err
+		}
+	}
+
+	target := c.t.Name()
+	if current != nil {
+		collectGitLabLicense(target, current, ch)
+	}
+	collectGitLabLicenses(target, all, ch)
+	if hasRow {
+		ch <- gauge(glBillableDesc, row.Users, target)
+		if !row.At.IsZero() {
+			ch <- gauge(glBillableTimeDesc, float64(row.At.Unix()), target)
+		}
+	}
+	c.setSummary("%s", gitlabSummary(current, len(all)))
+	return nil
+}
+
+// billableUsers reads the usage export. It is optional: GitLab before 16.x
+// and Free/CE instances answer 404, and the other figures still count.
+func (c *gitlabLicenseCollector) billableUsers(ctx context.Context) (billableRow, bool, error) {
+	b, _, err := c.t.Client.GetBytes(ctx, "/license/usage_export.csv", nil)
+	if api.IsKind(err, api.KindNotFound) {
+		level.Debug(c.t.Logger).Log("msg", "no license usage export on this GitLab; gitlab_license_billable_users is left out", "err", err)
+		return billableRow{}, false, nil
+	}
+	if err != nil {
+		return billableRow{}, false, wrap("gitlab license usage export", err)
+	}
+	row, ok, err := parseUsageExport(b)
+	if err != nil {
+		return billableRow{}, false, fmt.Errorf("gitlab license usage export: not readable as CSV: %w", err)
+	}
+	if !ok {
+		level.Debug(c.t.Logger).Log("msg", "the license usage export has no billable user rows")
+	}
+	return row, ok, nil
+}
+
+func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.Metric) {
+	sendNumber(ch, glUserLimitDesc, l.UserLimit, target)
+	sendNumber(ch, glActiveUsersDesc, l.ActiveUsers, target)
+	sendNumber(ch, glOverageDesc, l.Overage, target)
+	sendNumber(ch, glHistoricalMaxDesc, l.HistoricalMax, target)
+	sendNumber(ch, glMaximumUsersDesc, l.MaximumUsers, target)
+	if l.Expired.Valid {
+		ch <- gauge(glExpiredDesc, boolValue(l.Expired.Value), target)
+	}
+	// A license that never expires has expires_at null: leave the series
+	// out, since a 0 would look like an expiry in 1970 to every alert.
+	if l.ExpiresAt.Valid {
+		ch <- gauge(glExpiryDesc, l.ExpiresAt.Unix(), target)
+	}
+	if l.StartsAt.Valid {
+		ch <- gauge(glStartDesc, l.StartsAt.Unix(), target)
+	}
+	ch <- gauge(glInfoDesc, 1, target, idOf(l.ID), planOf(l))
+}
+
+func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometheus.Metric) {
+	ch <- gauge(glLicensesDesc, float64(len(all)), target)
+	recent := append([]gitlabLicense(nil), all...)
+	sort.SliceStable(recent, func(i, j int) bool { return idLess(recent[j].ID, recent[i].ID) })
+	seen := map[string]bool{}
+	for _, l := range recent {
+		id := idOf(l.ID)
+		if seen[id] || len(seen) >= maxGitLabLicenses {
+			continue // a repeated id would make the scrape fail
+		}
+		seen[id] = true
+		plan := planOf(&l)
+		sendNumber(ch, glLicensesUserLimitDesc, l.UserLimit, target, id, plan)
+		if l.ExpiresAt.Valid {
+			ch <- gauge(glLicensesExpiryDesc, l.ExpiresAt.Unix(), target, id, plan)
+		}
+		if l.StartsAt.Valid {
+			ch <- gauge(glLicensesStartDesc, l.StartsAt.Unix(), target, id, plan)
+		}
+	}
+}
+
+// idLess orders license ids numerically where they are numbers.
+func idLess(x, y api.String) bool {
+	a, b := idOf(x), idOf(y)
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+// idOf writes a numeric id as an integer, whether it came as 7 or 7.0.
+func idOf(id api.String) string {
+	s := strings.TrimSpace(string(id))
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return s
+}
+
+func planOf(l *gitlabLicense) string {
+	p := strings.ToLower(strings.TrimSpace(string(l.Plan)))
+	if p == "" {
+		return "unknown"
+	}
+	return p
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func gitlabSummary(l *gitlabLicense, n int) string {
+	if l == nil {
+		return fmt.Sprintf("no current license, %d uploaded", n)
+	}
+	expiry := "never expires"
+	if l.ExpiresAt.Valid {
+		expiry = "expires " + l.ExpiresAt.UTC().Format("2006-01-02")
+	}
+	return fmt.Sprintf("%s plan, %s of %s users, %s", planOf(l), fmtNumber(l.ActiveUsers), fmtNumber(l.UserLimit), expiry)
+}

@@ -1,0 +1,200 @@
+package collector
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+func gitlabTarget(url string) *config.Target {
+	return &config.Target{Type: config.TypeGitLab, APIURL: url}
+}
+
+func TestGitLabLicenseGolden(t *testing.T) {
+	// api_url is the instance's base URL, with or without a trailing slash
+	// or /api/v4; the client adds /api/v4 and sends PRIVATE-TOKEN (the
+	// simulator refuses anything else).
+	for _, suffix := range []string{"", "/", "/api/v4"} {
+		t.Run("base"+suffix, func(t *testing.T) {
+			url, paths := startRecordingSim(t)
+			assertGolden(t, newCollector(t, "gitlab_license", gitlabTarget(url+suffix)), "gitlab_license")
+			want := []string{"/api/v4/license", "/api/v4/licenses", "/api/v4/license/usage_export.csv"}
+			if got := paths(); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("requested %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestGitLabLicenseWithoutUsageExport(t *testing.T) {
+	// Older GitLab answers 404 to the usage export: the rest still counts.
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/api/v4/license/usage_export.csv", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+	})
+	metrics, err := runUpdate(t, newCollector(t, "gitlab_license", gitlabTarget(url)))
+	if err != nil {
+		t.Fatalf("a missing usage export must not fail the collector: %v", err)
+	}
+	got := values(t, metrics)
+	if _, ok := got[`gitlab_license_billable_users{target="test"}`]; ok {
+		t.Error("billable users without an export")
+	}
+	if got[`gitlab_license_user_limit{target="test"}`] != 100 || got[`gitlab_licenses{target="test"}`] != 2 {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestGitLabLicenseFailures(t *testing.T) {
+	for path, kind := range map[string]api.Kind{
+		"/api/v4/license":                  api.KindNotFound, // CE, or api_url wrong
+		"/api/v4/licenses":                 api.KindPermission,
+		"/api/v4/license/usage_export.csv": api.KindPermission, // only 404 is optional
+	} {
+		t.Run(path, func(t *testing.T) {
+			sim, url := startSim(t, simulator.Options{})
+			code := http.StatusNotFound
+			if kind == api.KindPermission {
+				code = http.StatusForbidden
+			}
+			sim.SetFault(path, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(code)
+				_, _ = w.Write([]byte(`{"message":"denied"}`))
+			})
+			_, err := runUpdate(t, newCollector(t, "gitlab_license", gitlabTarget(url)))
+			if !api.IsKind(err, kind) {
+				t.Errorf("err = %v, want %v", err, kind)
+			}
+		})
+	}
+}
+
+func TestGitLabLicenseOddValues(t *testing.T) {
+	l, err := parseGitLabLicense([]byte(`{"id":7.0,"plan":"Premium","starts_at":"2024-03-01","expires_at":null,
+	  "historical_max":"12","maximum_user_count":null,"expired":"","overage":0.0,"user_limit":0,"active_users":12,
+	  "licensee":null,"add_ons":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sent(t, func(ch chan<- prometheus.Metric) { collectGitLabLicense("test", l, ch) })
+	want := map[string]float64{
+		`gitlab_license_user_limit{target="test"}`:                 0, // no limit, as GitLab writes it
+		`gitlab_license_active_users{target="test"}`:               12,
+		`gitlab_license_overage_users{target="test"}`:              0,
+		`gitlab_license_historical_max_users{target="test"}`:       12,
+		`gitlab_license_start_timestamp_seconds{target="test"}`:    1709251200,
+		`gitlab_license_info{id="7",plan="premium",target="test"}`: 1,
+	}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
+		}
+	}
+	for _, k := range []string{"gitlab_license_expiry_timestamp_seconds", "gitlab_license_expired", "gitlab_license_maximum_users"} {
+		if v, ok := got[k+`{target="test"}`]; ok {
+			t.Errorf("%s = %v, want it left out (never expires / empty)", k, v)
+		}
+	}
+
+	none, err := parseGitLabLicense([]byte("null"))
+	if err != nil || none != nil {
+		t.Errorf("no license installed: %v, %v", none, err)
+	}
+	if !strings.HasPrefix(gitlabSummary(none, 0), "no current license") {
+		t.Error(gitlabSummary(none, 0))
+	}
+}
+
+func TestGitLabLicensesBounded(t *testing.T) {
+	var all []map[string]any
+	for i := 1; i <= maxGitLabLicenses+5; i++ {
+		all = append(all, map[string]any{"id": i, "plan": "ultimate", "user_limit": i, "expires_at": nil, "starts_at": "2020-01-01"})
+	}
+	all = append(all, all[len(all)-1]) // a repeated id must not break the scrape
+	b, _ := json.Marshal(all)
+	ls, err := parseGitLabLicenses(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan prometheus.Metric, 1000)
+	collectGitLabLicenses("test", ls, ch)
+	close(ch)
+	var ms []prometheus.Metric
+	for m := range ch {
+		ms = append(ms, m)
+	}
+	got := values(t, ms) // fails on duplicate series
+	if got[`gitlab_licenses{target="test"}`] != float64(len(all)) {
+		t.Errorf("count = %v", got[`gitlab_licenses{target="test"}`])
+	}
+	limits := 0
+	for k := range got {
+		if strings.HasPrefix(k, "gitlab_licenses_user_limit{") {
+			limits++
+		}
+		if strings.HasPrefix(k, "gitlab_licenses_expiry_timestamp_seconds{") {
+			t.Errorf("%s: licenses that never expire have no expiry", k)
+		}
+	}
+	if limits != maxGitLabLicenses {
+		t.Errorf("%d licenses detailed, want %d", limits, maxGitLabLicenses)
+	}
+	// The most recent ones (ids 6..25, numerically) are kept.
+	if _, ok := got[`gitlab_licenses_user_limit{id="25",plan="ultimate",target="test"}`]; !ok {
+		t.Error("license 25 missing")
+	}
+	if _, ok := got[`gitlab_licenses_user_limit{id="5",plan="ultimate",target="test"}`]; ok {
+		t.Error("license 5 kept over newer ones")
+	}
+}
+
+func FuzzParseGitLabLicense(f *testing.F) {
+	f.Add(simulator.Fixture("gitlab-license.json"))
+	f.Add(simulator.Fixture("gitlab-licenses.json"))
+	f.Add([]byte("null"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ch := make(chan prometheus.Metric, 1000)
+		if l, err := parseGitLabLicense(b); err == nil && l != nil {
+			collectGitLabLicense("test", l, ch)
+			_ = gitlabSummary(l, 1)
+		}
+		if ls, err := parseGitLabLicenses(b); err == nil && len(ls) < 100 {
+			collectGitLabLicenses("test", ls, ch)
+		}
+	})
+}
+
+func TestGitLabWithoutLicense(t *testing.T) {
+	// Enterprise Edition without a license: /license is null, /licenses
+	// empty, and the export would fail with a 500, so it is not asked for.
+	sim, url := startSim(t, simulator.Options{})
+	for path, body := range map[string]string{"/api/v4/license": "null", "/api/v4/licenses": "[]"} {
+		sim.SetFault(path, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != path {
+				http.Error(w, "server error", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(body))
+		})
+	}
+	c := newCollector(t, "gitlab_license", gitlabTarget(url))
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := values(t, metrics); len(got) != 1 || got[`gitlab_licenses{target="test"}`] != 0 {
+		t.Errorf("got %v, want only gitlab_licenses 0", got)
+	}
+	if s := c.(Summarizer).Summary(); s != "no current license, 0 uploaded" {
+		t.Errorf("summary = %q", s)
+	}
+}

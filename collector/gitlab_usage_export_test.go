@@ -1,0 +1,63 @@
+package collector
+
+import (
+	"testing"
+	"time"
+
+	"github.com/license-exporter/license_exporter/simulator"
+)
+
+func TestUsageExportFixture(t *testing.T) {
+	// The license key spans two lines inside quotes; the counts follow a
+	// blank "","" line.
+	row, ok, err := parseUsageExport(simulator.Fixture("gitlab-license-usage-export.csv"))
+	if err != nil || !ok {
+		t.Fatalf("ok %v, err %v", ok, err)
+	}
+	if want := time.Date(2023, 9, 4, 12, 0, 12, 0, time.UTC); row.Users != 21 || !row.At.Equal(want) {
+		t.Errorf("row = %+v, want 21 at %s", row, want)
+	}
+}
+
+func TestUsageExportOddShapes(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body  string
+		ok    bool
+		users float64
+	}{
+		"empty":               {body: ""},
+		"header only":         {body: "License Key,abc\nEmail,a@b.c\n\"\",\"\"\nDate,Billable User Count\n"},
+		"no count section":    {body: "License Key,abc\nEmail,a@b.c\n"},
+		"rows out of order":   {body: "Date,Billable User Count\n2023-09-04 12:00:12,30\n2023-07-11 12:00:05,21\n", ok: true, users: 30},
+		"float and junk rows": {body: "Date,Billable User Count\n2023-07-11,20.0\nnot a date,\n2023-07-12,NaN\n2023-07-13,-4\n,\n2023-07-14,22.0,extra\n", ok: true, users: 22},
+		"undated rows":        {body: "Date,Billable User Count\nyesterday,5\ntoday,6\n", ok: true, users: 6},
+		"CRLF and spaces":     {body: "Date, Billable User Count\r\n2023-07-11 12:00:05, 21\r\n", ok: true, users: 21},
+		"stray quote":         {body: "License Key,\"ab\"c\nDate,Billable User Count\n2023-07-11,7\n", ok: true, users: 7},
+		"count before header": {body: "2023-07-11,99\nDate,Billable User Count\n2023-07-12,8\n", ok: true, users: 8},
+	} {
+		t.Run(name, func(t *testing.T) {
+			row, ok, err := parseUsageExport([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != tc.ok || (ok && row.Users != tc.users) {
+				t.Errorf("got %+v ok %v, want %v ok %v", row, ok, tc.users, tc.ok)
+			}
+		})
+	}
+}
+
+func FuzzParseUsageExport(f *testing.F) {
+	f.Add(simulator.Fixture("gitlab-license-usage-export.csv"))
+	f.Add([]byte("Date,Billable User Count\n2023-07-11,1\n"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		row, ok, err := parseUsageExport(b)
+		if err != nil && ok {
+			t.Fatal("an error with a row")
+		}
+		if ok && row.Users < 0 {
+			t.Fatalf("negative count %v", row.Users)
+		}
+	})
+}

@@ -1,0 +1,99 @@
+package collector
+
+import (
+	"context"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var runnersDesc = newDesc("github_enterprise_runners",
+	"Self-hosted runners registered to the enterprise, by operating system, status and whether they run a job.",
+	"os", "status", "busy")
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer},
+		Default: true, NeedsEnterprise: true,
+	}, func(t *Target) (Collector, error) { return &runnersCollector{t: t}, nil })
+}
+
+// runnersCollector reads GET /enterprises/{e}/actions/runners.
+type runnersCollector struct {
+	t *Target
+	summaryHolder
+}
+
+var _ Collector = (*runnersCollector)(nil)
+
+type runnersPage struct {
+	TotalCount api.Number `json:"total_count"`
+	Runners    []runner   `json:"runners"`
+}
+
+type runner struct {
+	OS     api.String `json:"os"`
+	Status api.String `json:"status"`
+	Busy   api.Bool   `json:"busy"`
+}
+
+// runnerKey is one series of github_enterprise_runners.
+type runnerKey struct{ os, status, busy string }
+
+// runnerTally counts runners by key; it keeps no runner, so memory stays
+// flat however many pages there are.
+type runnerTally struct {
+	counts map[runnerKey]int
+	total  int
+	online int
+	busy   int
+}
+
+func newRunnerTally() *runnerTally { return &runnerTally{counts: map[runnerKey]int{}} }
+
+func (t *runnerTally) add(p *runnersPage) {
+	for _, r := range p.Runners {
+		k := runnerKey{os: lowerOr(r.OS, "unknown"), status: lowerOr(r.Status, "unknown"), busy: "false"}
+		if r.Busy.True() {
+			k.busy = "true"
+			t.busy++
+		}
+		if k.status == "online" {
+			t.online++
+		}
+		t.counts[k]++
+		t.total++
+	}
+}
+
+func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
+	for k, n := range t.counts {
+		ch <- gauge(runnersDesc, float64(n), target, k.os, k.status, k.busy)
+	}
+}
+
+// lowerOr normalises an enum the API may capitalise ("Linux", "macOS").
+func lowerOr(s api.String, fallback string) string {
+	v := strings.ToLower(strings.TrimSpace(string(s)))
+	if v == "" {
+		return fallback
+	}
+	return v
+}
+
+func (c *runnersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	tally := newRunnerTally()
+	err := api.Paginate(ctx, c.t.Client, c.t.enterprisePath("actions/runners"), nil, func(p *runnersPage) error {
+		tally.add(p)
+		return nil
+	})
+	if err != nil {
+		return wrap("self-hosted runners", err)
+	}
+	tally.collect(c.t.Name(), ch)
+	c.setSummary("%d self-hosted runners, %d online, %d busy", tally.total, tally.online, tally.busy)
+	return nil
+}

@@ -1,0 +1,100 @@
+package collector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var (
+	serverSeatsDesc = newDesc("github_enterprise_server_license_seats",
+		"Seats the Enterprise Server license grants (seats); absent when the license gives a word such as unlimited.")
+	serverSeatsUsedDesc = newDesc("github_enterprise_server_license_seats_used",
+		"Seats in use on the Enterprise Server instance (seats_used).")
+	serverSeatsAvailableDesc = newDesc("github_enterprise_server_license_seats_available",
+		"Seats still free under the Enterprise Server license (seats_available).")
+	serverSeatsUnlimitedDesc = newDesc("github_enterprise_server_license_seats_unlimited",
+		"1 when the Enterprise Server license gives seats as unlimited, 0 when it gives a number.")
+	serverExpiryDesc = newDesc("github_enterprise_server_license_expiry_timestamp_seconds",
+		"When the Enterprise Server license expires (expire_at); absent when the license gives no date.")
+	serverLicenseInfoDesc = newDesc("github_enterprise_server_license_info",
+		"The kind of Enterprise Server license; always 1.", "kind")
+)
+
+func init() {
+	registerCollector(config.CollectorSpec{
+		Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true,
+	}, func(t *Target) (Collector, error) { return &serverLicenseCollector{t: t}, nil })
+}
+
+// serverLicenseCollector reads GET /enterprise/settings/license.
+type serverLicenseCollector struct {
+	t *Target
+	summaryHolder
+}
+
+var _ Collector = (*serverLicenseCollector)(nil)
+
+// serverLicense is the answer of GET /enterprise/settings/license. Its
+// days_until_expiration is not kept: it is expire_at minus now, which a
+// query derives from the expiry timestamp without going stale in the cache.
+type serverLicense struct {
+	Seats          api.Number `json:"seats"`
+	SeatsUsed      api.Number `json:"seats_used"`
+	SeatsAvailable api.Number `json:"seats_available"`
+	Kind           api.String `json:"kind"`
+	ExpireAt       api.Time   `json:"expire_at"`
+}
+
+func parseServerLicense(b []byte) (*serverLicense, error) {
+	var l serverLicense
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+func (c *serverLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	var raw json.RawMessage
+	if _, err := c.t.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &raw); err != nil {
+		return wrap("server license", err)
+	}
+	l, err := parseServerLicense(raw)
+	if err != nil {
+		return fmt.Errorf("server license: the answer is not the documented shape: %w", err)
+	}
+	collectServerLicense(c.t.Name(), l, ch)
+	expiry := "no expiry date"
+	if l.ExpireAt.Valid {
+		expiry = "expires " + l.ExpireAt.UTC().Format("2006-01-02")
+	}
+	c.setSummary("%s of %s seats used, %s", fmtNumber(l.SeatsUsed), fmtNumber(l.Seats), expiry)
+	return nil
+}
+
+func collectServerLicense(target string, l *serverLicense, ch chan<- prometheus.Metric) {
+	sendNumber(ch, serverSeatsDesc, l.Seats, target)
+	sendNumber(ch, serverSeatsUsedDesc, l.SeatsUsed, target)
+	sendNumber(ch, serverSeatsAvailableDesc, l.SeatsAvailable, target)
+	switch {
+	case l.Seats.Unlimited():
+		ch <- gauge(serverSeatsUnlimitedDesc, 1, target)
+	case l.Seats.Valid:
+		ch <- gauge(serverSeatsUnlimitedDesc, 0, target)
+	}
+	// A license without a date must not read as one that expired in 1970.
+	if l.ExpireAt.Valid {
+		ch <- gauge(serverExpiryDesc, l.ExpireAt.Unix(), target)
+	}
+	kind := strings.ToLower(strings.TrimSpace(string(l.Kind)))
+	if kind == "" {
+		kind = "unknown"
+	}
+	ch <- gauge(serverLicenseInfoDesc, 1, target, kind)
+}
