@@ -110,24 +110,6 @@ targets:
 	}
 }
 
-func TestCheckTargetWithoutCollectors(t *testing.T) {
-	_, url := startSim(t)
-	// No collector serves github_server on this branch unless one is
-	// registered; a target with none must not pass unnoticed.
-	file := writeConfig(t, `
-targets:
-  - {name: acme, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [license_sync_status]}
-  - {name: ghes, type: github_server, api_url: %[1]s, token_file: %[2]s}
-`, url)
-	if len(collector.Catalog().Enabled(&config.Target{Type: config.TypeGitHubServer})) > 0 {
-		t.Skip("github_server has default collectors now")
-	}
-	code, out, _ := check(t, file, 10*time.Second)
-	if code != checkFailed || !strings.Contains(out, "ghes (github_server): no collector runs for this target") {
-		t.Errorf("exit %d:\n%s", code, out)
-	}
-}
-
 func TestIdleTargets(t *testing.T) {
 	cfg := &config.Config{Targets: []*config.Target{{Name: "a"}, {Name: "b"}, {Name: "c"}}}
 	sts := []collector.Status{{State: collector.State{Target: "a"}}, {State: collector.State{Target: "c"}}}
