@@ -50,19 +50,19 @@ func TestGitHubAppOnEnterpriseServer(t *testing.T) {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/api/v3/app/installations/456/access_tokens":
 			if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ey") {
-				http.Error(w, "no JWT", 401)
+				http.Error(w, "no JWT", http.StatusUnauthorized)
 				return
 			}
 			exchanges.Add(1)
 			_ = json.NewEncoder(w).Encode(map[string]any{"token": "ghs_installation", "expires_at": time.Now().Add(time.Hour)})
 		case r.Method == http.MethodGet && r.URL.Path == "/api/v3/enterprise/settings/license":
 			if r.Header.Get("Authorization") != "Bearer ghs_installation" {
-				http.Error(w, `{"message":"Bad credentials"}`, 401)
+				http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
 				return
 			}
 			w.Write([]byte(`{"seats": 10}`))
 		default:
-			http.Error(w, "unexpected "+r.Method+" "+r.URL.Path, 400)
+			http.Error(w, "unexpected "+r.Method+" "+r.URL.Path, http.StatusBadRequest)
 		}
 	}))
 	defer srv.Close()
