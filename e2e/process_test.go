@@ -100,7 +100,7 @@ func buildExporter(t *testing.T) string {
 			return
 		}
 		buildBin = filepath.Join(dir, "license_exporter")
-		mk := exec.Command("make", "-s", "-n", "build", "VERSION=e2e-test")
+		mk := exec.Command("make", "-s", "--no-print-directory", "-n", "build", "VERSION=e2e-test")
 		mk.Dir = ".."
 		plan, err := mk.Output()
 		if err != nil {

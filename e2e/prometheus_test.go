@@ -196,7 +196,9 @@ type alert struct {
 	State  string            `json:"state"`
 }
 
-func (a alert) String() string { return a.Labels["alertname"] + "/" + a.Labels["target"] + "=" + a.State }
+func (a alert) String() string {
+	return a.Labels["alertname"] + "/" + a.Labels["target"] + "=" + a.State
+}
 
 func (p promAPI) alerts(ctx context.Context) ([]alert, error) {
 	b, err := get(ctx, p.base+"/api/v1/alerts")
