@@ -42,6 +42,8 @@ func TestPrometheus(t *testing.T) {
 			strings.Contains(exposition, `github_enterprise_seats_consumed{target="large-corp"}`), "metrics incomplete"
 	})
 
+	waitForCollectors(t, ctx, "http://"+exporterAddr+"/metrics")
+
 	dir := t.TempDir()
 	rules, err := filepath.Abs(rulesFile)
 	if err != nil {
@@ -163,6 +165,45 @@ scrape_configs:
 				strings.Join(sortedKeys(pending), ", "))
 		}
 	})
+}
+
+var collectorSeries = regexp.MustCompile(`(?m)^license_exporter_collector_(success|last_success_timestamp_seconds)(\{[^}]*\})`)
+
+// waitForCollectors waits until every collector of every demo target has
+// succeeded once, so Prometheus sees all the data from its first scrapes. A
+// collector that never succeeds is reported; the dashboard queries that need
+// it then fail with "no data".
+func waitForCollectors(t *testing.T, ctx context.Context, metricsURL string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, err := get(ctx, metricsURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, done := map[string]bool{}, map[string]bool{}
+		for _, m := range collectorSeries.FindAllStringSubmatch(string(b), -1) {
+			all[m[2]] = true
+			if m[1] != "success" {
+				done[m[2]] = true
+			}
+		}
+		var missing []string
+		for c := range all {
+			if !done[c] {
+				missing = append(missing, c)
+			}
+		}
+		if len(all) > 0 && len(missing) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			sort.Strings(missing)
+			t.Logf("collectors that have not succeeded after 30 s: %s", strings.Join(missing, " "))
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 var metricLine = regexp.MustCompile(`(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]`)
