@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -79,6 +80,9 @@ var (
 	buildBin  string
 	buildErr  error
 )
+
+// `make golden` passes -update to every package; nothing here is golden.
+var _ = flag.Bool("update", false, "accepted for `make golden`; unused here")
 
 func TestMain(m *testing.M) {
 	code := m.Run()
