@@ -33,9 +33,9 @@ func billing() dashboard {
 				{Title: "Spend and usage by SKU", Type: "table", W: 24, H: 8,
 					Desc: "Month to date per product and SKU: quantity used, gross and net amount.",
 					Queries: []query{
-						{Expr: perTarget("github_enterprise_billing_usage_quantity", "product", "sku", "unit_type"), Instant: true},
-						{Expr: perTarget(gross, "product", "sku"), Instant: true},
-						{Expr: perTarget(net, "product", "sku"), Instant: true},
+						{Expr: perTarget("github_enterprise_billing_usage_quantity", "product", "sku", "unit_type"), Legend: "quantity", Instant: true},
+						{Expr: perTarget(gross, "product", "sku"), Legend: "gross $", Instant: true},
+						{Expr: perTarget(net, "product", "sku"), Legend: "net $", Instant: true},
 					}},
 			}},
 			{Title: "Copilot and premium requests", Panels: []panel{
@@ -66,7 +66,7 @@ func billing() dashboard {
 					}},
 				{Title: "Cost centers", Type: "table", W: 12, H: 8,
 					Desc:    "Resources assigned to each cost center, by type (users, organizations, repositories).",
-					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Legend: "resources", Instant: true}}},
 			}},
 		},
 	}

@@ -207,10 +207,24 @@ func (p panel) render(id, x, y int) obj {
 		"options":     options,
 	}
 	if p.Type == "table" {
-		// Instant queries in table format: merge them into one row per series.
+		// Instant queries in table format: merge them into one row per series
+		// and name the value columns after the queries' legends.
+		rename := obj{}
+		for n, q := range p.Queries {
+			if q.Legend == "" {
+				continue
+			}
+			if len(p.Queries) == 1 {
+				rename["Value"] = q.Legend
+			}
+			rename["Value #"+string(rune('A'+n))] = q.Legend
+		}
 		out["transformations"] = []any{
 			obj{"id": "merge", "options": obj{}},
-			obj{"id": "organize", "options": obj{"excludeByName": obj{"Time": true, "__name__": true, "job": true, "instance": true}}},
+			obj{"id": "organize", "options": obj{
+				"excludeByName": obj{"Time": true, "__name__": true, "job": true, "instance": true},
+				"renameByName":  rename,
+			}},
 		}
 	}
 	return out

@@ -21,7 +21,7 @@ func server() dashboard {
 					Queries:    []query{{Expr: daysLeft("github_enterprise_server_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
 				{Title: "License kind", Type: "table", W: 6, H: 4,
 					Desc:    "The kind of license the server reports.",
-					Queries: []query{{Expr: perTarget("github_enterprise_server_license_info", "kind"), Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_server_license_info", "kind"), Legend: "info", Instant: true}}},
 				{Title: "Users", Type: "stat", W: 6, H: 4, Unit: "none",
 					Desc: "Users on the server, site administrators and suspended users (admin stats).",
 					Queries: []query{
@@ -42,7 +42,7 @@ func server() dashboard {
 					Queries: []query{{Expr: fmt.Sprintf("sum by (target, status) (%s)", perTarget("github_enterprise_runners", "os", "status", "busy")), Legend: "{{target}} {{status}}"}}},
 				{Title: "Runners by OS and activity", Type: "table", W: 12, H: 7,
 					Desc:    "Enterprise self-hosted runners per operating system, status and whether they run a job.",
-					Queries: []query{{Expr: perTarget("github_enterprise_runners", "os", "status", "busy"), Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_runners", "os", "status", "busy"), Legend: "runners", Instant: true}}},
 			}},
 			{Title: "GitLab", Panels: []panel{
 				{Title: "GitLab seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
@@ -69,8 +69,8 @@ func server() dashboard {
 				{Title: "License", Type: "table", W: 8, H: 4,
 					Desc: "The current license's plan, when it started, and how many licenses the instance holds.",
 					Queries: []query{
-						{Expr: perTarget("gitlab_license_info", "id", "plan"), Instant: true},
-						{Expr: perTarget("gitlab_licenses"), Instant: true},
+						{Expr: perTarget("gitlab_license_info", "id", "plan"), Legend: "current", Instant: true},
+						{Expr: perTarget("gitlab_licenses"), Legend: "licenses", Instant: true},
 					}},
 				{Title: "License started", Type: "stat", W: 4, H: 4, Unit: "dateTimeAsIso",
 					Desc:    "When the current GitLab license started.",
