@@ -246,11 +246,6 @@ func valueText(pairs ...string) any {
 	return obj{"type": "value", "options": opts}
 }
 
-// nanText maps NaN (0/0) to a word.
-func nanText(text, color string) any {
-	return obj{"type": "special", "options": obj{"match": "nan", "result": obj{"text": text, "color": color, "index": 0}}}
-}
-
 // All the dashboards, by file name.
 func All() map[string]dashboard {
 	return map[string]dashboard{

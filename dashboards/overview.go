@@ -21,11 +21,14 @@ const (
 )
 
 // daysUntilSeatsRunOut divides the seats left by the daily growth of the last
-// 7 days. Not growing gives +Inf, shown as "not growing" (clamped to 3650
-// days); already out of seats and flat gives NaN, shown as "out of seats".
-var daysUntilSeatsRunOut = fmt.Sprintf(
-	"clamp_max(clamp_min(%s - %s, 0) / clamp_min(max by (target) (deriv(%s[7d])) * 86400, 0), 3650)",
-	perTarget(purchased), perTarget(consumed), sel(consumed))
+// 7 days. Not growing gives +Inf, clamped to 3650 and shown as "not growing";
+// no seats left gives 0, shown as "out of seats" (never NaN, which Grafana's
+// stat panels would show as "No data").
+var daysUntilSeatsRunOut = func() string {
+	left := fmt.Sprintf("(%s - %s)", perTarget(purchased), perTarget(consumed))
+	growth := fmt.Sprintf("clamp_min(max by (target) (deriv(%s[7d])) * 86400, 0)", sel(consumed))
+	return fmt.Sprintf("clamp_max((%s > 0) / %s or clamp_min(%s, 0) * 0, 3650)", left, growth, left)
+}()
 
 func daysLeft(expiry string) string {
 	return fmt.Sprintf("(%s - time()) / 86400", perTarget(expiry))
@@ -48,7 +51,7 @@ func overview() dashboard {
 				{Title: "Days until seats run out", Type: "stat", W: 6, H: 6, Unit: "d", Decimals: i(0),
 					Desc:       "Seats left divided by the daily growth of seats consumed over the last 7 days.",
 					Thresholds: []step{{"red", nil}, {"orange", f(14)}, {"green", f(60)}},
-					Mappings:   []any{nanText("out of seats", "red"), valueText("3650", "not growing", "green")},
+					Mappings:   []any{valueText("0", "out of seats", "red", "3650", "not growing", "green")},
 					Queries:    []query{{Expr: daysUntilSeatsRunOut, Legend: "{{target}}", Instant: true}}},
 				{Title: "License entries by type", Type: "bargauge", W: 6, H: 6, Unit: "none",
 					Desc:    "Consumed-license entries per license type (enterprise, visual_studio, …).",

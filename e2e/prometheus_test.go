@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,6 +150,17 @@ scrape_configs:
 				}
 				q := dashboards.Substitute(e.Expr)
 				res, err := api.query(ctx, q)
+				if want, ok := demoValues[e.Panel]; ok && err == nil {
+					got := map[string]float64{}
+					for _, s := range res {
+						got[s.Metric["target"]] = s.value()
+					}
+					for target, v := range want {
+						if g, ok := got[target]; !ok || math.Abs(g-v) > 1e-3 {
+							t.Errorf("%s: %s = %v, want %v", where, target, got[target], v)
+						}
+					}
+				}
 				switch {
 				case err != nil:
 					t.Errorf("%s: %v\n    %s", where, err, q)
@@ -165,6 +177,15 @@ scrape_configs:
 				strings.Join(sortedKeys(pending), ", "))
 		}
 	})
+}
+
+// demoValues are what some overview panels must show for the demo's two
+// enterprises: GitHub's example (5000 of 4500 seats) and the synthetic one
+// (20,000 of 21,000), neither growing.
+var demoValues = map[string]map[string]float64{
+	"Seats used":               {"octo-corp": 5000.0 / 4500, "large-corp": 20000.0 / 21000},
+	"Seats left":               {"octo-corp": -500, "large-corp": 1000},
+	"Days until seats run out": {"octo-corp": 0, "large-corp": 3650},
 }
 
 var collectorSeries = regexp.MustCompile(`(?m)^license_exporter_collector_(success|last_success_timestamp_seconds)(\{[^}]*\})`)
