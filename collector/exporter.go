@@ -23,6 +23,8 @@ var (
 		"Duration of the collector's last refresh.", []string{"target", "collector"}, nil)
 	lastSuccessDesc = prometheus.NewDesc("license_exporter_collector_last_success_timestamp_seconds",
 		"When the collector last fetched data successfully; absent until it has.", []string{"target", "collector"}, nil)
+	refreshDesc = prometheus.NewDesc("license_exporter_collector_refresh_interval_seconds",
+		"How long the collector's data is reused (refresh_interval), for alerts on data age.", []string{"target", "collector"}, nil)
 	rateLimitDesc = prometheus.NewDesc("license_exporter_api_rate_limit",
 		"Requests per window the API allows this target's credential, from the rate-limit headers.", []string{"target", "resource"}, nil)
 	rateRemainingDesc = prometheus.NewDesc("license_exporter_api_rate_limit_remaining",
@@ -227,6 +229,7 @@ func (s scrape) Collect(ch chan<- prometheus.Metric) {
 					ch <- m
 				}
 				sendState(ch, st)
+				ch <- prometheus.MustNewConstMetric(refreshDesc, prometheus.GaugeValue, c.interval.Seconds(), st.Target, st.Collector)
 			}()
 		}
 	}

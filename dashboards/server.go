@@ -1,0 +1,81 @@
+package dashboards
+
+import "fmt"
+
+func server() dashboard {
+	return dashboard{
+		UID: "license-exporter-server", Title: "License exporter / Enterprise Server and GitLab",
+		Desc: "GitHub Enterprise Server license and admin stats, self-hosted runners, and GitLab license seats, overage and expiry (license_exporter).",
+		Rows: []row{
+			{Title: "GitHub Enterprise Server", Panels: []panel{
+				{Title: "License seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
+					Desc: "Seats of the Enterprise Server license: total, used and available.",
+					Queries: []query{
+						{Expr: perTarget("github_enterprise_server_license_seats"), Legend: "{{target}} seats"},
+						{Expr: perTarget("github_enterprise_server_license_seats_used"), Legend: "{{target}} used"},
+						{Expr: perTarget("github_enterprise_server_license_seats_available"), Legend: "{{target}} available"},
+					}},
+				{Title: "License expires in", Type: "stat", W: 6, H: 4, Unit: "d", Decimals: i(0),
+					Desc:       "Days until the Enterprise Server license expires (negative: expired).",
+					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
+					Queries:    []query{{Expr: daysLeft("github_enterprise_server_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
+				{Title: "License kind", Type: "table", W: 6, H: 4,
+					Desc:    "The kind of license the server reports.",
+					Queries: []query{{Expr: perTarget("github_enterprise_server_license_info", "kind"), Legend: "info", Instant: true}}},
+				{Title: "Users", Type: "stat", W: 6, H: 4, Unit: "none",
+					Desc: "Users on the server, site administrators and suspended users (admin stats).",
+					Queries: []query{
+						{Expr: perTarget("github_enterprise_server_users"), Legend: "{{target}} users", Instant: true},
+						{Expr: perTarget("github_enterprise_server_admin_users"), Legend: "{{target}} admins", Instant: true},
+						{Expr: perTarget("github_enterprise_server_suspended_users"), Legend: "{{target}} suspended", Instant: true},
+					}},
+				{Title: "Repositories and organizations", Type: "stat", W: 6, H: 4, Unit: "none",
+					Desc: "Repositories and organizations on the server (admin stats).",
+					Queries: []query{
+						{Expr: perTarget("github_enterprise_server_repositories"), Legend: "{{target}} repositories", Instant: true},
+						{Expr: perTarget("github_enterprise_server_organizations"), Legend: "{{target}} organizations", Instant: true},
+					}},
+			}},
+			{Title: "Self-hosted runners", Panels: []panel{
+				{Title: "Runners by status", Type: "timeseries", W: 12, H: 7, Unit: "none",
+					Desc:    "Enterprise self-hosted runners online and offline.",
+					Queries: []query{{Expr: fmt.Sprintf("sum by (target, status) (%s)", perTarget("github_enterprise_runners", "os", "status", "busy")), Legend: "{{target}} {{status}}"}}},
+				{Title: "Runners by OS and activity", Type: "table", W: 12, H: 7,
+					Desc:    "Enterprise self-hosted runners per operating system, status and whether they run a job.",
+					Queries: []query{{Expr: perTarget("github_enterprise_runners", "os", "status", "busy"), Legend: "runners", Instant: true}}},
+			}},
+			{Title: "GitLab", Panels: []panel{
+				{Title: "GitLab seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
+					Desc: "The license's user limit (0: no limit), active and billable users, and the maximum reached.",
+					Queries: []query{
+						{Expr: perTarget("gitlab_license_user_limit"), Legend: "{{target}} user limit"},
+						{Expr: perTarget("gitlab_license_active_users"), Legend: "{{target}} active"},
+						{Expr: perTarget("gitlab_license_billable_users"), Legend: "{{target}} billable"},
+						{Expr: perTarget("gitlab_license_maximum_users"), Legend: "{{target}} maximum"},
+						{Expr: perTarget("gitlab_license_historical_max_users"), Legend: "{{target}} historical maximum"},
+					}},
+				{Title: "Overage", Type: "stat", W: 4, H: 4, Unit: "none",
+					Desc:       "Users over the license's user limit; GitLab bills them at the true-up.",
+					Thresholds: []step{{"green", nil}, {"red", f(1)}},
+					Queries:    []query{{Expr: perTarget("gitlab_license_overage_users"), Legend: "{{target}}", Instant: true}}},
+				{Title: "License expires in", Type: "stat", W: 4, H: 4, Unit: "d", Decimals: i(0),
+					Desc:       "Days until the GitLab license expires (negative: expired).",
+					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
+					Queries:    []query{{Expr: daysLeft("gitlab_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
+				{Title: "License state", Type: "stat", W: 4, H: 4,
+					Desc:     "Whether GitLab reports the license as expired.",
+					Mappings: []any{valueText("0", "valid", "green", "1", "expired", "red")},
+					Queries:  []query{{Expr: perTarget("gitlab_license_expired"), Legend: "{{target}}", Instant: true}}},
+				{Title: "License", Type: "table", W: 8, H: 4,
+					Desc: "The current license's plan, when it started, and how many licenses the instance holds.",
+					Queries: []query{
+						{Expr: perTarget("gitlab_license_info", "id", "plan"), Legend: "current", Instant: true},
+						{Expr: perTarget("gitlab_licenses"), Legend: "licenses", Instant: true},
+					}},
+				{Title: "License started", Type: "stat", W: 4, H: 4, Unit: "dateTimeAsIso",
+					Desc:    "When the current GitLab license started.",
+					Queries: []query{{Expr: perTarget("gitlab_license_start_timestamp_seconds") + " * 1000", Legend: "{{target}}", Instant: true}}},
+			}},
+		},
+	}
+}

@@ -1,0 +1,225 @@
+package deploy
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+var update = flag.Bool("update", false, "regenerate kubernetes/prometheusrule.yaml from the rule file")
+
+const prometheusRule = "kubernetes/prometheusrule.yaml"
+
+// generatePrometheusRule wraps the rule file, unchanged, as the spec of a
+// Prometheus Operator PrometheusRule.
+func generatePrometheusRule(rules []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString("# Generated from deploy/prometheus/license_exporter.rules.yml by `make golden`: edit that file, not this one.\n")
+	b.WriteString("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: license-exporter\n")
+	b.WriteString("  labels:\n    app.kubernetes.io/name: license-exporter\nspec:\n")
+	for _, line := range strings.Split(strings.TrimRight(string(rules), "\n"), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue // the rule file's own header
+		}
+		if line == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	return b.Bytes()
+}
+
+// TestGoldenPrometheusRule keeps one source of truth: the PrometheusRule is
+// the rule file, byte for byte under spec, and means the same.
+func TestGoldenPrometheusRule(t *testing.T) {
+	rules, err := os.ReadFile(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := generatePrometheusRule(rules)
+	if *update {
+		if err := os.WriteFile(prometheusRule, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(prometheusRule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s: run `make golden`", prometheusRule, rulesFile)
+	}
+	var pr struct {
+		Kind string
+		Spec any
+	}
+	var rf any
+	if err := yaml.Unmarshal(got, &pr); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(rules, &rf); err != nil {
+		t.Fatal(err)
+	}
+	if pr.Kind != "PrometheusRule" || !reflect.DeepEqual(pr.Spec, rf) {
+		t.Errorf("%s: the spec does not mean the same as %s", prometheusRule, rulesFile)
+	}
+}
+
+func readYAML(t *testing.T, file string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+}
+
+// TestKustomization checks the base for what the issue asks of it: the
+// resources exist, the Deployment is locked down and probed, the token comes
+// from the Secret at the path the configuration names, and the configuration
+// passes the exporter's own checks.
+func TestKustomization(t *testing.T) {
+	var k struct {
+		Resources          []string
+		ConfigMapGenerator []struct {
+			Name  string
+			Files []string
+		} `yaml:"configMapGenerator"`
+	}
+	readYAML(t, "kubernetes/kustomization.yaml", &k)
+	kinds := map[string]bool{}
+	for _, r := range k.Resources {
+		var m struct{ Kind string }
+		readYAML(t, filepath.Join("kubernetes", r), &m)
+		kinds[m.Kind] = true
+	}
+	for _, want := range []string{"Deployment", "Service", "Secret", "ServiceMonitor", "PrometheusRule"} {
+		if !kinds[want] {
+			t.Errorf("kustomization.yaml: no %s among the resources", want)
+		}
+	}
+	if len(k.ConfigMapGenerator) != 1 || len(k.ConfigMapGenerator[0].Files) != 1 {
+		t.Fatalf("want one generated ConfigMap with the configuration file, got %+v", k.ConfigMapGenerator)
+	}
+
+	var d struct {
+		Spec struct {
+			Template struct {
+				Spec struct {
+					SecurityContext struct {
+						RunAsNonRoot bool `yaml:"runAsNonRoot"`
+					} `yaml:"securityContext"`
+					Containers []struct {
+						Args            []string
+						LivenessProbe   map[string]any `yaml:"livenessProbe"`
+						ReadinessProbe  map[string]any `yaml:"readinessProbe"`
+						Resources       map[string]map[string]string
+						SecurityContext struct {
+							ReadOnlyRootFilesystem   bool `yaml:"readOnlyRootFilesystem"`
+							AllowPrivilegeEscalation bool `yaml:"allowPrivilegeEscalation"`
+							Capabilities             struct{ Drop []string }
+						} `yaml:"securityContext"`
+						VolumeMounts []struct {
+							Name      string
+							MountPath string `yaml:"mountPath"`
+						} `yaml:"volumeMounts"`
+					}
+					Volumes []struct {
+						Name   string
+						Secret *struct {
+							SecretName string `yaml:"secretName"`
+						}
+						ConfigMap *struct{ Name string } `yaml:"configMap"`
+					}
+				}
+			}
+		}
+	}
+	readYAML(t, "kubernetes/deployment.yaml", &d)
+	pod := d.Spec.Template.Spec
+	if !pod.SecurityContext.RunAsNonRoot || len(pod.Containers) != 1 {
+		t.Fatal("want runAsNonRoot and one container")
+	}
+	c := pod.Containers[0]
+	sc := c.SecurityContext
+	if !sc.ReadOnlyRootFilesystem || sc.AllowPrivilegeEscalation || !reflect.DeepEqual(sc.Capabilities.Drop, []string{"ALL"}) {
+		t.Errorf("container securityContext: %+v", sc)
+	}
+	if c.LivenessProbe == nil || c.ReadinessProbe == nil || c.Resources["requests"] == nil || c.Resources["limits"] == nil {
+		t.Error("want liveness and readiness probes, resource requests and limits")
+	}
+	mounts := map[string]string{}
+	for _, m := range c.VolumeMounts {
+		mounts[m.Name] = m.MountPath
+	}
+	var secretMount, configMount string
+	for _, v := range pod.Volumes {
+		switch {
+		case v.Secret != nil && v.Secret.SecretName == "license-exporter-token":
+			secretMount = mounts[v.Name]
+		case v.ConfigMap != nil && v.ConfigMap.Name == k.ConfigMapGenerator[0].Name:
+			configMount = mounts[v.Name]
+		}
+	}
+	if secretMount == "" || configMount == "" {
+		t.Fatalf("want the Secret and the generated ConfigMap mounted, got mounts %v", mounts)
+	}
+	cfgName := k.ConfigMapGenerator[0].Files[0]
+	if !containsArg(c.Args, "--config.file="+configMount+"/"+cfgName) {
+		t.Errorf("args %v do not point --config.file at %s/%s", c.Args, configMount, cfgName)
+	}
+
+	// The configuration as the pod sees it, with the token the Secret holds.
+	b, err := os.ReadFile(filepath.Join("kubernetes", cfgName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secret struct {
+		StringData map[string]string `yaml:"stringData"`
+	}
+	readYAML(t, "kubernetes/secret.yaml", &secret)
+	dir := t.TempDir()
+	for key, val := range secret.StringData {
+		if err := os.WriteFile(filepath.Join(dir, key), []byte(val), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	local := strings.ReplaceAll(string(b), secretMount, dir)
+	if local == string(b) {
+		t.Errorf("%s names no token_file under the Secret's mount %s", cfgName, secretMount)
+	}
+	if _, err := config.Parse([]byte(local), collector.Catalog()); err != nil {
+		t.Errorf("%s: %v", cfgName, err)
+	}
+
+	// Where kubectl is installed, let kustomize itself build the base.
+	if kubectl, err := exec.LookPath("kubectl"); err == nil {
+		if out, err := exec.Command(kubectl, "kustomize", "kubernetes").CombinedOutput(); err != nil {
+			t.Errorf("kubectl kustomize: %v\n%s", err, out)
+		}
+	} else {
+		t.Log("kubectl not installed: the base was not built with kustomize")
+	}
+}
+
+func containsArg(args []string, want string) bool {
+	for _, a := range args {
+		if a == want {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,94 @@
+package deploy
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/license-exporter/license_exporter/dashboards"
+	"github.com/license-exporter/license_exporter/internal/testdeps"
+)
+
+const rulesFile = "prometheus/license_exporter.rules.yml"
+
+type ruleFile struct {
+	Groups []struct {
+		Name  string
+		Rules []struct {
+			Alert, Record, Expr, For string
+			Labels, Annotations      map[string]string
+		}
+	}
+}
+
+func readRules(t *testing.T) ruleFile {
+	t.Helper()
+	b, err := os.ReadFile(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rf ruleFile
+	if err := yaml.Unmarshal(b, &rf); err != nil {
+		t.Fatal(err)
+	}
+	return rf
+}
+
+// TestPromtool: `promtool check rules` and `promtool test rules`.
+func TestPromtool(t *testing.T) {
+	promtool := testdeps.Need(t, "promtool")
+	if out, err := exec.Command(promtool, "check", "rules", rulesFile).CombinedOutput(); err != nil {
+		t.Errorf("promtool check rules: %v\n%s", err, out)
+	}
+	tests, _ := filepath.Glob("prometheus/tests/*.yml")
+	if len(tests) == 0 {
+		t.Fatal("no rule tests in prometheus/tests")
+	}
+	out, err := exec.Command(promtool, append([]string{"test", "rules"}, tests...)...).CombinedOutput()
+	if err != nil {
+		t.Errorf("promtool test rules: %v\n%s", err, out)
+	}
+}
+
+// TestRulesConventions: every alert has a severity, a summary and a
+// description, uses only contract metrics, and is covered by a unit test.
+func TestRulesConventions(t *testing.T) {
+	var tested strings.Builder
+	tests, _ := filepath.Glob("prometheus/tests/*.yml")
+	for _, f := range tests {
+		b, _ := os.ReadFile(f)
+		tested.Write(b)
+	}
+	n := 0
+	for _, g := range readRules(t).Groups {
+		for _, r := range g.Rules {
+			n++
+			if r.Alert == "" {
+				continue
+			}
+			switch r.Labels["severity"] {
+			case "warning", "critical":
+			default:
+				t.Errorf("%s: severity %q, want warning or critical", r.Alert, r.Labels["severity"])
+			}
+			if r.Annotations["summary"] == "" || len(r.Annotations["description"]) < 80 {
+				t.Errorf("%s: want a summary and a description that says what to do", r.Alert)
+			}
+			for _, m := range dashboards.MetricNames(r.Expr) {
+				if _, ok := dashboards.Collector(m); !ok {
+					t.Errorf("%s: %s is not a metric of the contract", r.Alert, m)
+				}
+			}
+			if !strings.Contains(tested.String(), "alertname: "+r.Alert+"\n") {
+				t.Errorf("%s: no promtool unit test in prometheus/tests", r.Alert)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d rules", n)
+	}
+}

@@ -1,0 +1,301 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/dashboards"
+	"github.com/license-exporter/license_exporter/internal/testdeps"
+)
+
+const rulesFile = "../deploy/prometheus/license_exporter.rules.yml"
+
+// TestPrometheus runs the exporter in --demo mode, lets Debian's prometheus
+// scrape it every second with the project's rules loaded, and checks through
+// Prometheus's API that the rules evaluate cleanly, that the seat-overage
+// alert is pending or firing for GitHub's own example (5000 consumed of 4500
+// purchased), and that every dashboard query returns data.
+func TestPrometheus(t *testing.T) {
+	prometheus := testdeps.Need(t, "prometheus")
+	ctx := context.Background()
+	bin := buildExporter(t)
+
+	exporterAddr := freePort(t)
+	start(t, bin, "--demo", "--web.listen-address="+exporterAddr, "--log.level=warn")
+	var exposition string
+	poll(t, "the exporter to serve both demo enterprises", 30*time.Second, func() (bool, string) {
+		b, err := get(ctx, "http://"+exporterAddr+"/metrics")
+		if err != nil {
+			return false, err.Error()
+		}
+		exposition = string(b)
+		return strings.Contains(exposition, `github_enterprise_seats_consumed{target="octo-corp"} 5000`) &&
+			strings.Contains(exposition, `github_enterprise_seats_consumed{target="large-corp"}`), "metrics incomplete"
+	})
+
+	waitForCollectors(t, ctx, "http://"+exporterAddr+"/metrics")
+
+	dir := t.TempDir()
+	rules, err := filepath.Abs(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files: [%q]
+scrape_configs:
+  - job_name: license_exporter
+    static_configs:
+      - targets: [%q]
+`, rules, exporterAddr)
+	configFile := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(configFile, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	promAddr := freePort(t)
+	start(t, prometheus, "--config.file="+configFile, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+promAddr, "--log.level=warn")
+	api := promAPI{base: "http://" + promAddr}
+
+	// Rate, deriv and predict_linear need a few samples.
+	poll(t, "three scrapes of the exporter", 30*time.Second, func() (bool, string) {
+		s, err := api.query(ctx, `count_over_time(github_enterprise_seats_consumed{target="octo-corp"}[1m])`)
+		if err != nil {
+			return false, err.Error()
+		}
+		return len(s) == 1 && s[0].value() >= 3, fmt.Sprint(s)
+	})
+
+	t.Run("alert", func(t *testing.T) {
+		poll(t, "GitHubEnterpriseSeatsOverPurchase for octo-corp", 15*time.Second, func() (bool, string) {
+			alerts, err := api.alerts(ctx)
+			if err != nil {
+				return false, err.Error()
+			}
+			for _, a := range alerts {
+				if a.Labels["alertname"] == "GitHubEnterpriseSeatsOverPurchase" && a.Labels["target"] == "octo-corp" &&
+					(a.State == "pending" || a.State == "firing") {
+					return true, ""
+				}
+			}
+			return false, fmt.Sprintf("%d alerts: %v", len(alerts), alerts)
+		})
+	})
+
+	t.Run("rules", func(t *testing.T) {
+		health, err := api.ruleHealth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(health) == 0 {
+			t.Fatal("Prometheus loaded no rules")
+		}
+		for name, h := range health {
+			if h != "ok" && h != "unknown" {
+				t.Errorf("rule %s: %s", name, h)
+			}
+		}
+	})
+
+	t.Run("dashboards", func(t *testing.T) {
+		built := map[string]bool{}
+		for _, s := range collector.Catalog() {
+			built[s.Name] = true
+		}
+		// Fetched again: by now every collector has refreshed and every
+		// client has seen rate-limit headers.
+		if b, err := get(ctx, "http://"+exporterAddr+"/metrics"); err == nil {
+			exposition = string(b)
+		}
+		served := metricNames(exposition)
+		pending := map[string]bool{}
+		files, _ := filepath.Glob("../dashboards/*.json")
+		if len(files) == 0 {
+			t.Fatal("no dashboards found")
+		}
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exprs, err := dashboards.Exprs(b)
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			for _, e := range exprs {
+				where := fmt.Sprintf("%s, panel %q, query %s", filepath.Base(file), e.Panel, e.RefID)
+				var missing []string
+				for _, m := range dashboards.MetricNames(e.Expr) {
+					c, _ := dashboards.Collector(m)
+					switch {
+					case served[m]:
+					case c != "" && !built[c]:
+						missing = append(missing, m)
+						pending[c] = true
+					default:
+						t.Errorf("%s: metric %s (collector %q) is not in the exporter's --demo output", where, m, c)
+					}
+				}
+				q := dashboards.Substitute(e.Expr)
+				res, err := api.query(ctx, q)
+				if want, ok := demoValues[e.Panel]; ok && err == nil {
+					got := map[string]float64{}
+					for _, s := range res {
+						got[s.Metric["target"]] = s.value()
+					}
+					for target, v := range want {
+						if g, ok := got[target]; !ok || math.Abs(g-v) > 1e-3 {
+							t.Errorf("%s: %s = %v, want %v", where, target, got[target], v)
+						}
+					}
+				}
+				switch {
+				case err != nil:
+					t.Errorf("%s: %v\n    %s", where, err, q)
+				case len(res) > 0:
+				case len(missing) > 0:
+					t.Logf("%s: no data yet, its collector is not in this build (%s)", where, strings.Join(missing, ", "))
+				default:
+					t.Errorf("%s: no data\n    %s", where, q)
+				}
+			}
+		}
+		if len(pending) > 0 {
+			t.Logf("collectors the dashboards use that this build lacks (their queries were not required to return data): %s",
+				strings.Join(sortedKeys(pending), ", "))
+		}
+	})
+}
+
+// demoValues are what some overview panels must show for the demo's two
+// enterprises: GitHub's example (5000 of 4500 seats) and the synthetic one
+// (20,000 of 21,000), neither growing.
+var demoValues = map[string]map[string]float64{
+	"Seats used":               {"octo-corp": 5000.0 / 4500, "large-corp": 20000.0 / 21000},
+	"Seats left":               {"octo-corp": -500, "large-corp": 1000},
+	"Days until seats run out": {"octo-corp": 0, "large-corp": 3650},
+}
+
+var collectorSeries = regexp.MustCompile(`(?m)^license_exporter_collector_(success|last_success_timestamp_seconds)(\{[^}]*\})`)
+
+// waitForCollectors waits until every collector of every demo target has
+// succeeded once, so Prometheus sees all the data from its first scrapes. A
+// collector that never succeeds is reported; the dashboard queries that need
+// it then fail with "no data".
+func waitForCollectors(t *testing.T, ctx context.Context, metricsURL string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, err := get(ctx, metricsURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, done := map[string]bool{}, map[string]bool{}
+		for _, m := range collectorSeries.FindAllStringSubmatch(string(b), -1) {
+			all[m[2]] = true
+			if m[1] != "success" {
+				done[m[2]] = true
+			}
+		}
+		var missing []string
+		for c := range all {
+			if !done[c] {
+				missing = append(missing, c)
+			}
+		}
+		if len(all) > 0 && len(missing) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			sort.Strings(missing)
+			t.Logf("collectors that have not succeeded after 30 s: %s", strings.Join(missing, " "))
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+var metricLine = regexp.MustCompile(`(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]`)
+
+// metricNames lists the metric names of an exposition; histogram series count
+// under their base name too.
+func metricNames(exposition string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range metricLine.FindAllStringSubmatch(exposition, -1) {
+		out[m[1]] = true
+		for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+			if base, ok := strings.CutSuffix(m[1], suffix); ok {
+				out[base] = true
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type alert struct {
+	Labels map[string]string `json:"labels"`
+	State  string            `json:"state"`
+}
+
+func (a alert) String() string {
+	return a.Labels["alertname"] + "/" + a.Labels["target"] + "=" + a.State
+}
+
+func (p promAPI) alerts(ctx context.Context) ([]alert, error) {
+	b, err := get(ctx, p.base+"/api/v1/alerts")
+	if err != nil {
+		return nil, err
+	}
+	var r struct{ Data struct{ Alerts []alert } }
+	return r.Data.Alerts, json.Unmarshal(b, &r)
+}
+
+// ruleHealth maps each loaded rule to its health (ok, err: message, unknown).
+func (p promAPI) ruleHealth(ctx context.Context) (map[string]string, error) {
+	b, err := get(ctx, p.base+"/api/v1/rules")
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Data struct {
+			Groups []struct {
+				Rules []struct{ Name, Health, LastError string }
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, g := range r.Data.Groups {
+		for _, rule := range g.Rules {
+			h := rule.Health
+			if rule.LastError != "" {
+				h += ": " + rule.LastError
+			}
+			out[rule.Name] = h
+		}
+	}
+	return out, nil
+}

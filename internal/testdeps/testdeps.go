@@ -1,0 +1,26 @@
+// Package testdeps finds the external programs some tests need (Debian's
+// prometheus package: promtool, prometheus). In CI (CI=true) a missing
+// program fails the test; elsewhere the test is skipped with a hint.
+package testdeps
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Need returns the path of program, or ends the test: a failure in CI, a skip
+// elsewhere.
+func Need(t testing.TB, program string) string {
+	t.Helper()
+	path, err := exec.LookPath(program)
+	if err == nil {
+		return path
+	}
+	msg := program + " not found: run scripts/install-test-deps (Debian's prometheus package)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + "; CI=true, so this is a failure")
+	}
+	t.Skip(msg)
+	return ""
+}
