@@ -2,6 +2,9 @@ package collector
 
 import (
 	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -166,7 +169,13 @@ func (c *cached) refresh(done chan struct{}) {
 func (c *cached) safeUpdate(ctx context.Context, ch chan<- prometheus.Metric) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			level.Error(c.logger).Log("msg", "collector panicked", "panic", r)
+			// Log where it broke, but the value only when the runtime made
+			// it: a value the code panicked with might hold anything.
+			what := fmt.Sprintf("%T", r)
+			if re, ok := r.(runtime.Error); ok {
+				what = re.Error()
+			}
+			level.Error(c.logger).Log("msg", "collector panicked", "panic", what, "stack", string(debug.Stack()))
 			err = errPanic
 		}
 	}()

@@ -58,6 +58,7 @@ type rig struct {
 	exp     *Exporter
 	metrics *httptest.Server
 	logs    *syncBuffer
+	token   string // path of the token file
 	bodies  strings.Builder // every /metrics answer, to search for secrets
 	mu      sync.Mutex
 }
@@ -100,7 +101,7 @@ func newRig(t *testing.T, token string, extraYAML string) *rig {
 	}
 	srv := httptest.NewServer(exp.Handler(HandlerOptions{TimeoutOffset: 100 * time.Millisecond, Gatherer: reg}))
 	t.Cleanup(srv.Close)
-	return &rig{t: t, sim: sim, exp: exp, metrics: srv, logs: logs}
+	return &rig{t: t, sim: sim, exp: exp, metrics: srv, logs: logs, token: tokenPath}
 }
 
 // scrape fetches /metrics the way Prometheus does, checks that the answer
