@@ -58,7 +58,7 @@ type rig struct {
 	exp     *Exporter
 	metrics *httptest.Server
 	logs    *syncBuffer
-	token   string // path of the token file
+	token   string          // path of the token file
 	bodies  strings.Builder // every /metrics answer, to search for secrets
 	mu      sync.Mutex
 }
