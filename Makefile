@@ -40,6 +40,13 @@ fuzz:
 fuzz-ci:
 	GO=$(GO) FUZZTIME=3s FUZZ_BUDGET=40s ./scripts/fuzz
 
+# Go benchmarks of the parsers (allocations reported), then the harness that
+# runs the exporter against the simulated large enterprise (README: Reliability,
+# security and performance).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./cmd/license_bench
+
 # Rewrites the golden exposition files from the fixtures; review the diff.
 golden:
 	$(GO) test ./... -run Golden -update

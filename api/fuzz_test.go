@@ -152,3 +152,25 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseLink(b *testing.B) {
+	h := `<https://api.github.com/enterprises/e/consumed-licenses?page=2&per_page=100>; rel="next", <https://api.github.com/enterprises/e/consumed-licenses?page=200&per_page=100>; rel="last"`
+	base, _ := url.Parse("https://api.github.com/enterprises/e/consumed-licenses?per_page=100")
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(parseLink(h, base)) != 2 {
+			b.Fatal("links")
+		}
+	}
+}
+
+func BenchmarkLenientNumber(b *testing.B) {
+	in := [][]byte{[]byte(`5000`), []byte(`12.0`), []byte(`"unlimited"`), []byte(`null`), []byte(`"42"`)}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, v := range in {
+			var n Number
+			_ = n.UnmarshalJSON(v)
+		}
+	}
+}
