@@ -273,6 +273,9 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		if errors.As(err, &netErr) {
 			return r, fail(KindNetwork, err, "the connection broke while reading the answer")
 		}
+		if strings.Contains(err.Error(), "invalid character '<'") { // HTML sent as JSON
+			return r, fail(KindBadResponse, err, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		}
 		return r, fail(KindBadResponse, err, "the answer is not the JSON the API documents")
 	}
 }

@@ -116,6 +116,10 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	case code >= 500:
 		e.Kind = KindServer
 		e.Hint = "the API failed on its side; the exporter retries with backoff"
+		if h.Get("Retry-After") != "" { // 503 during maintenance, say
+			e.RetryAt = retryAt(h, now)
+			e.Hint = "the API failed on its side and asked to retry after " + e.RetryAt.UTC().Format(time.RFC3339) + "; the exporter waits until then"
+		}
 	default:
 		e.Kind = KindClient
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -170,3 +172,47 @@ func testClient(t testing.TB, url string, opts ...func(*Options)) *Client {
 type staticToken string
 
 func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
+
+// TestClientSpreadsLowBudget: once the API reports less than 20 % of the
+// budget left, concurrent requests leave one pacing interval apart.
+func TestClientSpreadsLowBudget(t *testing.T) {
+	reset := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		for k, v := range rateHeaders(1000, 20, reset) { // 2 % left
+			w.Header()[k] = v
+		}
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c := testClient(t, srv.URL)
+	var v any
+	if _, err := c.GetJSON(context.Background(), "/first", nil, &v); err != nil {
+		t.Fatal(err)
+	}
+	interval := time.Until(reset) / 21
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var v any
+			if _, err := c.GetJSON(context.Background(), "/paced", nil, &v); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
+	for i := 2; i < len(arrivals); i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval*8/10 {
+			t.Errorf("requests %d and %d arrived %s apart; paced at about %s", i-1, i, gap, interval)
+		}
+	}
+}

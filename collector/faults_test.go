@@ -52,6 +52,14 @@ func faultCases() []faultCase {
 		{name: "5xx", fault: jsonFault(500, `{"message":"Server Error"}`), kind: api.KindServer, hint: "failed on its side"},
 		{name: "HTML error page from a proxy", fault: jsonFault(502, proxyPage, "Content-Type", "text/html"), kind: api.KindServer, hint: "HTML page"},
 		{name: "HTML page with 200", fault: jsonFault(200, proxyPage, "Content-Type", "text/html; charset=utf-8"), kind: api.KindBadResponse, hint: "HTML page, not the API: check api_url"},
+		{name: "HTML page labelled JSON", fault: jsonFault(200, proxyPage), kind: api.KindBadResponse, hint: "HTML page, not the API"},
+		{name: "503 with Retry-After", fault: jsonFault(503, `{"message":"Service Unavailable"}`, "Retry-After", "1"), kind: api.KindServer, hint: "asked to retry after",
+			check: func(t *testing.T, r *rig) {
+				st := r.state("consumed_licenses")
+				if wait := st.NextAttempt.Sub(st.LastAttempt); wait < 900*time.Millisecond {
+					t.Errorf("next attempt %s after the failure; Retry-After asked for 1 s", wait)
+				}
+			}},
 		{name: "401", fault: jsonFault(401, `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`), kind: api.KindAuth, hint: "check token_file, token_env or github_app"},
 		{name: "403 missing scope", fault: jsonFault(403, `{"message":"Resource not accessible by personal access token"}`,
 			"X-Accepted-OAuth-Scopes", "manage_billing:enterprise, read:enterprise", "X-OAuth-Scopes", "repo"),
