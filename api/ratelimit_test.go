@@ -211,7 +211,7 @@ func TestClientSpreadsLowBudget(t *testing.T) {
 	defer mu.Unlock()
 	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
 	for i := 2; i < len(arrivals); i++ {
-		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval*8/10 {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval/2 {
 			t.Errorf("requests %d and %d arrived %s apart; paced at about %s", i-1, i, gap, interval)
 		}
 	}
