@@ -13,18 +13,18 @@ import (
 	"github.com/license-exporter/license_exporter/simulator"
 )
 
-func fullPage() []byte {
+func benchFullPage() []byte {
 	users := make([]int, 100)
 	for i := range users {
 		users[i] = i
 	}
-	return syntheticPage(users...)
+	return fuzzSyntheticPage(users...)
 }
 
 // BenchmarkConsumedLicensesPage decodes one full page (100 users) and folds
 // it into the tally: the work per page of a large refresh.
 func BenchmarkConsumedLicensesPage(b *testing.B) {
-	page := fullPage()
+	page := benchFullPage()
 	tally := newLicenseTally()
 	b.SetBytes(int64(len(page)))
 	b.ReportAllocs()
@@ -46,7 +46,7 @@ func BenchmarkLicenseSyncParse(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		drain(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) })
+		drainMetrics(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) })
 	}
 }
 

@@ -33,19 +33,19 @@ const (
 	syncPath      = "/enterprises/" + simulator.FixtureEnterprise + "/license-sync-status"
 )
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
+// faultLogBuffer is a log sink safe for concurrent writers.
+type faultLogBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *faultLogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *faultLogBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
@@ -57,7 +57,7 @@ type rig struct {
 	sim     *simulator.Server
 	exp     *Exporter
 	metrics *httptest.Server
-	logs    *syncBuffer
+	logs    *faultLogBuffer
 	token   string          // path of the token file
 	bodies  strings.Builder // every /metrics answer, to search for secrets
 	mu      sync.Mutex
@@ -92,7 +92,7 @@ func newRig(t *testing.T, token string, extraYAML string) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &faultLogBuffer{}
 	reg := prometheus.NewRegistry()
 	exp := New(Options{Logger: log.NewLogfmtLogger(logs), Registerer: reg, Timeout: faultRequest})
 	t.Cleanup(exp.Close)
@@ -126,7 +126,7 @@ func (r *rig) scrape() map[string]float64 {
 	r.mu.Lock()
 	r.bodies.Write(body)
 	r.mu.Unlock()
-	return parseSamples(r.t, string(body))
+	return faultSamples(r.t, string(body))
 }
 
 // eventually scrapes until ok holds, for at most d.
@@ -139,7 +139,7 @@ func (r *rig) eventually(d time.Duration, what string, ok func(map[string]float6
 			return s
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("after %s: %s did not happen; last scrape:\n%s\nstates: %+v", d, what, dump(s), r.exp.States())
+			r.t.Fatalf("after %s: %s did not happen; last scrape:\n%s\nstates: %+v", d, what, faultDump(s), r.exp.States())
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
@@ -174,7 +174,7 @@ func (r *rig) assertNoSecret(secret string) {
 	}
 }
 
-func success(collector string) string {
+func faultSuccess(collector string) string {
 	return `license_exporter_collector_success{collector="` + collector + `",target="acme"}`
 }
 
@@ -183,7 +183,7 @@ const (
 	serversSeries = `github_enterprise_license_sync_servers{target="acme"}`
 )
 
-func parseSamples(t testing.TB, text string) map[string]float64 {
+func faultSamples(t testing.TB, text string) map[string]float64 {
 	out := map[string]float64{}
 	for _, line := range strings.Split(text, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -199,7 +199,7 @@ func parseSamples(t testing.TB, text string) map[string]float64 {
 	return out
 }
 
-func dump(s map[string]float64) string {
+func faultDump(s map[string]float64) string {
 	var b strings.Builder
 	for k, v := range s {
 		if strings.HasPrefix(k, "license_exporter_collector") || strings.HasPrefix(k, "github_") {

@@ -174,19 +174,20 @@ func TestFaults(t *testing.T) {
 			t.Parallel()
 			r := newRig(t, faultToken, "")
 			first := r.eventually(faultDeadline, "a first good scrape", func(s map[string]float64) bool {
-				return s[success("consumed_licenses")] == 1 && s[success("license_sync_status")] == 1
+				return s[faultSuccess("consumed_licenses")] == 1 && s[faultSuccess("license_sync_status")] == 1
 			})
 			seats, servers := first[seatsSeries], first[serversSeries]
 			if seats != 5000 || servers == 0 {
 				t.Fatalf("fixture data missing: seats %v servers %v", seats, servers)
 			}
 
+			syncHits := r.sim.Hits(syncPath)
 			r.sim.SetFault(licensesPath, fc.fault(t))
 			got := r.eventually(3*time.Second, "consumed_licenses failing", func(s map[string]float64) bool {
-				if !fc.sharedBudget && s[success("license_sync_status")] != 1 {
+				if !fc.sharedBudget && s[faultSuccess("license_sync_status")] != 1 {
 					t.Errorf("the healthy collector failed: %v", r.state("license_sync_status").LastError)
 				}
-				return s[success("consumed_licenses")] == 0
+				return s[faultSuccess("consumed_licenses")] == 0
 			})
 			st := r.state("consumed_licenses")
 			e, ok := api.AsError(st.LastError)
@@ -205,6 +206,9 @@ func TestFaults(t *testing.T) {
 			if got[serversSeries] != servers {
 				t.Errorf("the healthy collector's data changed: %v, want %v", got[serversSeries], servers)
 			}
+			if !fc.sharedBudget && r.sim.Hits(syncPath) == syncHits {
+				t.Error("the healthy collector stopped refreshing")
+			}
 			if !fc.sharedBudget && r.state("license_sync_status").LastError != nil {
 				t.Errorf("the healthy collector failed: %v", r.state("license_sync_status").LastError)
 			}
@@ -214,7 +218,7 @@ func TestFaults(t *testing.T) {
 
 			r.sim.SetFault(licensesPath, nil)
 			healed := r.eventually(5*time.Second, "recovery", func(s map[string]float64) bool {
-				return s[success("consumed_licenses")] == 1 && s[success("license_sync_status")] == 1
+				return s[faultSuccess("consumed_licenses")] == 1 && s[faultSuccess("license_sync_status")] == 1
 			})
 			if healed[seatsSeries] != seats || healed[serversSeries] != servers {
 				t.Errorf("after recovery: seats %v servers %v", healed[seatsSeries], healed[serversSeries])

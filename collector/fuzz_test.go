@@ -11,7 +11,7 @@ import (
 
 // gatherable checks that metrics make a valid scrape: no duplicate series,
 // no inconsistent labels (the pedantic registry's checks).
-func gatherable(t *testing.T, metrics []prometheus.Metric) {
+func fuzzGatherable(t *testing.T, metrics []prometheus.Metric) {
 	reg := prometheus.NewPedanticRegistry()
 	if err := reg.Register(replay(metrics)); err != nil {
 		t.Fatalf("register: %v", err)
@@ -21,7 +21,7 @@ func gatherable(t *testing.T, metrics []prometheus.Metric) {
 	}
 }
 
-func drain(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
+func drainMetrics(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
 	ch := make(chan prometheus.Metric)
 	done := make(chan []prometheus.Metric)
 	go func() {
@@ -36,7 +36,7 @@ func drain(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
 	return <-done
 }
 
-func syntheticPage(users ...int) []byte {
+func fuzzSyntheticPage(users ...int) []byte {
 	list := make([]map[string]any, 0, len(users))
 	for _, i := range users {
 		list = append(list, simulator.SyntheticUser(i))
@@ -49,7 +49,7 @@ func syntheticPage(users ...int) []byte {
 // (as two pages), and checks the metrics make a valid scrape.
 func FuzzConsumedLicensesPage(f *testing.F) {
 	f.Add(simulator.Fixture("ghec-consumed-licenses.json"))
-	f.Add(syntheticPage(0, 3, 7, 9))
+	f.Add(fuzzSyntheticPage(0, 3, 7, 9))
 	f.Add([]byte(`{"total_seats_consumed": "12.0", "total_seats_purchased": "unlimited", "users": [{"github_com_member_roles": "a:b", "license_type": null}, null, 7]}`))
 	f.Add([]byte(`{"users": [{"enterprise_server_user_ids": [":", "h:", ":1", "h:1:2"], "github_com_member_roles": [":Owner", " : "]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -63,7 +63,7 @@ func FuzzConsumedLicensesPage(f *testing.F) {
 		if tally.users != 2*len(p.Users) {
 			t.Fatalf("users %d, want %d", tally.users, 2*len(p.Users))
 		}
-		gatherable(t, drain(func(ch chan<- prometheus.Metric) { tally.collect("t", ch) }))
+		fuzzGatherable(t, drainMetrics(func(ch chan<- prometheus.Metric) { tally.collect("t", ch) }))
 	})
 }
 
@@ -77,6 +77,6 @@ func FuzzLicenseSync(f *testing.F) {
 		if err != nil {
 			return
 		}
-		gatherable(t, drain(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) }))
+		fuzzGatherable(t, drainMetrics(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) }))
 	})
 }

@@ -43,7 +43,7 @@ func TestBackoffExponentialAndBounded(t *testing.T) {
 // the scrapes.
 func TestBrokenEndpointNotHammered(t *testing.T) {
 	r := newRig(t, faultToken, "")
-	r.eventually(faultDeadline, "a first good scrape", func(s map[string]float64) bool { return s[success("consumed_licenses")] == 1 })
+	r.eventually(faultDeadline, "a first good scrape", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 1 })
 	r.sim.SetFault(licensesPath, jsonFault(503, `{"message":"Service Unavailable"}`)(t))
 	time.Sleep(faultRefresh)
 	before := r.sim.Hits(licensesPath)
@@ -72,7 +72,7 @@ func (p panicky) Update(context.Context, chan<- prometheus.Metric) error {
 }
 
 func TestCollectorPanicContained(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &faultLogBuffer{}
 	c := newCached(context.Background(), "acme", "panicky", panicky{faultToken}, time.Minute, log.NewLogfmtLogger(logs))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
