@@ -7,7 +7,7 @@ VPKG      := github.com/prometheus/common/version
 LDFLAGS   := -s -w -X $(VPKG).Version=$(VERSION) -X $(VPKG).Revision=$(REVISION) -X $(VPKG).Branch=$(BRANCH)
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-deps unit lint golden fuzz bench demo clean
+.PHONY: all build test test-deps unit lint golden fuzz fuzz-ci bench demo clean
 
 all: build
 
@@ -17,8 +17,9 @@ build:
 demo:
 	$(GO) run ./cmd/license_exporter --demo
 
-# The whole test suite, as CI runs it: installs what the tests need, then lint and tests.
-test: test-deps lint unit
+# The whole test suite, as CI runs it: installs what the tests need, then lint,
+# tests, and every fuzz test briefly (about 40 s in all).
+test: test-deps lint unit fuzz-ci
 
 test-deps:
 	./scripts/install-test-deps
@@ -30,6 +31,21 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Every func FuzzX in the repository, FUZZTIME each: make fuzz FUZZTIME=1m
+FUZZTIME ?= 5s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) ./scripts/fuzz
+
+fuzz-ci:
+	GO=$(GO) FUZZTIME=3s FUZZ_BUDGET=40s ./scripts/fuzz
+
+# Go benchmarks of the parsers (allocations reported), then the harness that
+# runs the exporter against the simulated large enterprise (README: Reliability,
+# security and performance).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./cmd/license_bench
 
 # Rewrites the golden exposition files from the fixtures; review the diff.
 golden:

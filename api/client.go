@@ -102,7 +102,7 @@ func New(o Options) (*Client, error) {
 		now:     time.Now,
 	}
 	c.http = &http.Client{
-		Transport:     &guard{next: base, host: u.Host},
+		Transport:     &guard{next: base, host: u.Host, scheme: u.Scheme},
 		CheckRedirect: c.checkRedirect,
 	}
 	return c, nil
@@ -218,7 +218,7 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 
 	token, err := c.opts.Token.Token(ctx)
 	if err != nil {
-		return nil, fail(KindAuth, err, "")
+		return nil, fail(KindAuth, err, "no credential to send: check the target's token_file, token_env or github_app")
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
@@ -264,7 +264,7 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 	case lr.exceeded:
 		return r, fail(KindBadResponse, nil, fmt.Sprintf("the answer is larger than %d bytes", c.opts.MaxBodyBytes))
 	case ctx.Err() != nil:
-		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not arrive within %s", c.opts.Timeout))
+		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not finish within %s (a stalled or endless body); the exporter retries with backoff", c.opts.Timeout))
 	default:
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return r, fail(KindBadResponse, err, "the answer ended early: the connection broke or the API sent truncated JSON")
@@ -272,6 +272,9 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		var netErr net.Error
 		if errors.As(err, &netErr) {
 			return r, fail(KindNetwork, err, "the connection broke while reading the answer")
+		}
+		if strings.Contains(err.Error(), "invalid character '<'") { // HTML sent as JSON
+			return r, fail(KindBadResponse, err, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
 		}
 		return r, fail(KindBadResponse, err, "the answer is not the JSON the API documents")
 	}
@@ -297,7 +300,7 @@ func (c *Client) pace(ctx context.Context, path string) error {
 	delay, blocked := c.rate.wait(c.now())
 	if !blocked.IsZero() {
 		return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: blocked,
-			Hint: "rate-limit budget spent; nothing is sent until " + blocked.UTC().Format(time.RFC3339)}
+			Hint: "rate limited: nothing is sent until " + blocked.UTC().Format(time.RFC3339) + "; if this recurs, raise refresh_interval or give this target its own token"}
 	}
 	if delay > 0 {
 		t := time.NewTimer(delay)
@@ -325,7 +328,7 @@ func (c *Client) transportError(path string, err error) *Error {
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
-		e.Kind, e.Hint = KindTimeout, fmt.Sprintf("no answer within %s", c.opts.Timeout)
+		e.Kind, e.Hint = KindTimeout, fmt.Sprintf("no answer within %s: the API or a proxy in between hangs; the exporter retries with backoff", c.opts.Timeout)
 	default:
 		e.Hint = "could not reach the API: check api_url, DNS, proxy settings (HTTPS_PROXY) and firewalls"
 	}

@@ -112,10 +112,14 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 		}
 	case code == http.StatusGone:
 		e.Kind = KindGone
-		e.Hint = "the API retired this endpoint"
+		e.Hint = "the API retired this endpoint: upgrade license_exporter, or remove this collector from the target's collectors"
 	case code >= 500:
 		e.Kind = KindServer
 		e.Hint = "the API failed on its side; the exporter retries with backoff"
+		if h.Get("Retry-After") != "" { // 503 during maintenance, say
+			e.RetryAt = retryAt(h, now)
+			e.Hint = "the API failed on its side and asked to retry after " + e.RetryAt.UTC().Format(time.RFC3339) + "; the exporter waits until then"
+		}
 	default:
 		e.Kind = KindClient
 	}
@@ -156,20 +160,36 @@ func isRateLimited(h http.Header, msg string) bool {
 	return strings.Contains(strings.ToLower(msg), "rate limit")
 }
 
+// maxRetryWait bounds a wait the API asks for: a primary window is an hour,
+// so a bogus Retry-After or reset far in the future cannot silence the
+// exporter for longer.
+const maxRetryWait = time.Hour
+
 // retryAt reads Retry-After (seconds or a date), then the rate-limit reset.
 // GitHub asks clients to wait at least a minute after a secondary rate limit
 // that names no time.
 func retryAt(h http.Header, now time.Time) time.Time {
+	return capWait(rawRetryAt(h, now), now)
+}
+
+func capWait(t, now time.Time) time.Time {
+	if t.Sub(now) > maxRetryWait {
+		return now.Add(maxRetryWait)
+	}
+	return t
+}
+
+func rawRetryAt(h http.Header, now time.Time) time.Time {
 	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
 		if secs, ok := parseUint(ra); ok {
-			return now.Add(time.Duration(secs) * time.Second)
+			return now.Add(time.Duration(min(secs, uint64(maxRetryWait/time.Second))) * time.Second)
 		}
 		if t, err := http.ParseTime(ra); err == nil {
 			return t
 		}
 	}
 	if h.Get("X-RateLimit-Remaining") == "0" {
-		if reset, ok := parseUint(h.Get("X-RateLimit-Reset")); ok && reset > 0 {
+		if reset, ok := parseUint(h.Get("X-RateLimit-Reset")); ok && reset > 0 && reset < 1<<40 {
 			if t := time.Unix(int64(reset), 0); t.After(now) {
 				return t
 			}
@@ -217,6 +237,9 @@ func parseUint(s string) (uint64, bool) {
 	for _, c := range s {
 		if c < '0' || c > '9' {
 			return 0, false
+		}
+		if n > (1<<63)/10 {
+			return 0, false // overflow: not a usable number
 		}
 		n = n*10 + uint64(c-'0')
 	}

@@ -10,11 +10,13 @@ import (
 var appTokenPath = regexp.MustCompile(`/app/installations/[0-9]+/access_tokens$`)
 
 // guard is the innermost transport. Whatever code above it set, it sends
-// credentials only to the API's own host and sends nothing but GET (and the
+// credentials only to the API's own host and scheme (no downgrade from
+// https to http on a redirect) and sends nothing but GET (and the
 // App token exchange). It is defence in depth behind checkRedirect.
 type guard struct {
-	next http.RoundTripper
-	host string
+	next   http.RoundTripper
+	host   string
+	scheme string
 }
 
 func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -24,7 +26,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, &Error{Kind: KindRefused, Method: req.Method, Path: req.URL.Path, Hint: "the exporter only reads: it sends GET requests only"}
 	}
-	if req.URL.Host != g.host {
+	if req.URL.Host != g.host || req.URL.Scheme != g.scheme {
 		req = req.Clone(req.Context())
 		for _, h := range []string{"Authorization", "Private-Token", "Cookie"} {
 			req.Header.Del(h)

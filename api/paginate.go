@@ -133,8 +133,14 @@ func parseLink(h string, base *url.URL) map[string]*url.URL {
 	return out
 }
 
+// canonical is a page's identity for loop detection: query order does not
+// matter, and no page parameter means page 1.
 func canonical(u *url.URL) string {
 	c := *u
-	c.RawQuery = c.Query().Encode()
+	q := c.Query()
+	if q.Get("page") == "" {
+		q.Set("page", "1")
+	}
+	c.RawQuery = q.Encode()
 	return c.String()
 }

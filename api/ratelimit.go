@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -26,6 +27,7 @@ type rateState struct {
 	limits       map[string]RateLimit
 	last         string // resource of the latest response
 	blockedUntil time.Time
+	nextSlot     time.Time // when the next paced request may start
 }
 
 // lowBudget is the share of the hourly budget below which requests are paced.
@@ -42,7 +44,7 @@ func (s *rateState) observe(h http.Header, now time.Time) {
 		resource = "core"
 	}
 	rl := RateLimit{Resource: resource, Limit: limit, Remaining: remaining}
-	if reset, ok := parseFloatHeader(h, "X-RateLimit-Reset", "RateLimit-Reset"); ok && reset > 0 {
+	if reset, ok := parseFloatHeader(h, "X-RateLimit-Reset", "RateLimit-Reset"); ok && reset > 0 && reset < 1<<40 {
 		rl.Reset = time.Unix(int64(reset), 0)
 	}
 	s.mu.Lock()
@@ -52,8 +54,8 @@ func (s *rateState) observe(h http.Header, now time.Time) {
 	}
 	s.limits[resource] = rl
 	s.last = resource
-	if remaining <= 0 && rl.Reset.After(now) && rl.Reset.After(s.blockedUntil) {
-		s.blockedUntil = rl.Reset
+	if until := capWait(rl.Reset, now); remaining <= 0 && until.After(now) && until.After(s.blockedUntil) {
+		s.blockedUntil = until
 	}
 }
 
@@ -78,12 +80,17 @@ func (s *rateState) wait(now time.Time) (delay time.Duration, blockedUntil time.
 	if !ok || rl.Limit <= 0 || rl.Remaining >= rl.Limit*lowBudget || !rl.Reset.After(now) {
 		return 0, time.Time{}
 	}
-	// Spread what is left evenly over the time until the reset.
-	delay = rl.Reset.Sub(now) / time.Duration(rl.Remaining+1)
-	if delay > 30*time.Second {
-		delay = 30 * time.Second
+	// Spread what is left evenly over the time until the reset. Each request
+	// reserves its own slot, one interval after the previous one, so that
+	// concurrent requests (parallel pages) queue up rather than all leaving
+	// together after the same delay.
+	interval := min(rl.Reset.Sub(now)/time.Duration(max(rl.Remaining, 0)+1), 30*time.Second)
+	slot := now
+	if s.nextSlot.After(slot) {
+		slot = s.nextSlot
 	}
-	return delay, time.Time{}
+	s.nextSlot = slot.Add(interval)
+	return slot.Sub(now), time.Time{}
 }
 
 func (s *rateState) snapshot() []RateLimit {
@@ -101,7 +108,8 @@ func parseFloatHeader(h http.Header, names ...string) (float64, bool) {
 	for _, n := range names {
 		if v := strings.TrimSpace(h.Get(n)); v != "" {
 			f, err := strconv.ParseFloat(v, 64)
-			return f, err == nil
+			// NaN and infinities would poison the pacing arithmetic.
+			return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 		}
 	}
 	return 0, false

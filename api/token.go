@@ -79,7 +79,7 @@ func NewAppToken(base http.RoundTripper, baseURL string, appID, installationID i
 		return nil, fmt.Errorf("github_app: api_url: %w", err)
 	}
 	// The exchange goes through the same guard as every other request.
-	tr, err := ghinstallation.NewKeyFromFile(&guard{next: base, host: u.Host}, appID, installationID, keyFile)
+	tr, err := ghinstallation.NewKeyFromFile(&guard{next: base, host: u.Host, scheme: u.Scheme}, appID, installationID, keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("github_app: %w", err)
 	}

@@ -89,7 +89,7 @@ func TestGitHubAppOnEnterpriseServer(t *testing.T) {
 func TestGuardAllowsOnlyGETAndKeepsCredentialsHome(t *testing.T) {
 	var seen http.Header
 	var method string
-	g := &guard{host: "api.github.com", next: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	g := &guard{host: "api.github.com", scheme: "https", next: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		seen, method = r.Header, r.Method
 		return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
 	})}

@@ -2,6 +2,9 @@ package collector
 
 import (
 	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -57,13 +60,11 @@ type State struct {
 func (s State) Succeeded() bool { return !s.LastAttempt.IsZero() && s.LastError == nil }
 
 func newCached(ctx context.Context, target, name string, c Collector, interval time.Duration, logger log.Logger) *cached {
-	timeout := interval
-	if timeout < time.Minute {
-		timeout = time.Minute
-	}
-	if timeout > 10*time.Minute {
-		timeout = 10 * time.Minute
-	}
+	// Generous (10 to 30 minutes): every request has its own timeout, so
+	// what can make a refresh long is the pacing of a low rate-limit budget
+	// (200 pages at one every 3 s), and a paced refresh cut short would waste
+	// the requests it already spent. Scrapes never wait for it.
+	timeout := min(max(interval, 10*time.Minute), 30*time.Minute)
 	return &cached{
 		target: target, name: name, c: c, interval: interval, timeout: timeout,
 		logger: log.With(logger, "target", target, "collector", name),
@@ -166,7 +167,13 @@ func (c *cached) refresh(done chan struct{}) {
 func (c *cached) safeUpdate(ctx context.Context, ch chan<- prometheus.Metric) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			level.Error(c.logger).Log("msg", "collector panicked", "panic", r)
+			// Log where it broke, but the value only when the runtime made
+			// it: a value the code panicked with might hold anything.
+			what := fmt.Sprintf("%T", r)
+			if re, ok := r.(runtime.Error); ok {
+				what = re.Error()
+			}
+			level.Error(c.logger).Log("msg", "collector panicked", "panic", what, "stack", string(debug.Stack()))
 			err = errPanic
 		}
 	}()

@@ -105,23 +105,6 @@ func TestCacheKeepsLastGoodDataAndBacksOff(t *testing.T) {
 	}
 }
 
-func TestBackoffExponentialAndBounded(t *testing.T) {
-	prev := time.Duration(0)
-	for n := 1; n <= 20; n++ {
-		d := backoff(5*time.Minute, n)
-		if d < prev || d > 20*time.Minute {
-			t.Errorf("backoff(5m, %d) = %v after %v", n, d, prev)
-		}
-		prev = d
-	}
-	if backoff(5*time.Minute, 1) != time.Minute || backoff(5*time.Minute, 2) != 2*time.Minute || backoff(5*time.Minute, 10) != 20*time.Minute {
-		t.Errorf("backoff(5m): %v %v %v", backoff(5*time.Minute, 1), backoff(5*time.Minute, 2), backoff(5*time.Minute, 10))
-	}
-	if backoff(time.Second, 30) != 4*time.Second {
-		t.Errorf("short intervals cap at 4 intervals: %v", backoff(time.Second, 30))
-	}
-}
-
 func TestCacheScrapeDeadline(t *testing.T) {
 	f := &fakeCollector{value: 1}
 	c, now := newTestCached(f, time.Minute)
@@ -177,18 +160,6 @@ func TestConcurrentScrapesShareOneRefresh(t *testing.T) {
 		}
 	}
 }
-
-func TestPanickingCollectorDoesNotCrash(t *testing.T) {
-	c := newCached(context.Background(), "t", "bad", panicky{}, time.Minute, log.NewNopLogger())
-	_, st := c.get(context.Background())
-	if st.Succeeded() || st.LastError == nil {
-		t.Errorf("a panic must become a failed refresh: %+v", st)
-	}
-}
-
-type panicky struct{}
-
-func (panicky) Update(context.Context, chan<- prometheus.Metric) error { panic("bug") }
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()

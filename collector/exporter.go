@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
@@ -41,6 +42,9 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// Transport, when set, replaces the base HTTP transport (tests, demo).
 	Transport http.RoundTripper
+	// Timeout bounds each API request; 0 means api.DefaultTimeout. Tests
+	// and the benchmark harness shorten it.
+	Timeout time.Duration
 }
 
 // Exporter serves every configured target and collector.
@@ -132,7 +136,7 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*target, 
 	client, err := api.New(api.Options{
 		Target: tc.Name, BaseURL: tc.APIURL, Flavor: flavor, Token: tok,
 		InsecureHTTP: tc.InsecureHTTP, UserAgent: e.opts.UserAgent,
-		Metrics: e.metrics, Transport: base,
+		Metrics: e.metrics, Transport: base, Timeout: e.opts.Timeout,
 	})
 	if err != nil {
 		return nil, err

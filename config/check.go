@@ -134,6 +134,10 @@ func (t *Target) checkCredentials() error {
 		return errors.New("credentials: set exactly one of token_file, token_env, github_app, not several")
 	}
 	switch {
+	case looksLikeToken(t.TokenFile):
+		return errors.New("key token_file: the value looks like a token itself; it must be the path of a file that holds the token (the value is not shown here)")
+	case looksLikeToken(t.TokenEnv):
+		return errors.New("key token_env: the value looks like a token itself; it must be the name of an environment variable that holds the token (the value is not shown here)")
 	case t.TokenFile != "":
 		if err := readable(t.TokenFile); err != nil {
 			return fmt.Errorf("key token_file: %w", err)
@@ -155,6 +159,20 @@ func (t *Target) checkCredentials() error {
 		}
 	}
 	return nil
+}
+
+// tokenPrefixes start GitHub's and GitLab's token formats.
+var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-"}
+
+// looksLikeToken catches a token pasted where a path or a variable name
+// belongs, so that the error about it does not print the token.
+func looksLikeToken(s string) bool {
+	for _, p := range tokenPrefixes {
+		if strings.HasPrefix(strings.TrimSpace(s), p) {
+			return true
+		}
+	}
+	return false
 }
 
 // readable checks a secret file without ever putting its content in an error.

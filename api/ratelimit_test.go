@@ -1,0 +1,214 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func rateHeaders(limit, remaining int, reset time.Time) http.Header {
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	return h
+}
+
+func TestPacingSpreadsWhenBudgetLow(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	var s rateState
+	// 25 % left: no pacing.
+	s.observe(rateHeaders(5000, 1250, now.Add(time.Hour)), now)
+	if d, b := s.wait(now); d != 0 || !b.IsZero() {
+		t.Fatalf("above 20 %%: delay %s blocked %v", d, b)
+	}
+	// 9 left of 100, reset in 10 s: one request a second, and concurrent
+	// callers queue one interval apart instead of leaving together.
+	s.observe(rateHeaders(100, 9, now.Add(10*time.Second)), now)
+	for i := range 5 {
+		d, b := s.wait(now)
+		if !b.IsZero() || d != time.Duration(i)*time.Second {
+			t.Errorf("request %d: delay %s, want %ds", i, d, i)
+		}
+	}
+	// Long waits are capped so a refresh does not stall for minutes on one.
+	var s2 rateState
+	s2.observe(rateHeaders(5000, 1, now.Add(time.Hour)), now)
+	if d, _ := s2.wait(now); d != 0 {
+		t.Errorf("first paced request: %s", d)
+	}
+	if d, _ := s2.wait(now); d != 30*time.Second {
+		t.Errorf("second paced request: %s, want the 30 s cap", d)
+	}
+}
+
+func TestSpentBudgetBlocksUntilReset(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	var s rateState
+	s.observe(rateHeaders(5000, 0, now.Add(90*time.Second)), now)
+	if _, b := s.wait(now.Add(89 * time.Second)); !b.Equal(now.Add(90 * time.Second)) {
+		t.Errorf("blocked until %v, want the reset", b)
+	}
+	if d, b := s.wait(now.Add(91 * time.Second)); d != 0 || !b.IsZero() {
+		t.Errorf("after the reset: delay %s blocked %v", d, b)
+	}
+	// A bogus reset far away blocks at most an hour.
+	var s2 rateState
+	s2.observe(rateHeaders(5000, 0, now.Add(1000*time.Hour)), now)
+	if _, b := s2.wait(now); b.Sub(now) != time.Hour {
+		t.Errorf("blocked for %s, want at most an hour", b.Sub(now))
+	}
+	// Nonsense headers change nothing.
+	var s3 rateState
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", "NaN")
+	h.Set("X-RateLimit-Remaining", "-Inf")
+	s3.observe(h, now)
+	if d, b := s3.wait(now); d != 0 || !b.IsZero() {
+		t.Errorf("nonsense headers: delay %s blocked %v", d, b)
+	}
+}
+
+// TestClientSendsNothingWhileLimited runs the client against a server that
+// answers a secondary rate limit once: the next request fails at once,
+// without reaching the server, until Retry-After has passed.
+func TestClientSendsNothingWhileLimited(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c := testClient(t, srv.URL)
+	var v map[string]any
+	_, err := c.GetJSON(context.Background(), "/x", nil, &v)
+	e, ok := AsError(err)
+	if !ok || e.Kind != KindRateLimit || time.Until(e.RetryAt) > time.Second || time.Until(e.RetryAt) < 500*time.Millisecond {
+		t.Fatalf("err = %v", err)
+	}
+	for range 3 {
+		if _, err := c.GetJSON(context.Background(), "/x", nil, &v); !IsKind(err, KindRateLimit) {
+			t.Errorf("while limited: %v", err)
+		}
+	}
+	if hits.Load() != 1 {
+		t.Errorf("%d requests reached the server during Retry-After", hits.Load())
+	}
+	time.Sleep(time.Until(e.RetryAt) + 10*time.Millisecond)
+	if _, err := c.GetJSON(context.Background(), "/x", nil, &v); err != nil {
+		t.Errorf("after Retry-After: %v", err)
+	}
+}
+
+func TestRetryAfterForms(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	for _, tc := range []struct {
+		h    map[string]string
+		want time.Duration
+	}{
+		{map[string]string{"Retry-After": "30"}, 30 * time.Second},
+		{map[string]string{"Retry-After": now.Add(2 * time.Minute).UTC().Format(http.TimeFormat)}, 2 * time.Minute},
+		{map[string]string{"Retry-After": "99999999999999999999999"}, time.Minute}, // overflow: unusable, default
+		{map[string]string{"Retry-After": "86400"}, time.Hour},                     // capped
+		{map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(now.Add(5*time.Minute).Unix(), 10)}, 5 * time.Minute},
+		{map[string]string{}, time.Minute}, // GitHub: wait at least a minute
+	} {
+		h := http.Header{}
+		for k, v := range tc.h {
+			h.Set(k, v)
+		}
+		if got := retryAt(h, now).Sub(now); got != tc.want {
+			t.Errorf("%v: wait %s, want %s", tc.h, got, tc.want)
+		}
+	}
+}
+
+func TestRequestRateCap(t *testing.T) {
+	// In any 60 s window the limiter lets at most 900 requests through.
+	l := newLimiter(DefaultRequestsPerMinute)
+	start := time.Unix(1_700_000_000, 0)
+	var times []time.Time
+	for ms := 0; ms < 180_000; ms += 5 {
+		now := start.Add(time.Duration(ms) * time.Millisecond)
+		if l.AllowN(now, 1) {
+			times = append(times, now)
+		}
+	}
+	peak := 0
+	for i, j := 0, 0; j < len(times); j++ {
+		for times[j].Sub(times[i]) >= time.Minute {
+			i++
+		}
+		peak = max(peak, j-i+1)
+	}
+	if peak > DefaultRequestsPerMinute || peak < DefaultRequestsPerMinute*9/10 {
+		t.Errorf("peak %d requests in a minute; want close to but not over %d", peak, DefaultRequestsPerMinute)
+	}
+}
+
+func testClient(t testing.TB, url string, opts ...func(*Options)) *Client {
+	t.Helper()
+	o := Options{Target: "t", BaseURL: url, Token: staticToken("ghp_testTokenSecret0123456789"), Timeout: 2 * time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestClientSpreadsLowBudget: once the API reports less than 20 % of the
+// budget left, concurrent requests leave one pacing interval apart.
+func TestClientSpreadsLowBudget(t *testing.T) {
+	reset := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		for k, v := range rateHeaders(1000, 20, reset) { // 2 % left
+			w.Header()[k] = v
+		}
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c := testClient(t, srv.URL)
+	var v any
+	if _, err := c.GetJSON(context.Background(), "/first", nil, &v); err != nil {
+		t.Fatal(err)
+	}
+	interval := time.Until(reset) / 21
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var v any
+			if _, err := c.GetJSON(context.Background(), "/paced", nil, &v); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
+	for i := 2; i < len(arrivals); i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval/2 {
+			t.Errorf("requests %d and %d arrived %s apart; paced at about %s", i-1, i, gap, interval)
+		}
+	}
+}
