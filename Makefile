@@ -47,7 +47,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/license_bench
 
-# Rewrites the golden exposition files from the fixtures; review the diff.
+# Rewrites the golden files (collector exposition, dashboard JSON, PrometheusRule); review the diff.
 golden:
 	$(GO) test ./... -run Golden -update
 
