@@ -46,7 +46,7 @@ func BenchmarkLicenseSyncParse(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		drainMetrics(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) })
+		drain(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) })
 	}
 }
 

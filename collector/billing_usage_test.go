@@ -16,23 +16,6 @@ import (
 	"github.com/license-exporter/license_exporter/simulator"
 )
 
-// drain runs f with a channel and returns what it sent.
-func drain(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
-	ch := make(chan prometheus.Metric)
-	var out []prometheus.Metric
-	done := make(chan struct{})
-	go func() {
-		for m := range ch {
-			out = append(out, m)
-		}
-		close(done)
-	}()
-	f(ch)
-	close(ch)
-	<-done
-	return out
-}
-
 // fixedClock is 2025-03-31 23:30 in UTC, the last half hour of March, but
 // already April east of UTC: the month asked for must be March.
 var fixedClock = time.Date(2025, 4, 1, 1, 30, 0, 0, time.FixedZone("CEST", 2*3600))

@@ -126,7 +126,7 @@ func (r *rig) scrape() map[string]float64 {
 	r.mu.Lock()
 	r.bodies.Write(body)
 	r.mu.Unlock()
-	return faultSamples(r.t, string(body))
+	return samples(r.t, string(body))
 }
 
 // eventually scrapes until ok holds, for at most d.
@@ -182,22 +182,6 @@ const (
 	seatsSeries   = `github_enterprise_seats_consumed{target="acme"}`
 	serversSeries = `github_enterprise_license_sync_servers{target="acme"}`
 )
-
-func faultSamples(t testing.TB, text string) map[string]float64 {
-	out := map[string]float64{}
-	for _, line := range strings.Split(text, "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndex(line, " ")
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad sample line %q", line)
-		}
-		out[line[:i]] = v
-	}
-	return out
-}
 
 func faultDump(s map[string]float64) string {
 	var b strings.Builder

@@ -21,21 +21,6 @@ func fuzzGatherable(t *testing.T, metrics []prometheus.Metric) {
 	}
 }
 
-func drainMetrics(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
-	ch := make(chan prometheus.Metric)
-	done := make(chan []prometheus.Metric)
-	go func() {
-		var out []prometheus.Metric
-		for m := range ch {
-			out = append(out, m)
-		}
-		done <- out
-	}()
-	f(ch)
-	close(ch)
-	return <-done
-}
-
 func fuzzSyntheticPage(users ...int) []byte {
 	list := make([]map[string]any, 0, len(users))
 	for _, i := range users {
@@ -63,7 +48,7 @@ func FuzzConsumedLicensesPage(f *testing.F) {
 		if tally.users != 2*len(p.Users) {
 			t.Fatalf("users %d, want %d", tally.users, 2*len(p.Users))
 		}
-		fuzzGatherable(t, drainMetrics(func(ch chan<- prometheus.Metric) { tally.collect("t", ch) }))
+		fuzzGatherable(t, drain(func(ch chan<- prometheus.Metric) { tally.collect("t", ch) }))
 	})
 }
 
@@ -77,6 +62,6 @@ func FuzzLicenseSync(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fuzzGatherable(t, drainMetrics(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) }))
+		fuzzGatherable(t, drain(func(ch chan<- prometheus.Metric) { collectLicenseSync("t", servers, ch) }))
 	})
 }

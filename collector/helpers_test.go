@@ -72,22 +72,28 @@ func newCollector(t testing.TB, name string, tc *config.Target) Collector {
 	return c
 }
 
-// update runs Update once and returns what it sent.
-func runUpdate(t testing.TB, c Collector) ([]prometheus.Metric, error) {
-	t.Helper()
+// drain runs f with a channel and returns what it sent.
+func drain(f func(ch chan<- prometheus.Metric)) []prometheus.Metric {
 	ch := make(chan prometheus.Metric)
-	var out []prometheus.Metric
-	done := make(chan struct{})
+	done := make(chan []prometheus.Metric)
 	go func() {
+		var out []prometheus.Metric
 		for m := range ch {
 			out = append(out, m)
 		}
-		close(done)
+		done <- out
 	}()
-	err := c.Update(context.Background(), ch)
+	f(ch)
 	close(ch)
-	<-done
-	return out, err
+	return <-done
+}
+
+// runUpdate runs Update once and returns what it sent.
+func runUpdate(t testing.TB, c Collector) ([]prometheus.Metric, error) {
+	t.Helper()
+	var err error
+	ms := drain(func(ch chan<- prometheus.Metric) { err = c.Update(context.Background(), ch) })
+	return ms, err
 }
 
 // replay is a prometheus.Collector that sends fixed metrics.
@@ -191,6 +197,12 @@ func fixtureTarget(url string) *config.Target {
 func values(t testing.TB, metrics []prometheus.Metric) map[string]float64 {
 	t.Helper()
 	text, _ := exposition(t, metrics)
+	return samples(t, text)
+}
+
+// samples maps each sample line of an exposition text to its value.
+func samples(t testing.TB, text string) map[string]float64 {
+	t.Helper()
 	out := map[string]float64{}
 	for _, line := range strings.Split(text, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -204,4 +216,10 @@ func values(t testing.TB, metrics []prometheus.Metric) map[string]float64 {
 		out[line[:i]] = v
 	}
 	return out
+}
+
+// sent runs a pure collect function and returns its series.
+func sent(t *testing.T, collect func(ch chan<- prometheus.Metric)) map[string]float64 {
+	t.Helper()
+	return values(t, drain(collect))
 }

@@ -20,19 +20,6 @@ func serverTarget(url string) *config.Target {
 	return &config.Target{Type: config.TypeGitHubServer, APIURL: url + "/api/v3"}
 }
 
-// sent runs a pure collect function and returns its series.
-func sent(t *testing.T, collect func(ch chan<- prometheus.Metric)) map[string]float64 {
-	t.Helper()
-	ch := make(chan prometheus.Metric, 1000)
-	collect(ch)
-	close(ch)
-	var ms []prometheus.Metric
-	for m := range ch {
-		ms = append(ms, m)
-	}
-	return values(t, ms)
-}
-
 // startRecordingSim is startSim that also records the raw request paths,
 // to prove which base URL a collector used.
 func startRecordingSim(t *testing.T) (string, func() []string) {
