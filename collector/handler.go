@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,15 +33,7 @@ func (e *Exporter) Handler(o HandlerOptions) http.Handler {
 		o.DefaultTimeout = 10 * time.Second
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		timeout := o.DefaultTimeout
-		if v := r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"); v != "" {
-			if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
-				timeout = time.Duration(secs * float64(time.Second))
-			}
-		}
-		if timeout-o.TimeoutOffset > 0 {
-			timeout -= o.TimeoutOffset
-		}
+		timeout := scrapeTimeout(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), o.DefaultTimeout, o.TimeoutOffset)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 
@@ -55,6 +48,24 @@ func (e *Exporter) Handler(o HandlerOptions) http.Handler {
 			ErrorHandling: promhttp.ContinueOnError,
 		}).ServeHTTP(w, r)
 	})
+}
+
+// maxScrapeTimeout bounds what a scraper's header can ask for; a larger (or
+// absurd) value would otherwise overflow time.Duration into the past.
+const maxScrapeTimeout = 10 * time.Minute
+
+// scrapeTimeout is how long a scrape may wait: the scraper's
+// X-Prometheus-Scrape-Timeout-Seconds (or def) minus offset, when that leaves
+// time.
+func scrapeTimeout(header string, def, offset time.Duration) time.Duration {
+	timeout := def
+	if secs, err := strconv.ParseFloat(header, 64); err == nil && secs > 0 && !math.IsInf(secs, 0) {
+		timeout = time.Duration(min(secs, maxScrapeTimeout.Seconds()) * float64(time.Second))
+	}
+	if timeout-offset > 0 {
+		timeout -= offset
+	}
+	return timeout
 }
 
 type promLogger struct{ e *Exporter }
