@@ -169,6 +169,12 @@ func ParseTime(s string) (time.Time, bool) {
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
+			// A date before 1971 or after 9000 is a placeholder
+			// ("0001-01-01", "9999-12-31"), not a time: as a timestamp it
+			// would read as the past and fire expiry alerts.
+			if t.Year() < 1971 || t.Year() > 9000 {
+				return time.Time{}, false
+			}
 			return t, true
 		}
 	}
@@ -184,13 +190,18 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if s == "" {
 		return nil
 	}
-	if f, err := strconv.ParseFloat(string(s), 64); err == nil && f > 0 && len(b) > 0 && b[0] != '"' {
-		t.Time, t.Valid = time.Unix(int64(f), 0).UTC(), true
+	if f, err := strconv.ParseFloat(string(s), 64); err == nil && len(b) > 0 && b[0] != '"' {
+		if f > 0 && f < maxUnix {
+			t.Time, t.Valid = time.Unix(int64(f), 0).UTC(), true
+		}
 		return nil
 	}
 	t.Time, t.Valid = ParseTime(string(s))
 	return nil
 }
 
+// maxUnix bounds numeric timestamps: larger ones are milliseconds or noise.
+const maxUnix = 1 << 36 // year 4147
+
 // Unix returns the time as float seconds, for a _timestamp_seconds metric.
-func (t Time) Unix() float64 { return float64(t.Time.UnixNano()) / 1e9 }
+func (t Time) Unix() float64 { return float64(t.Time.Unix()) + float64(t.Nanosecond())/1e9 }

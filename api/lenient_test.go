@@ -13,6 +13,7 @@ func TestLenientTypes(t *testing.T) {
 		S1, S2, S3             String
 		L1, L2, L3             Strings
 		T1, T2, T3, T4, T5     Time
+		T6, T7, T8, T9         Time
 	}
 	body := `{
 	  "N1": 5000, "N2": 12.5, "N3": "42", "N4": "unlimited", "N5": null, "N6": "",
@@ -20,6 +21,7 @@ func TestLenientTypes(t *testing.T) {
 	  "S1": "x", "S2": 7, "S3": {"a": 1},
 	  "L1": ["a", 1, "b"], "L2": "solo", "L3": null,
 	  "T1": "2020-01-01T00:00:00Z", "T2": "2016/02/06 12:41:52 -0600", "T3": "2022-01-27", "T4": "", "T5": "soon",
+	  "T6": "9999-12-31", "T7": "0001-01-01T00:00:00Z", "T8": 1e20, "T9": 1700000000,
 	  "unknown": [1, 2, 3]
 	}`
 	if err := json.Unmarshal([]byte(body), &v); err != nil {
@@ -43,6 +45,9 @@ func TestLenientTypes(t *testing.T) {
 	want2 := time.Date(2016, 2, 6, 18, 41, 52, 0, time.UTC)
 	if !v.T1.Valid || v.T1.Unix() != 1577836800 || !v.T2.Time.Equal(want2) || !v.T3.Valid {
 		t.Errorf("times: %v %v %v", v.T1, v.T2, v.T3)
+	}
+	if v.T6.Valid || v.T7.Valid || v.T8.Valid || !v.T9.Valid || v.T9.Unix() != 1700000000 {
+		t.Errorf("placeholder dates and out-of-range numbers are not times: %v %v %v %v", v.T6, v.T7, v.T8, v.T9)
 	}
 	if v.T4.Valid || v.T5.Valid {
 		t.Errorf("empty or unparsable times must not be valid (they would read as 1970): %v %v", v.T4, v.T5)
