@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -66,6 +67,17 @@ type Client struct {
 	limiter *rate.Limiter
 	rate    rateState
 	now     func() time.Time
+	closed  atomic.Bool
+}
+
+// Close stops the client: requests fail at once and are no longer counted,
+// so a target removed by a reload leaves no series behind.
+func (c *Client) Close() { c.closed.Store(true) }
+
+func (c *Client) observe(code string, start time.Time) {
+	if !c.closed.Load() {
+		c.opts.Metrics.observe(c.opts.Target, code, c.now().Sub(start))
+	}
 }
 
 // New builds a client. It refuses to send a token over plain http to a host
@@ -206,6 +218,9 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 	fail := func(k Kind, err error, hint string) *Error {
 		return &Error{Kind: k, Method: http.MethodGet, Path: u.Path, Err: err, Hint: hint}
 	}
+	if c.closed.Load() {
+		return nil, fail(KindRefused, nil, "the target was removed or changed by a reload")
+	}
 	if err := c.pace(ctx, u.Path); err != nil {
 		return nil, err
 	}
@@ -231,7 +246,7 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 	start := c.now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.opts.Metrics.observe(c.opts.Target, "error", c.now().Sub(start))
+		c.observe("error", start)
 		return nil, c.transportError(u.Path, err)
 	}
 	defer func() {
@@ -243,7 +258,7 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, URL: resp.Request.URL}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		c.opts.Metrics.observe(c.opts.Target, strconv.Itoa(resp.StatusCode), c.now().Sub(start))
+		c.observe(strconv.Itoa(resp.StatusCode), start)
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		e := classify(c.opts.Flavor, http.MethodGet, u.Path, resp, body, c.now())
 		if e.Kind == KindRateLimit {
@@ -252,12 +267,12 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		return r, e
 	}
 	if isHTML(resp.Header) {
-		c.opts.Metrics.observe(c.opts.Target, strconv.Itoa(resp.StatusCode), c.now().Sub(start))
+		c.observe(strconv.Itoa(resp.StatusCode), start)
 		return r, fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
 	}
 	lr := &limitedReader{r: resp.Body, n: c.opts.MaxBodyBytes}
 	err = decode(lr)
-	c.opts.Metrics.observe(c.opts.Target, strconv.Itoa(resp.StatusCode), c.now().Sub(start))
+	c.observe(strconv.Itoa(resp.StatusCode), start)
 	switch {
 	case err == nil:
 		return r, nil

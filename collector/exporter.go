@@ -62,6 +62,13 @@ type target struct {
 	cfg        config.Target
 	t          *Target
 	collectors []*cached
+	cancel     context.CancelFunc // stops the target's refreshes
+}
+
+// stop ends a target's refreshes and requests, after a reload dropped it.
+func (t *target) stop() {
+	t.cancel()
+	t.t.Client.Close()
 }
 
 // New builds an exporter with no targets; ApplyConfig gives it some.
@@ -89,13 +96,20 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	e.mu.RUnlock()
 
 	var next []*target
+	reused := map[*target]bool{}
 	for _, tc := range cfg.Targets {
 		if prev, ok := old[tc.Name]; ok && sameTarget(prev.cfg, *tc) {
 			next = append(next, prev)
+			reused[prev] = true
 			continue
 		}
 		t, err := e.buildTarget(tc, cat)
 		if err != nil {
+			for _, n := range next {
+				if !reused[n] {
+					n.stop()
+				}
+			}
 			return fmt.Errorf("target %q: %w", tc.Name, err)
 		}
 		next = append(next, t)
@@ -104,7 +118,10 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	for _, t := range next {
 		kept[t.cfg.Name] = true
 	}
-	for name := range old {
+	for name, t := range old {
+		if !reused[t] {
+			t.stop() // before Forget, so that no late request brings the series back
+		}
 		if !kept[name] {
 			e.metrics.Forget(name)
 		}
@@ -142,19 +159,24 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*target, 
 		return nil, err
 	}
 	logger := log.With(e.opts.Logger, "target", tc.Name)
-	t := &target{cfg: *tc, t: &Target{Config: tc, Client: client, Logger: logger}}
+	ctx, cancel := context.WithCancel(e.ctx)
+	t := &target{cfg: *tc, t: &Target{Config: tc, Client: client, Logger: logger}, cancel: cancel}
 	for _, name := range cat.Enabled(tc) {
 		registryMu.Lock()
 		r, ok := registry[name]
 		registryMu.Unlock()
-		if !ok {
-			return nil, fmt.Errorf("unknown collector %q", name)
+		var c Collector
+		if ok {
+			c, err = r.factory(t.t)
 		}
-		c, err := r.factory(t.t)
-		if err != nil {
+		if !ok || err != nil {
+			t.stop()
+			if !ok {
+				return nil, fmt.Errorf("unknown collector %q", name)
+			}
 			return nil, fmt.Errorf("collector %s: %w", name, err)
 		}
-		t.collectors = append(t.collectors, newCached(e.ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger))
+		t.collectors = append(t.collectors, newCached(ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger))
 	}
 	level.Debug(logger).Log("msg", "target ready", "api_url", client.BaseURL(), "collectors", len(t.collectors))
 	return t, nil

@@ -170,3 +170,30 @@ func TestNoTokenInLogsOrOutput(t *testing.T) {
 		t.Errorf("the failure should be logged:\n%s", logs.String())
 	}
 }
+
+func TestReloadStopsRemovedTargets(t *testing.T) {
+	sim := simulator.New(simulator.Options{Token: secretToken, Latency: 300 * time.Millisecond})
+	api := httptest.NewServer(sim)
+	defer api.Close()
+	cfgA := "targets:\n  - {name: gone, type: github, enterprise: large-corp, api_url: '" + api.URL + "', token_file: TOKEN, collectors: [consumed_licenses]}\n"
+	e, url := newServedExporter(t, cfgA, log.NewNopLogger())
+	scrapeURL(t, url, "0.1") // starts a long paginated refresh and gives up waiting
+	tok := e.targets[0].cfg.TokenFile
+
+	cfg, err := config.Parse([]byte("targets:\n  - {name: other, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: "+tok+", collectors: [license_sync_status]}\n"), Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	before := sim.Hits("/enterprises/large-corp/consumed-licenses")
+	time.Sleep(700 * time.Millisecond)
+	if after := sim.Hits("/enterprises/large-corp/consumed-licenses"); after > before {
+		t.Errorf("a removed target kept fetching: %d more requests", after-before)
+	}
+	body, _ := scrapeURL(t, url, "10")
+	if strings.Contains(body, `target="gone"`) {
+		t.Errorf("a removed target's series are still served:\n%s", body)
+	}
+}
