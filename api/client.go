@@ -31,7 +31,8 @@ const (
 )
 
 // Defaults that keep one exporter well inside GitHub's secondary rate limits:
-// at most a handful of requests in flight and 900 a minute per token.
+// at most a handful of requests in flight and 900 a minute per target (one
+// client, one credential).
 const (
 	DefaultTimeout           = 30 * time.Second
 	DefaultMaxBodyBytes      = 32 << 20
@@ -261,7 +262,9 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		c.observe(strconv.Itoa(resp.StatusCode), start)
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		e := classify(c.opts.Flavor, http.MethodGet, u.Path, resp, body, c.now())
-		if e.Kind == KindRateLimit {
+		if e.Kind == KindRateLimit || !e.RetryAt.IsZero() {
+			// Retry-After holds for every collector of the target, also on a
+			// 503 during maintenance.
 			c.rate.block(e.RetryAt)
 		}
 		return r, e

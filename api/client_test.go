@@ -260,3 +260,20 @@ func TestConcurrencyBound(t *testing.T) {
 		t.Errorf("%d requests in flight, want at most %d", peak, DefaultConcurrency)
 	}
 }
+
+func TestRetryAfterOn503HoldsTheWholeClient(t *testing.T) {
+	var hits atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "60")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}), GitHub)
+	var v any
+	if _, err := c.GetJSON(context.Background(), "/maintenance", nil, &v); !IsKind(err, KindServer) {
+		t.Fatalf("err = %v", err)
+	}
+	_, err := c.GetJSON(context.Background(), "/another/endpoint", nil, &v)
+	if hits.Load() != 1 || err == nil {
+		t.Errorf("after a 503 with Retry-After the target's other endpoints must wait too: %d requests, err %v", hits.Load(), err)
+	}
+}

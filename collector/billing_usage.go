@@ -191,6 +191,12 @@ func withHint(what, need string, err error) error {
 	return wrap(what, err)
 }
 
+func (c *billingUsageCollector) setDetailedFrom(t time.Time) {
+	c.mu.Lock()
+	c.detailedFrom = t
+	c.mu.Unlock()
+}
+
 func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	now := c.now()
 	q := monthQuery(now)
@@ -206,13 +212,9 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 		if summaryErr != nil && !api.IsKind(summaryErr, api.KindNotFound) {
 			return withHint("billing usage summary", needBilling, summaryErr)
 		}
-		c.mu.Lock()
 		if summaryErr == nil {
-			c.detailedFrom = time.Time{}
-		} else {
-			c.detailedFrom = now
+			c.setDetailedFrom(time.Time{})
 		}
-		c.mu.Unlock()
 	}
 	if !useSummary || summaryErr != nil {
 		source = "detailed report"
@@ -222,6 +224,11 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
 			}
 			return withHint("billing usage report", needBilling, err)
+		}
+		// Stay on the detailed report only once it has worked: a 404 from
+		// both (a missing role, say) must not pin the fallback for hours.
+		if summaryErr != nil {
+			c.setDetailedFrom(now)
 		}
 	}
 	totals := newUsageTotals()

@@ -99,6 +99,11 @@ func TestBillingUsageBothMissing(t *testing.T) {
 	if !api.IsKind(err, api.KindNotFound) {
 		t.Fatalf("err = %v, want not found", err)
 	}
+	// Both failed: the next refresh asks the summary again (a fixed role or
+	// slug must show at once, not after the fallback's 6 hours).
+	if !c.(*billingUsageCollector).detailedFrom.IsZero() {
+		t.Error("a failed fallback must not pin the detailed report")
+	}
 }
 
 func TestBillingUsageForbiddenSaysWhatIsMissing(t *testing.T) {

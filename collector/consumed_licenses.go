@@ -113,7 +113,7 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 			if i := strings.LastIndex(id, ":"); i > 0 { // "host:123"
 				return id[:i]
 			}
-			return id
+			return "unknown" // never the id itself: it names a user
 		})
 	}
 }

@@ -40,7 +40,7 @@ func TestLicenseTallyOddValues(t *testing.T) {
 	    {"github_com_user": "true", "github_com_two_factor_auth": null, "license_type": null,
 	     "github_com_member_roles": "orgA:Member", "enterprise_server_user_ids": null},
 	    {"github_com_user": 1, "github_com_two_factor_auth": "false", "license_type": "Enterprise",
-	     "github_com_member_roles": ["orgA:Owner", "orgA:Member", 7], "enterprise_server_user_ids": ["h:1", "h:2"]}
+	     "github_com_member_roles": ["orgA:Owner", "orgA:Member", 7], "enterprise_server_user_ids": ["h:1", "h:2", "no-host-part"]}
 	  ]}`
 	var p consumedLicensesPage
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
@@ -53,6 +53,9 @@ func TestLicenseTallyOddValues(t *testing.T) {
 	}
 	if tally.githubCom != 2 || tally.no2FA != 2 || tally.byType["unknown"] != 1 || tally.byType["enterprise"] != 1 {
 		t.Errorf("tally = %+v", tally)
+	}
+	if tally.servers["no-host-part"] != 0 || tally.servers["unknown"] != 1 {
+		t.Errorf("an id without a host must count as unknown, never become a label itself: %v", tally.servers)
 	}
 	if tally.orgs["orgA"] != 2 || tally.servers["h"] != 1 {
 		t.Errorf("orgs %v servers %v: a user counts once per org and per server", tally.orgs, tally.servers)

@@ -164,6 +164,13 @@ func (t *Target) checkCredentials() error {
 // tokenPrefixes start GitHub's and GitLab's token formats.
 var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-"}
 
+var tokenPattern = regexp.MustCompile(`(` + strings.Join(tokenPrefixes, "|") + `)[A-Za-z0-9_.\-]*`)
+
+// redactTokens hides anything shaped like a token in a message.
+func redactTokens(msg string) string {
+	return tokenPattern.ReplaceAllString(msg, "<redacted token>")
+}
+
 // looksLikeToken catches a token pasted where a path or a variable name
 // belongs, so that the error about it does not print the token.
 func looksLikeToken(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -74,7 +75,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 func ParseDuration(s string) (time.Duration, error) {
 	if len(s) > 1 && s[len(s)-1] == 'd' {
 		var days float64
-		if _, err := fmt.Sscanf(s, "%gd", &days); err == nil && days > 0 {
+		if _, err := fmt.Sscanf(s, "%gd", &days); err == nil && days > 0 && days*float64(24*time.Hour) < math.MaxInt64 {
 			return time.Duration(days * float64(24*time.Hour)), nil
 		}
 	}
@@ -101,6 +102,15 @@ func Load(path string, cat Catalog) (*Config, error) {
 // Parse reads and checks a configuration. Every error names the target, the
 // key and, where YAML gives one, the line.
 func Parse(b []byte, cat Catalog) (*Config, error) {
+	cfg, err := parse(b, cat)
+	if err != nil {
+		// A token pasted under the wrong key would otherwise be quoted back.
+		return nil, errors.New(redactTokens(err.Error()))
+	}
+	return cfg, nil
+}
+
+func parse(b []byte, cat Catalog) (*Config, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&root); err != nil {

@@ -149,3 +149,25 @@ func TestLoadNamesTheFile(t *testing.T) {
 		t.Error("a missing file must fail")
 	}
 }
+
+func TestTokenUnderTheWrongKeyIsNotEchoed(t *testing.T) {
+	tok := writeToken(t, "x")
+	for _, yml := range []string{
+		"targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", refresh_interval: ghp_PastedByMistake0123456789}\n",
+		"targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", api_url: 'glpat-PastedByMistake0123'}\n",
+	} {
+		_, err := Parse([]byte(yml), testCatalog)
+		if err == nil || strings.Contains(err.Error(), "PastedByMistake") || !strings.Contains(err.Error(), "<redacted token>") {
+			t.Errorf("error = %v", err)
+		}
+	}
+}
+
+func TestHugeDurationRejected(t *testing.T) {
+	if _, err := ParseDuration("1000000d"); err == nil {
+		t.Error("a duration that overflows must be rejected, not wrap to the default")
+	}
+	if d, err := ParseDuration("1.5d"); err != nil || d != 36*time.Hour {
+		t.Errorf("1.5d = %v, %v", d, err)
+	}
+}

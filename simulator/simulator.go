@@ -196,19 +196,28 @@ func (s *Server) authorized(r *http.Request, gitlab bool) bool {
 }
 
 func (s *Server) rateHeaders(w http.ResponseWriter, gitlab bool) {
+	// An hourly window that rolls over, as GitHub's does, so a long demo
+	// does not run dry.
+	s.mu.Lock()
+	if now := time.Now(); !now.Before(s.reset) {
+		s.used.Store(0)
+		s.reset = now.Add(time.Hour).Truncate(time.Second)
+	}
+	reset := s.reset
+	s.mu.Unlock()
 	used := s.used.Add(1)
 	remaining := max(int64(s.opts.RateLimit)-used, 0)
 	h := w.Header()
 	if gitlab {
 		h.Set("RateLimit-Limit", itoa(s.opts.RateLimit))
 		h.Set("RateLimit-Remaining", itoa(int(remaining)))
-		h.Set("RateLimit-Reset", itoa(int(s.reset.Unix())))
+		h.Set("RateLimit-Reset", itoa(int(reset.Unix())))
 		return
 	}
 	h.Set("X-RateLimit-Limit", itoa(s.opts.RateLimit))
 	h.Set("X-RateLimit-Remaining", itoa(int(remaining)))
 	h.Set("X-RateLimit-Used", itoa(int(used)))
-	h.Set("X-RateLimit-Reset", itoa(int(s.reset.Unix())))
+	h.Set("X-RateLimit-Reset", itoa(int(reset.Unix())))
 	h.Set("X-RateLimit-Resource", "core")
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 
 	"github.com/license-exporter/license_exporter/simulator"
@@ -33,4 +34,14 @@ func startDemo() (configFile string, stop func(), err error) {
 		return "", nil, err
 	}
 	return configFile, stop, nil
+}
+
+// stopOnSignal removes the demo's files (its token among them) when the
+// process is asked to stop, which would otherwise skip deferred calls.
+func stopOnSignal(stop func(), sig ...os.Signal) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sig...)
+	<-ch
+	stop()
+	os.Exit(0)
 }

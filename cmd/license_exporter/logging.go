@@ -48,7 +48,11 @@ func (f *logFlags) newLogger() (log.Logger, *slog.Logger) {
 	return l, slog.New(sloggokit.NewGoKitHandler(l, lv))
 }
 
+// exitHook runs before fatal exits (the demo removes its files).
+var exitHook = func() {}
+
 func fatal(logger log.Logger, msg string, err error) {
 	level.Error(logger).Log("msg", msg, "err", err)
+	exitHook()
 	os.Exit(1)
 }

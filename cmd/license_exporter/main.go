@@ -52,6 +52,8 @@ func main() {
 			fatal(logger, "starting the demo", err)
 		}
 		stopDemo = stop
+		exitHook = stop
+		go stopOnSignal(stop, syscall.SIGINT, syscall.SIGTERM)
 		*configFile = file
 		level.Info(logger).Log("msg", "demo mode: serving a simulated API on loopback", "config", file)
 	}

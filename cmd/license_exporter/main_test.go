@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -136,5 +137,31 @@ func TestVersionAndHelp(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("--help lacks %s", want)
 		}
+	}
+}
+
+func TestDemoRemovesItsFilesOnSIGTERM(t *testing.T) {
+	tmp := t.TempDir()
+	addr := freePort(t)
+	cmd := exec.Command(binary, "--demo", "--web.listen-address="+addr)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the demo wrote no files")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("the demo left %v behind (its token among them)", entries[0].Name())
 	}
 }
