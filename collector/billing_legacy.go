@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -118,10 +117,7 @@ func parseLegacyActions(body []byte, target string, ch chan<- prometheus.Metric)
 	_ = json.Unmarshal(a.MinutesUsedBreakdown, &breakdown)
 	byOS := map[string]*sum{}
 	for k, v := range breakdown {
-		os := strings.ToLower(strings.TrimSpace(k))
-		if os == "" {
-			os = "unknown"
-		}
+		os := lowerLabel(api.String(k))
 		if byOS[os] == nil {
 			byOS[os] = &sum{}
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -109,19 +108,11 @@ func newUsageTotals() *usageTotals {
 	return &usageTotals{quantity: map[usageKey]*sum{}, amounts: map[usageKey]*usageAmounts{}}
 }
 
-func labelValue(s api.String) string {
-	v := strings.TrimSpace(string(s))
-	if v == "" {
-		return "unknown"
-	}
-	return v
-}
-
 func (u *usageTotals) add(r *usageReport) {
 	for i := range r.UsageItems {
 		it := &r.UsageItems[i]
 		u.items++
-		k := usageKey{product: labelValue(it.Product), sku: labelValue(it.SKU), unit: labelValue(it.UnitType)}
+		k := usageKey{product: label(it.Product), sku: label(it.SKU), unit: label(it.UnitType)}
 		q := u.quantity[k]
 		if q == nil {
 			q = &sum{}

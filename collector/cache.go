@@ -94,10 +94,21 @@ func (c *cached) get(ctx context.Context) ([]prometheus.Metric, State) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.metrics, c.stateLocked()
+}
+
+// snapshot is the collector's state, for the status page and check.
+func (c *cached) snapshot() State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stateLocked()
+}
+
+func (c *cached) stateLocked() State {
 	st := c.state
 	st.Refreshing = c.running != nil
 	st.NextAttempt = c.nextAttempt
-	return c.metrics, st
+	return st
 }
 
 // refresh runs Update once and keeps its metrics if it succeeded.

@@ -107,6 +107,19 @@ func sendNumber(ch chan<- prometheus.Metric, d *prometheus.Desc, n api.Number, l
 	}
 }
 
+// label turns an API string into a label value: trimmed, and "unknown" when
+// empty, so that a missing field never yields an empty label.
+func label(s api.String) string {
+	if v := strings.TrimSpace(string(s)); v != "" {
+		return v
+	}
+	return "unknown"
+}
+
+// lowerLabel is label, lower-cased, for values whose case the API varies
+// (operating systems, states, plans).
+func lowerLabel(s api.String) string { return strings.ToLower(label(s)) }
+
 // sortedKeys returns the keys of a count map in order, so that metrics come
 // out in a stable order.
 func sortedKeys[V any](m map[string]V) []string {

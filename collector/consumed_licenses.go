@@ -88,11 +88,7 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 	for i := range p.Users {
 		u := &p.Users[i]
 		t.users++
-		lt := strings.ToLower(strings.TrimSpace(string(u.LicenseType)))
-		if lt == "" {
-			lt = "unknown"
-		}
-		t.byType[lt]++
+		t.byType[lowerLabel(u.LicenseType)]++
 		if u.GitHubComUser.True() {
 			t.githubCom++
 			if !u.TwoFactor.True() {

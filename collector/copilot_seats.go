@@ -96,7 +96,7 @@ func (t *copilotTally) add(p *copilotSeatsPage) {
 			u = &seatUser{}
 			t.users[key] = u
 		}
-		if plan := strings.ToLower(labelValue(s.PlanType)); !slices.Contains(u.plans, plan) {
+		if plan := lowerLabel(s.PlanType); !slices.Contains(u.plans, plan) {
 			u.plans = append(u.plans, plan)
 		}
 		if s.LastActivityAt.Valid && s.LastActivityAt.After(u.lastActivity) {

@@ -58,13 +58,13 @@ func (l *costCenterList) tally() (counts map[costCenterKey]int, centers int) {
 		if strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
 			continue
 		}
-		id := labelValue(cc.ID)
+		id := label(cc.ID)
 		if !seen[id] {
 			seen[id] = true
 			centers++
 		}
 		for _, r := range cc.Resources {
-			counts[costCenterKey{id: id, name: strings.TrimSpace(string(cc.Name)), kind: strings.ToLower(labelValue(r.Type))}]++
+			counts[costCenterKey{id: id, name: strings.TrimSpace(string(cc.Name)), kind: lowerLabel(r.Type)}]++
 		}
 	}
 	return counts, centers

@@ -203,12 +203,7 @@ func (e *Exporter) States() []State {
 	var out []State
 	for _, t := range e.targets {
 		for _, c := range t.collectors {
-			c.mu.Lock()
-			st := c.state
-			st.Refreshing = c.running != nil
-			st.NextAttempt = c.nextAttempt
-			c.mu.Unlock()
-			out = append(out, st)
+			out = append(out, c.snapshot())
 		}
 	}
 	return out

@@ -185,7 +185,7 @@ func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.
 	if l.StartsAt.Valid {
 		ch <- gauge(glStartDesc, l.StartsAt.Unix(), target)
 	}
-	ch <- gauge(glInfoDesc, 1, target, idOf(l.ID), planOf(l))
+	ch <- gauge(glInfoDesc, 1, target, idOf(l.ID), lowerLabel(l.Plan))
 }
 
 func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometheus.Metric) {
@@ -199,7 +199,7 @@ func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometh
 			continue // a repeated id would make the scrape fail
 		}
 		seen[id] = true
-		plan := planOf(&l)
+		plan := lowerLabel(l.Plan)
 		sendNumber(ch, glLicensesUserLimitDesc, l.UserLimit, target, id, plan)
 		if l.ExpiresAt.Valid {
 			ch <- gauge(glLicensesExpiryDesc, l.ExpiresAt.Unix(), target, id, plan)
@@ -228,14 +228,6 @@ func idOf(id api.String) string {
 	return s
 }
 
-func planOf(l *gitlabLicense) string {
-	p := strings.ToLower(strings.TrimSpace(string(l.Plan)))
-	if p == "" {
-		return "unknown"
-	}
-	return p
-}
-
 func boolValue(b bool) float64 {
 	if b {
 		return 1
@@ -251,5 +243,5 @@ func gitlabSummary(l *gitlabLicense, n int) string {
 	if l.ExpiresAt.Valid {
 		expiry = "expires " + l.ExpiresAt.UTC().Format("2006-01-02")
 	}
-	return fmt.Sprintf("%s plan, %s of %s users, %s", planOf(l), fmtNumber(l.ActiveUsers), fmtNumber(l.UserLimit), expiry)
+	return fmt.Sprintf("%s plan, %s of %s users, %s", lowerLabel(l.Plan), fmtNumber(l.ActiveUsers), fmtNumber(l.UserLimit), expiry)
 }

@@ -46,7 +46,7 @@ func newPremiumTotals() *premiumTotals {
 func (p *premiumTotals) add(r *usageReport) {
 	for i := range r.UsageItems {
 		it := &r.UsageItems[i]
-		m := labelValue(it.Model)
+		m := label(it.Model)
 		if p.requests[m] == nil {
 			p.requests[m], p.net[m] = &sum{}, &sum{}
 		}

@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -56,7 +55,7 @@ func newRunnerTally() *runnerTally { return &runnerTally{counts: map[runnerKey]i
 
 func (t *runnerTally) add(p *runnersPage) {
 	for _, r := range p.Runners {
-		k := runnerKey{os: lowerOr(r.OS, "unknown"), status: lowerOr(r.Status, "unknown"), busy: "false"}
+		k := runnerKey{os: lowerLabel(r.OS), status: lowerLabel(r.Status), busy: "false"}
 		if r.Busy.True() {
 			k.busy = "true"
 			t.busy++
@@ -73,15 +72,6 @@ func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 	for k, n := range t.counts {
 		ch <- gauge(runnersDesc, float64(n), target, k.os, k.status, k.busy)
 	}
-}
-
-// lowerOr normalises an enum the API may capitalise ("Linux", "macOS").
-func lowerOr(s api.String, fallback string) string {
-	v := strings.ToLower(strings.TrimSpace(string(s)))
-	if v == "" {
-		return fallback
-	}
-	return v
 }
 
 func (c *runnersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {

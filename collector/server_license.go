@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -92,9 +91,5 @@ func collectServerLicense(target string, l *serverLicense, ch chan<- prometheus.
 	if l.ExpireAt.Valid {
 		ch <- gauge(serverExpiryDesc, l.ExpireAt.Unix(), target)
 	}
-	kind := strings.ToLower(strings.TrimSpace(string(l.Kind)))
-	if kind == "" {
-		kind = "unknown"
-	}
-	ch <- gauge(serverLicenseInfoDesc, 1, target, kind)
+	ch <- gauge(serverLicenseInfoDesc, 1, target, lowerLabel(l.Kind))
 }

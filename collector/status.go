@@ -62,16 +62,6 @@ func (t *target) status(st State) Status {
 	return s
 }
 
-// snapshot is the collector's state as States reports it.
-func (c *cached) snapshot() State {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st := c.state
-	st.Refreshing = c.running != nil
-	st.NextAttempt = c.nextAttempt
-	return st
-}
-
 // refreshNow starts a refresh unless one is under way and waits for it
 // until ctx ends; the refresh itself runs on its own timeout.
 func (c *cached) refreshNow(ctx context.Context) {
