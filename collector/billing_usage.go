@@ -31,7 +31,7 @@ var (
 const summaryRetry = 6 * time.Hour
 
 // needBilling is the permission hint of the enhanced billing endpoints.
-const needBilling = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:enterprise); fine-grained tokens are not accepted"
+const needBilling = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:enterprise)"
 
 func init() {
 	registerCollector(config.CollectorSpec{
@@ -177,10 +177,20 @@ func monthQuery(now time.Time) url.Values {
 // withHint adds a collector's own advice to a 403, after the API's hint.
 func withHint(what, need string, err error) error {
 	if api.IsKind(err, api.KindPermission) {
-		return fmt.Errorf("%s: %w; %s", what, err, need)
+		return &needError{what: what, need: need, err: err}
 	}
 	return wrap(what, err)
 }
+
+// needError is a 403 with what the collector needs, which check and the
+// status page add to the API's own hint.
+type needError struct {
+	what, need string
+	err        error
+}
+
+func (e *needError) Error() string { return e.what + ": " + e.err.Error() + "; " + e.need }
+func (e *needError) Unwrap() error { return e.err }
 
 func (c *billingUsageCollector) setDetailedFrom(t time.Time) {
 	c.mu.Lock()

@@ -120,7 +120,7 @@ func TestBillingUsageForbiddenSaysWhatIsMissing(t *testing.T) {
 	if !api.IsKind(err, api.KindPermission) {
 		t.Fatalf("err = %v, want forbidden", err)
 	}
-	for _, want := range []string{"accepts manage_billing:enterprise (the token has: read:org)", "billing manager", "fine-grained tokens are not accepted"} {
+	for _, want := range []string{"accepts manage_billing:enterprise (the token has: read:org)", "billing manager", "classic token (scope manage_billing:enterprise)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

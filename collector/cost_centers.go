@@ -19,7 +19,7 @@ var (
 		"Active cost centers of the enterprise.")
 )
 
-const needCostCenters = "this collector needs an enterprise owner, billing manager or organization owner with a classic token (scope manage_billing:enterprise); fine-grained tokens and GitHub Apps are not accepted"
+const needCostCenters = "this collector needs an enterprise owner, billing manager or organization owner with a classic token (scope manage_billing:enterprise)"
 
 func init() {
 	registerCollector(config.CollectorSpec{

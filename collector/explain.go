@@ -43,7 +43,12 @@ func Explain(err error, collector string, t *config.Target) string {
 		}
 		return status + "the token was rejected (wrong, expired or revoked): replace it in token_file, token_env or github_app"
 	case api.KindPermission:
-		return status + strings.TrimPrefix(e.Hint, "forbidden; ")
+		fix := status + strings.TrimPrefix(e.Hint, "forbidden; ")
+		var need *needError
+		if errors.As(err, &need) {
+			fix += "; " + need.need
+		}
+		return fix
 	case api.KindNotFound:
 		switch {
 		case t.Type == config.TypeGitLab:

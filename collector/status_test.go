@@ -156,6 +156,8 @@ func TestExplain(t *testing.T) {
 	}{
 		{"scope", &api.Error{Kind: api.KindPermission, Status: 403, Hint: "forbidden; the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo)"},
 			"consumed_licenses", gh, "403: the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo)"},
+		{"collector's need", withHint("copilot seats", needCopilot, &api.Error{Kind: api.KindPermission, Status: 403, Hint: "forbidden; the token's user must be an enterprise owner"}),
+			"copilot_seats", gh, "403: the token's user must be an enterprise owner; " + needCopilot},
 		{"slug", fmt.Errorf("consumed licenses: %w", &api.Error{Kind: api.KindNotFound, Status: 404, Path: "/enterprises/acme/consumed-licenses"}),
 			"consumed_licenses", gh, `404: the token's user is not an enterprise owner (or billing manager), or the enterprise slug "acme" is wrong`},
 		{"ghes path", &api.Error{Kind: api.KindNotFound, Status: 404, Path: "/enterprise/stats/all"},
