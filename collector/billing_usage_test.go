@@ -108,13 +108,8 @@ func TestBillingUsageBothMissing(t *testing.T) {
 
 func TestBillingUsageForbiddenSaysWhatIsMissing(t *testing.T) {
 	sim, url := startSim(t, simulator.Options{})
-	sim.SetFault("/enterprises/octo-corp/settings/billing/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Accepted-OAuth-Scopes", "manage_billing:enterprise")
-		w.Header().Set("X-OAuth-Scopes", "read:org")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"message":"Must have admin rights"}`))
-	})
+	sim.SetFault("/enterprises/octo-corp/settings/billing/", simulator.JSONFault(http.StatusForbidden, `{"message":"Must have admin rights"}`,
+		"X-Accepted-OAuth-Scopes", "manage_billing:enterprise", "X-OAuth-Scopes", "read:org"))
 	now := fixedClock
 	_, err := runUpdate(t, usageCollector(t, url, &now))
 	if !api.IsKind(err, api.KindPermission) {

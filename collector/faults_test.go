@@ -30,18 +30,7 @@ type faultCase struct {
 }
 
 func jsonFault(code int, body string, headers ...string) func(*testing.T) http.HandlerFunc {
-	return func(*testing.T) http.HandlerFunc {
-		return func(w http.ResponseWriter, _ *http.Request) {
-			for i := 0; i+1 < len(headers); i += 2 {
-				w.Header().Set(headers[i], headers[i+1])
-			}
-			if w.Header().Get("Content-Type") == "" {
-				w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			}
-			w.WriteHeader(code)
-			_, _ = io.WriteString(w, body)
-		}
-	}
+	return func(*testing.T) http.HandlerFunc { return simulator.JSONFault(code, body, headers...) }
 }
 
 const proxyPage = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,16 +192,8 @@ func TestExplainFromSimulatorFaults(t *testing.T) {
 targets:
   - {name: t, type: github, api_url: %s, enterprise: octo-corp, token_file: %s}
 `, url, tokenFile(t))
-	sim.SetFault("/enterprises/octo-corp/consumed-licenses", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Accepted-OAuth-Scopes", "manage_billing:enterprise, read:enterprise")
-		w.Header().Set("X-OAuth-Scopes", "repo")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"message":"Resource not accessible by personal access token"}`))
-	})
-	sim.SetFault("/enterprises/octo-corp/license-sync-status", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusGone)
-		_, _ = w.Write([]byte(`{"message":"This endpoint has been moved."}`))
-	})
+	sim.SetFault("/enterprises/octo-corp/consumed-licenses", simulator.MissingScope("manage_billing:enterprise, read:enterprise", "repo"))
+	sim.SetFault("/enterprises/octo-corp/license-sync-status", simulator.Gone())
 	got := byName(e.RefreshAll(context.Background()))
 	if fix := got["t/consumed_licenses"].Fix; fix != "403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)" {
 		t.Errorf("missing scope: %q", fix)

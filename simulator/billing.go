@@ -21,9 +21,9 @@ func init() {
 		mux.HandleFunc(base+"advanced-security", s.byEnterprise("ghec-billing-advanced-security.json", s.largeAdvancedSecurity))
 		mux.HandleFunc(base+"cost-centers", s.byEnterprise("ghec-billing-cost-centers.json", s.largeCostCenters))
 		mux.HandleFunc("GET /enterprises/{enterprise}/copilot/billing/seats", s.byEnterprise("ghec-copilot-billing-seats.json", s.largeCopilotSeats))
-		mux.HandleFunc(base+"actions", s.byEnterprise("ghec-legacy-billing-actions.json", gone))
-		mux.HandleFunc(base+"packages", s.byEnterprise("ghec-legacy-billing-packages.json", gone))
-		mux.HandleFunc(base+"shared-storage", s.byEnterprise("ghec-legacy-billing-shared-storage.json", gone))
+		mux.HandleFunc(base+"actions", s.byEnterprise("ghec-legacy-billing-actions.json", Gone()))
+		mux.HandleFunc(base+"packages", s.byEnterprise("ghec-legacy-billing-packages.json", Gone()))
+		mux.HandleFunc(base+"shared-storage", s.byEnterprise("ghec-legacy-billing-shared-storage.json", Gone()))
 	})
 }
 
@@ -40,11 +40,6 @@ func (s *Server) byEnterprise(fixture string, large http.HandlerFunc) http.Handl
 			notFound(w)
 		}
 	}
-}
-
-// gone is GitHub's answer on a retired legacy billing endpoint.
-func gone(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusGone, map[string]string{"message": "This endpoint has been moved."})
 }
 
 // largeSKUs are the synthetic enterprise's metered products.

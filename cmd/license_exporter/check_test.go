@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -48,16 +47,8 @@ targets:
 
 func TestCheckBroken(t *testing.T) {
 	sim, url := startSim(t)
-	sim.SetFault("/enterprises/octo-corp/consumed-licenses", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Accepted-OAuth-Scopes", "manage_billing:enterprise, read:enterprise")
-		w.Header().Set("X-OAuth-Scopes", "repo")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"message":"Resource not accessible by personal access token"}`))
-	})
-	sim.SetFault("/enterprises/octo-corp/license-sync-status", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusGone)
-		_, _ = w.Write([]byte(`{"message":"This endpoint has been moved."}`))
-	})
+	sim.SetFault("/enterprises/octo-corp/consumed-licenses", simulator.MissingScope("manage_billing:enterprise, read:enterprise", "repo"))
+	sim.SetFault("/enterprises/octo-corp/license-sync-status", simulator.Gone())
 	file := writeConfig(t, `
 targets:
   - {name: scoped, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [consumed_licenses, license_sync_status]}
