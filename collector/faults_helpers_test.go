@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/internal/testdeps"
 	"github.com/license-exporter/license_exporter/simulator"
 )
 
@@ -33,31 +33,13 @@ const (
 	syncPath      = "/enterprises/" + simulator.FixtureEnterprise + "/license-sync-status"
 )
 
-// faultLogBuffer is a log sink safe for concurrent writers.
-type faultLogBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *faultLogBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *faultLogBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // rig is one exporter serving one target against its own simulator.
 type rig struct {
 	t       *testing.T
 	sim     *simulator.Server
 	exp     *Exporter
 	metrics *httptest.Server
-	logs    *faultLogBuffer
+	logs    *testdeps.SyncBuffer
 	token   string          // path of the token file
 	bodies  strings.Builder // every /metrics answer, to search for secrets
 	mu      sync.Mutex
@@ -92,7 +74,7 @@ func newRig(t *testing.T, token string, extraYAML string) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &faultLogBuffer{}
+	logs := &testdeps.SyncBuffer{}
 	reg := prometheus.NewRegistry()
 	exp := New(Options{Logger: log.NewLogfmtLogger(logs), Registerer: reg, Timeout: faultRequest})
 	t.Cleanup(exp.Close)

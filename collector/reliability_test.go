@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
+	"github.com/license-exporter/license_exporter/internal/testdeps"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -72,7 +73,7 @@ func (p panicky) Update(context.Context, chan<- prometheus.Metric) error {
 }
 
 func TestCollectorPanicContained(t *testing.T) {
-	logs := &faultLogBuffer{}
+	logs := &testdeps.SyncBuffer{}
 	c := newCached(context.Background(), "acme", "panicky", panicky{faultToken}, time.Minute, log.NewLogfmtLogger(logs))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()

@@ -30,7 +30,7 @@ func TestPrometheus(t *testing.T) {
 	ctx := context.Background()
 	bin := buildExporter(t)
 
-	exporterAddr := freePort(t)
+	exporterAddr := testdeps.FreePort(t)
 	start(t, bin, "--demo", "--web.listen-address="+exporterAddr, "--log.level=warn")
 	var exposition string
 	poll(t, "the exporter to serve both demo enterprises", 30*time.Second, func() (bool, string) {
@@ -64,7 +64,7 @@ scrape_configs:
 	if err := os.WriteFile(configFile, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	promAddr := freePort(t)
+	promAddr := testdeps.FreePort(t)
 	start(t, prometheus, "--config.file="+configFile, "--storage.tsdb.path="+filepath.Join(dir, "data"),
 		"--web.listen-address="+promAddr, "--log.level=warn")
 	api := promAPI{base: "http://" + promAddr}

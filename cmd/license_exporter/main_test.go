@@ -3,8 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"github.com/license-exporter/license_exporter/internal/testdeps"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -35,20 +35,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // startExporter runs the binary and waits until it listens.
 func startExporter(t *testing.T, args ...string) (addr string, logs *strings.Builder) {
 	t.Helper()
-	addr = freePort(t)
+	addr = testdeps.FreePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary, append(args, "--web.listen-address="+addr)...)
 	stderr, _ := cmd.StderrPipe()
@@ -115,7 +105,7 @@ func TestConfigErrorStopsWithMessage(t *testing.T) {
 	os.WriteFile(tok, []byte("ghp_NeverPrintThis0123456789"), 0o600)
 	cfg := filepath.Join(dir, "le.yml")
 	os.WriteFile(cfg, []byte("targets:\n  - name: acme\n    type: github\n    token_file: "+tok+"\n"), 0o600)
-	out, err := exec.Command(binary, "--config.file="+cfg, "--web.listen-address="+freePort(t)).CombinedOutput()
+	out, err := exec.Command(binary, "--config.file="+cfg, "--web.listen-address="+testdeps.FreePort(t)).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 		t.Fatalf("exit: %v\n%s", err, out)
 	}
@@ -142,7 +132,7 @@ func TestVersionAndHelp(t *testing.T) {
 
 func TestDemoRemovesItsFilesOnSIGTERM(t *testing.T) {
 	tmp := t.TempDir()
-	addr := freePort(t)
+	addr := testdeps.FreePort(t)
 	cmd := exec.Command(binary, "--demo", "--web.listen-address="+addr)
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	if err := cmd.Start(); err != nil {

@@ -1,6 +1,7 @@
-// Package testdeps finds the external programs some tests need (Debian's
-// prometheus package: promtool, prometheus). In CI (CI=true) a missing
-// program fails the test; elsewhere the test is skipped with a hint.
+// Package testdeps holds what tests in several packages share: FreePort,
+// SyncBuffer, and Need, which finds the external programs some tests need
+// (Debian's prometheus package: promtool, prometheus). In CI (CI=true) a
+// missing program fails the test; elsewhere the test is skipped with a hint.
 package testdeps
 
 import (
