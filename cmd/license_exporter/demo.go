@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/license-exporter/license_exporter/simulator"
 )
@@ -23,6 +24,9 @@ func startDemo() (configFile string, stop func(), err error) {
 		return "", nil, err
 	}
 	stop = func() { stopSim(); os.RemoveAll(dir) }
+	// Before any file exists: a SIGTERM must never find the token on disk
+	// with no handler to remove it.
+	stopOnSignal(stop, syscall.SIGINT, syscall.SIGTERM)
 	tokenFile := filepath.Join(dir, "token")
 	configFile = filepath.Join(dir, "license_exporter.yml")
 	if err := os.WriteFile(tokenFile, []byte(simulator.DemoToken+"\n"), 0o600); err != nil {
@@ -37,11 +41,14 @@ func startDemo() (configFile string, stop func(), err error) {
 }
 
 // stopOnSignal removes the demo's files (its token among them) when the
-// process is asked to stop, which would otherwise skip deferred calls.
+// process is asked to stop, which would otherwise skip deferred calls. The
+// handler is in place when it returns.
 func stopOnSignal(stop func(), sig ...os.Signal) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, sig...)
-	<-ch
-	stop()
-	os.Exit(0)
+	go func() {
+		<-ch
+		stop()
+		os.Exit(0)
+	}()
 }

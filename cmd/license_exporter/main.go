@@ -53,7 +53,6 @@ func main() {
 		}
 		stopDemo = stop
 		exitHook = stop
-		go stopOnSignal(stop, syscall.SIGINT, syscall.SIGTERM)
 		*configFile = file
 		level.Info(logger).Log("msg", "demo mode: serving a simulated API on loopback", "config", file)
 	}
