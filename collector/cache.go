@@ -79,22 +79,45 @@ func (c *cached) get(ctx context.Context) ([]prometheus.Metric, State) {
 	c.mu.Lock()
 	now := c.now()
 	fresh := !c.state.LastSuccess.IsZero() && now.Sub(c.state.LastSuccess) < c.interval
-	if !fresh && c.running == nil && !now.Before(c.nextAttempt) {
-		c.running = make(chan struct{})
-		go c.refresh(c.running)
-	}
 	wait := c.running
+	if !fresh && !now.Before(c.nextAttempt) {
+		wait = c.startLocked()
+	}
 	c.mu.Unlock()
 
 	if wait != nil && !fresh {
-		select {
-		case <-wait:
-		case <-ctx.Done():
-		}
+		await(ctx, wait)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.metrics, c.stateLocked()
+}
+
+// refreshNow starts a refresh unless one is under way and waits for it
+// until ctx ends; the refresh itself runs on its own timeout.
+func (c *cached) refreshNow(ctx context.Context) {
+	c.mu.Lock()
+	wait := c.startLocked()
+	c.mu.Unlock()
+	await(ctx, wait)
+}
+
+// startLocked starts a refresh unless one is under way (concurrent callers
+// share it) and returns the channel closed when it ends. c.mu is held.
+func (c *cached) startLocked() chan struct{} {
+	if c.running == nil {
+		c.running = make(chan struct{})
+		go c.refresh(c.running)
+	}
+	return c.running
+}
+
+// await returns when the refresh behind done ends or ctx does.
+func await(ctx context.Context, done <-chan struct{}) {
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // snapshot is the collector's state, for the status page and check.

@@ -61,19 +61,3 @@ func (t *target) status(st State) Status {
 	}
 	return s
 }
-
-// refreshNow starts a refresh unless one is under way and waits for it
-// until ctx ends; the refresh itself runs on its own timeout.
-func (c *cached) refreshNow(ctx context.Context) {
-	c.mu.Lock()
-	if c.running == nil {
-		c.running = make(chan struct{})
-		go c.refresh(c.running)
-	}
-	wait := c.running
-	c.mu.Unlock()
-	select {
-	case <-wait:
-	case <-ctx.Done():
-	}
-}
