@@ -56,9 +56,6 @@ func (n Number) Unlimited() bool {
 	return false
 }
 
-// Num is a shorthand for a valid Number, for building values in tests.
-func Num(v float64) Number { return Number{Value: v, Valid: true} }
-
 // Bool is a JSON boolean that may arrive as a string ("true", "") or a number.
 type Bool struct {
 	Value bool

@@ -1,10 +1,14 @@
 package collector
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -157,15 +161,9 @@ func (u *usageTotals) collect(target string, ch chan<- prometheus.Metric) {
 }
 
 func sortedUsageKeys[V any](m map[usageKey]V) []usageKey {
-	index := make(map[string]usageKey, len(m))
-	for k := range m {
-		index[k.product+"\x00"+k.sku+"\x00"+k.unit] = k
-	}
-	out := make([]usageKey, 0, len(m))
-	for _, s := range sortedKeys(index) {
-		out = append(out, index[s])
-	}
-	return out
+	return slices.SortedFunc(maps.Keys(m), func(a, b usageKey) int {
+		return cmp.Or(strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku), strings.Compare(a.unit, b.unit))
+	})
 }
 
 // monthQuery asks for the current month in UTC, GitHub's billing time zone.

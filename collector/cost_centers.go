@@ -1,8 +1,11 @@
 package collector
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,12 +75,10 @@ func (l *costCenterList) tally() (counts map[costCenterKey]int, centers int) {
 
 func (l *costCenterList) collect(target string, ch chan<- prometheus.Metric) (centers, resources int) {
 	counts, centers := l.tally()
-	index := map[string]costCenterKey{}
-	for k := range counts {
-		index[k.id+"\x00"+k.kind+"\x00"+k.name] = k
-	}
-	for _, s := range sortedKeys(index) {
-		k := index[s]
+	keys := slices.SortedFunc(maps.Keys(counts), func(a, b costCenterKey) int {
+		return cmp.Or(strings.Compare(a.id, b.id), strings.Compare(a.kind, b.kind), strings.Compare(a.name, b.name))
+	})
+	for _, k := range keys {
 		ch <- gauge(costCenterResourcesDesc, float64(counts[k]), target, k.id, k.name, k.kind)
 		resources += counts[k]
 	}
