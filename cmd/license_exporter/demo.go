@@ -13,6 +13,11 @@ import (
 // startDemo starts the simulated APIs on a loopback port and writes the
 // configuration that points at them. The token is the simulator's own.
 func startDemo() (configFile string, stop func(), err error) {
+	// Catch SIGINT and SIGTERM before anything is on disk: a signal must
+	// never find the token there with no handler to remove it. One that
+	// arrives early waits in the channel.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	sim := simulator.New(simulator.Options{})
 	baseURL, stopSim, err := sim.Listen("127.0.0.1:0")
 	if err != nil {
@@ -24,9 +29,11 @@ func startDemo() (configFile string, stop func(), err error) {
 		return "", nil, err
 	}
 	stop = func() { stopSim(); os.RemoveAll(dir) }
-	// Before any file exists: a SIGTERM must never find the token on disk
-	// with no handler to remove it.
-	stopOnSignal(stop, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		stop()
+		os.Exit(0)
+	}()
 	tokenFile := filepath.Join(dir, "token")
 	configFile = filepath.Join(dir, "license_exporter.yml")
 	if err := os.WriteFile(tokenFile, []byte(simulator.DemoToken+"\n"), 0o600); err != nil {
@@ -38,17 +45,4 @@ func startDemo() (configFile string, stop func(), err error) {
 		return "", nil, err
 	}
 	return configFile, stop, nil
-}
-
-// stopOnSignal removes the demo's files (its token among them) when the
-// process is asked to stop, which would otherwise skip deferred calls. The
-// handler is in place when it returns.
-func stopOnSignal(stop func(), sig ...os.Signal) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, sig...)
-	go func() {
-		<-ch
-		stop()
-		os.Exit(0)
-	}()
 }
