@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 // fixtureScalars returns every scalar of every JSON fixture, as raw JSON:
 // the values the lenient types meet in the vendors' own examples.
 func fixtureScalars(t testing.TB) [][]byte {
 	var out [][]byte
-	names, _ := filepath.Glob("../simulator/fixtures/*.json")
+	names, _ := filepath.Glob("../internal/simulator/fixtures/*.json")
 	for _, name := range names {
 		dec := json.NewDecoder(bytes.NewReader(simulator.Fixture(filepath.Base(name))))
 		dec.UseNumber()

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 func TestBodySizeCap(t *testing.T) {

@@ -71,12 +71,12 @@ var (
 func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true,
-	}, func(t *Target) (Collector, error) { return &adminStatsCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &adminStatsCollector{src: t}, nil })
 }
 
 // adminStatsCollector reads GET /enterprise/stats/all.
 type adminStatsCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -121,14 +121,14 @@ func collectAdminStats(target string, s serverStats, ch chan<- prometheus.Metric
 
 func (c *adminStatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var raw json.RawMessage
-	if _, err := c.t.Client.GetJSON(ctx, "/enterprise/stats/all", nil, &raw); err != nil {
+	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/all", nil, &raw); err != nil {
 		return wrap("admin stats", err)
 	}
 	s, err := parseAdminStats(raw)
 	if err != nil {
 		return fmt.Errorf("admin stats: the answer is not the documented shape: %w", err)
 	}
-	collectAdminStats(c.t.Name(), s, ch)
+	collectAdminStats(c.src.Name(), s, ch)
 	c.setSummary("%s users, %s repositories, %s organizations",
 		fmtNumber(s.get("users", "total_users")), fmtNumber(s.get("repos", "total_repos")), fmtNumber(s.get("orgs", "total_orgs")))
 	return nil

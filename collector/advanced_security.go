@@ -27,12 +27,12 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "advanced_security", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &advancedSecurityCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &advancedSecurityCollector{src: t}, nil })
 }
 
 // advancedSecurityCollector reads GET /enterprises/{e}/settings/billing/advanced-security.
 type advancedSecurityCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -60,10 +60,10 @@ func (p *advancedSecurityPage) collect(target string, ch chan<- prometheus.Metri
 func (c *advancedSecurityCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var p advancedSecurityPage
 	q := url.Values{"per_page": {"1"}, "page": {"1"}}
-	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/advanced-security"), q, &p); err != nil {
+	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/advanced-security"), q, &p); err != nil {
 		return withHint("advanced security committers", needAdvancedSecurity, err)
 	}
-	p.collect(c.t.Name(), ch)
+	p.collect(c.src.Name(), ch)
 	c.setSummary("%s of %s Advanced Security committers (maximum %s)", fmtNumber(p.TotalCommitters), fmtNumber(p.PurchasedCommitters), fmtNumber(p.MaximumCommitters))
 	return nil
 }

@@ -58,15 +58,15 @@ func init() {
 		registerCollector(config.CollectorSpec{
 			Name: l.name, Types: []string{config.TypeGitHub},
 			Default: false, NeedsEnterprise: true,
-		}, func(t *Target) (Collector, error) {
-			return &legacyBillingCollector{t: t, name: l.name, path: l.path, parse: l.parse}, nil
+		}, func(t *Source) (Collector, error) {
+			return &legacyBillingCollector{src: t, name: l.name, path: l.path, parse: l.parse}, nil
 		})
 	}
 }
 
 // legacyBillingCollector reads one of the legacy billing endpoints.
 type legacyBillingCollector struct {
-	t          *Target
+	src        *Source
 	name, path string
 	parse      legacyParser
 	summaryHolder
@@ -76,13 +76,13 @@ var _ Collector = (*legacyBillingCollector)(nil)
 
 func (c *legacyBillingCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var raw json.RawMessage
-	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath(c.path), nil, &raw); err != nil {
+	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath(c.path), nil, &raw); err != nil {
 		if api.IsKind(err, api.KindGone) {
 			return fmt.Errorf("%s: GitHub retired this legacy billing endpoint on 2025-09-25 (enhanced billing platform); the billing_usage collector carries the same data, so remove %s from this target's collectors: %w", c.name, c.name, err)
 		}
 		return withHint(c.name, needLegacy, err)
 	}
-	summary, err := c.parse(raw, c.t.Name(), ch)
+	summary, err := c.parse(raw, c.src.Name(), ch)
 	if err != nil {
 		return fmt.Errorf("%s: decoding: %w", c.name, err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 var legacyCollectors = []string{"billing_actions", "billing_packages", "billing_shared_storage"}

@@ -41,14 +41,14 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "billing_usage", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &billingUsageCollector{t: t, now: time.Now}, nil })
+	}, func(t *Source) (Collector, error) { return &billingUsageCollector{src: t, now: time.Now}, nil })
 }
 
 // billingUsageCollector reads GET /enterprises/{e}/settings/billing/usage/summary
 // for the current month and, where that answers 404, the detailed report
 // /settings/billing/usage summed the same way.
 type billingUsageCollector struct {
-	t   *Target
+	src *Source
 	now func() time.Time
 	summaryHolder
 
@@ -207,7 +207,7 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	source := "summary"
 	var summaryErr error
 	if useSummary {
-		_, summaryErr = c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/usage/summary"), q, &report)
+		_, summaryErr = c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage/summary"), q, &report)
 		if summaryErr != nil && !api.IsKind(summaryErr, api.KindNotFound) {
 			return withHint("billing usage summary", needBilling, summaryErr)
 		}
@@ -218,7 +218,7 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	if !useSummary || summaryErr != nil {
 		source = "detailed report"
 		report = usageReport{}
-		if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/usage"), q, &report); err != nil {
+		if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report); err != nil {
 			if summaryErr != nil {
 				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
 			}
@@ -232,7 +232,7 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	}
 	totals := newUsageTotals()
 	totals.add(&report)
-	totals.collect(c.t.Name(), ch)
+	totals.collect(c.src.Name(), ch)
 	c.setSummary("%d-%02d: %d products/SKUs, $%.2f net, from the %s", now.UTC().Year(), int(now.UTC().Month()), len(totals.amounts), totals.net(), source)
 	return nil
 }

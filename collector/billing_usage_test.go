@@ -13,7 +13,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 // fixedClock is 2025-03-31 23:30 in UTC, the last half hour of March, but

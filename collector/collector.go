@@ -25,7 +25,7 @@ type Collector interface {
 }
 
 // Factory builds a collector for a target.
-type Factory func(t *Target) (Collector, error)
+type Factory func(t *Source) (Collector, error)
 
 // Summarizer is implemented by collectors that can say in one line what they
 // found (for the check command and the status page).
@@ -65,18 +65,19 @@ func Catalog() config.Catalog {
 	return out
 }
 
-// Target is what a collector needs to know of its target.
-type Target struct {
+// Source is one target's API as a collector sees it: the target's
+// configuration, its API client and its logger.
+type Source struct {
 	Config *config.Target
 	Client *api.Client
 	Logger log.Logger
 }
 
 // Name is the value of the target label.
-func (t *Target) Name() string { return t.Config.Name }
+func (t *Source) Name() string { return t.Config.Name }
 
 // enterprisePath builds /enterprises/{slug}/rest, escaping the slug.
-func (t *Target) enterprisePath(rest string) string {
+func (t *Source) enterprisePath(rest string) string {
 	return "/enterprises/" + url.PathEscape(t.Config.Enterprise) + "/" + strings.TrimLeft(rest, "/")
 }
 

@@ -36,12 +36,12 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "consumed_licenses", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &consumedLicensesCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &consumedLicensesCollector{src: t}, nil })
 }
 
 // consumedLicensesCollector reads GET /enterprises/{e}/consumed-licenses.
 type consumedLicensesCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -147,14 +147,14 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 
 func (c *consumedLicensesCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	tally := newLicenseTally()
-	err := api.Paginate(ctx, c.t.Client, c.t.enterprisePath("consumed-licenses"), nil, func(p *consumedLicensesPage) error {
+	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("consumed-licenses"), nil, func(p *consumedLicensesPage) error {
 		tally.add(p)
 		return nil
 	})
 	if err != nil {
 		return wrap("consumed licenses", err)
 	}
-	tally.collect(c.t.Name(), ch)
+	tally.collect(c.src.Name(), ch)
 	c.setSummary("%s of %s seats consumed, %d license entries", fmtNumber(tally.consumed), fmtNumber(tally.purchased), tally.users)
 	return nil
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 func TestLicenseTallyFixture(t *testing.T) {

@@ -28,14 +28,14 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "copilot_seats", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) {
-		return &copilotSeatsCollector{t: t, now: time.Now, inactiveAfter: t.Config.CopilotInactive()}, nil
+	}, func(t *Source) (Collector, error) {
+		return &copilotSeatsCollector{src: t, now: time.Now, inactiveAfter: t.Config.CopilotInactive()}, nil
 	})
 }
 
 // copilotSeatsCollector reads GET /enterprises/{e}/copilot/billing/seats.
 type copilotSeatsCollector struct {
-	t             *Target
+	src           *Source
 	now           func() time.Time
 	inactiveAfter time.Duration
 	summaryHolder
@@ -142,7 +142,7 @@ func (c copilotCounts) collect(target string, ch chan<- prometheus.Metric) {
 
 func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	tally := newCopilotTally()
-	err := api.Paginate(ctx, c.t.Client, c.t.enterprisePath("copilot/billing/seats"), nil, func(p *copilotSeatsPage) error {
+	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("copilot/billing/seats"), nil, func(p *copilotSeatsPage) error {
 		tally.add(p)
 		return nil
 	})
@@ -150,7 +150,7 @@ func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus
 		return withHint("copilot seats", needCopilot, err)
 	}
 	counts := tally.count(c.now(), c.inactiveAfter)
-	counts.collect(c.t.Name(), ch)
+	counts.collect(c.src.Name(), ch)
 	c.setSummary("%d Copilot users (total_seats %s), %d inactive, %d pending cancellation", len(tally.users), fmtNumber(tally.total), counts.inactive, counts.pending)
 	return nil
 }

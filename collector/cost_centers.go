@@ -28,12 +28,12 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "cost_centers", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &costCentersCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &costCentersCollector{src: t}, nil })
 }
 
 // costCentersCollector reads GET /enterprises/{e}/settings/billing/cost-centers.
 type costCentersCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -89,10 +89,10 @@ func (l *costCenterList) collect(target string, ch chan<- prometheus.Metric) (ce
 func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var l costCenterList
 	q := url.Values{"state": {"active"}}
-	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("settings/billing/cost-centers"), q, &l); err != nil {
+	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), q, &l); err != nil {
 		return withHint("cost centers", needCostCenters, err)
 	}
-	centers, resources := l.collect(c.t.Name(), ch)
+	centers, resources := l.collect(c.src.Name(), ch)
 	c.setSummary("%d cost centers, %d resources assigned", centers, resources)
 	return nil
 }

@@ -55,20 +55,22 @@ type Exporter struct {
 	cancel  context.CancelFunc
 
 	mu      sync.RWMutex
-	targets []*target
+	targets []*liveTarget
 }
 
-type target struct {
+// liveTarget is a configured target as the exporter runs it: its source,
+// its cached collectors and the cancel that stops their refreshes.
+type liveTarget struct {
 	cfg        config.Target
-	t          *Target
+	src        *Source
 	collectors []*cached
 	cancel     context.CancelFunc // stops the target's refreshes
 }
 
 // stop ends a target's refreshes and requests, after a reload dropped it.
-func (t *target) stop() {
+func (t *liveTarget) stop() {
 	t.cancel()
-	t.t.Client.Close()
+	t.src.Client.Close()
 }
 
 // New builds an exporter with no targets; ApplyConfig gives it some.
@@ -89,14 +91,14 @@ func (e *Exporter) Close() { e.cancel() }
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	cat := Catalog()
 	e.mu.RLock()
-	old := map[string]*target{}
+	old := map[string]*liveTarget{}
 	for _, t := range e.targets {
 		old[t.cfg.Name] = t
 	}
 	e.mu.RUnlock()
 
-	var next []*target
-	reused := map[*target]bool{}
+	var next []*liveTarget
+	reused := map[*liveTarget]bool{}
 	for _, tc := range cfg.Targets {
 		if prev, ok := old[tc.Name]; ok && sameTarget(prev.cfg, *tc) {
 			next = append(next, prev)
@@ -137,7 +139,7 @@ func sameTarget(a, b config.Target) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*target, error) {
+func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarget, error) {
 	base := e.opts.Transport
 	if base == nil {
 		base = api.NewTransport()
@@ -160,14 +162,14 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*target, 
 	}
 	logger := log.With(e.opts.Logger, "target", tc.Name)
 	ctx, cancel := context.WithCancel(e.ctx)
-	t := &target{cfg: *tc, t: &Target{Config: tc, Client: client, Logger: logger}, cancel: cancel}
+	t := &liveTarget{cfg: *tc, src: &Source{Config: tc, Client: client, Logger: logger}, cancel: cancel}
 	for _, name := range cat.Enabled(tc) {
 		registryMu.Lock()
 		r, ok := registry[name]
 		registryMu.Unlock()
 		var c Collector
 		if ok {
-			c, err = r.factory(t.t)
+			c, err = r.factory(t.src)
 		}
 		if !ok || err != nil {
 			t.stop()
@@ -215,7 +217,7 @@ func (e *Exporter) RateLimits() map[string][]api.RateLimit {
 	defer e.mu.RUnlock()
 	out := map[string][]api.RateLimit{}
 	for _, t := range e.targets {
-		out[t.cfg.Name] = t.t.Client.RateLimits()
+		out[t.cfg.Name] = t.src.Client.RateLimits()
 	}
 	return out
 }
@@ -257,7 +259,7 @@ func (s scrape) Collect(ch chan<- prometheus.Metric) {
 	wg.Wait()
 	// After the refreshes, so that the budget they just spent shows.
 	for _, t := range targets {
-		for _, rl := range t.t.Client.RateLimits() {
+		for _, rl := range t.src.Client.RateLimits() {
 			ch <- prometheus.MustNewConstMetric(rateLimitDesc, prometheus.GaugeValue, rl.Limit, t.cfg.Name, rl.Resource)
 			ch <- prometheus.MustNewConstMetric(rateRemainingDesc, prometheus.GaugeValue, rl.Remaining, t.cfg.Name, rl.Resource)
 			if !rl.Reset.IsZero() {

@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 const secretToken = "ghp_Sup3rSecretTokenValue0123456789abcdef"

@@ -17,8 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 	"github.com/license-exporter/license_exporter/internal/testdeps"
-	"github.com/license-exporter/license_exporter/simulator"
 )
 
 // The fault suite runs the whole exporter (configuration, cache, client,

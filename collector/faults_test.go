@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/license-exporter/license_exporter/api"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 // faultCase is one way the consumed-licenses endpoint breaks while the

@@ -56,13 +56,13 @@ var (
 func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true,
-	}, func(t *Target) (Collector, error) { return &gitlabLicenseCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &gitlabLicenseCollector{src: t}, nil })
 }
 
 // gitlabLicenseCollector reads GET /license, /licenses and
 // /license/usage_export.csv under /api/v4.
 type gitlabLicenseCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -101,7 +101,7 @@ func parseGitLabLicenses(b []byte) ([]gitlabLicense, error) {
 
 func (c *gitlabLicenseCollector) getJSON(ctx context.Context, path string) (json.RawMessage, error) {
 	var raw json.RawMessage
-	_, err := c.t.Client.GetJSON(ctx, path, nil, &raw)
+	_, err := c.src.Client.GetJSON(ctx, path, nil, &raw)
 	return raw, err
 }
 
@@ -132,7 +132,7 @@ func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 		}
 	}
 
-	target := c.t.Name()
+	target := c.src.Name()
 	if current != nil {
 		collectGitLabLicense(target, current, ch)
 	}
@@ -150,9 +150,9 @@ func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 // billableUsers reads the usage export. It is optional: GitLab before 16.x
 // and Free/CE instances answer 404, and the other figures still count.
 func (c *gitlabLicenseCollector) billableUsers(ctx context.Context) (billableRow, bool, error) {
-	b, _, err := c.t.Client.GetBytes(ctx, "/license/usage_export.csv", nil)
+	b, _, err := c.src.Client.GetBytes(ctx, "/license/usage_export.csv", nil)
 	if api.IsKind(err, api.KindNotFound) {
-		level.Debug(c.t.Logger).Log("msg", "no license usage export on this GitLab; gitlab_license_billable_users is left out", "err", err)
+		level.Debug(c.src.Logger).Log("msg", "no license usage export on this GitLab; gitlab_license_billable_users is left out", "err", err)
 		return billableRow{}, false, nil
 	}
 	if err != nil {
@@ -163,7 +163,7 @@ func (c *gitlabLicenseCollector) billableUsers(ctx context.Context) (billableRow
 		return billableRow{}, false, fmt.Errorf("gitlab license usage export: not readable as CSV: %w", err)
 	}
 	if !ok {
-		level.Debug(c.t.Logger).Log("msg", "the license usage export has no billable user rows")
+		level.Debug(c.src.Logger).Log("msg", "the license usage export has no billable user rows")
 	}
 	return row, ok, nil
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 func TestUsageExportFixture(t *testing.T) {

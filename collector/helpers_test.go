@@ -16,7 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -41,7 +41,7 @@ func tokenFile(t testing.TB) string {
 }
 
 // newTestTarget builds a target the way the exporter does.
-func newTestTarget(t testing.TB, tc *config.Target) *Target {
+func newTestTarget(t testing.TB, tc *config.Target) *Source {
 	t.Helper()
 	if tc.Name == "" {
 		tc.Name = "test"
@@ -55,7 +55,7 @@ func newTestTarget(t testing.TB, tc *config.Target) *Target {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tgt.t
+	return tgt.src
 }
 
 // newCollector builds the registered collector name for tc.

@@ -26,12 +26,12 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "license_sync_status", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &licenseSyncCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &licenseSyncCollector{src: t}, nil })
 }
 
 // licenseSyncCollector reads GET /enterprises/{e}/license-sync-status.
 type licenseSyncCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -75,14 +75,14 @@ func parseLicenseSync(b []byte) ([]syncServer, error) {
 
 func (c *licenseSyncCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var raw json.RawMessage
-	if _, err := c.t.Client.GetJSON(ctx, c.t.enterprisePath("license-sync-status"), nil, &raw); err != nil {
+	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("license-sync-status"), nil, &raw); err != nil {
 		return wrap("license sync status", err)
 	}
 	servers, err := parseLicenseSync(raw)
 	if err != nil {
 		return fmt.Errorf("license sync status: the answer is not the documented shape: %w", err)
 	}
-	failed := collectLicenseSync(c.t.Name(), servers, ch)
+	failed := collectLicenseSync(c.src.Name(), servers, ch)
 	c.setSummary("%d connected servers, %d with a failed last sync", len(servers), failed)
 	return nil
 }

@@ -20,13 +20,13 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "premium_requests", Types: []string{config.TypeGitHub},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &premiumRequestsCollector{t: t, now: time.Now}, nil })
+	}, func(t *Source) (Collector, error) { return &premiumRequestsCollector{src: t, now: time.Now}, nil })
 }
 
 // premiumRequestsCollector reads GET
 // /enterprises/{e}/settings/billing/premium_request/usage for the current month.
 type premiumRequestsCollector struct {
-	t   *Target
+	src *Source
 	now func() time.Time
 	summaryHolder
 }
@@ -71,13 +71,13 @@ func (p *premiumTotals) collect(target string, ch chan<- prometheus.Metric) (req
 
 func (c *premiumRequestsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var report usageReport
-	path := c.t.enterprisePath("settings/billing/premium_request/usage")
-	if _, err := c.t.Client.GetJSON(ctx, path, monthQuery(c.now()), &report); err != nil {
+	path := c.src.enterprisePath("settings/billing/premium_request/usage")
+	if _, err := c.src.Client.GetJSON(ctx, path, monthQuery(c.now()), &report); err != nil {
 		return withHint("premium request usage", needBilling, err)
 	}
 	totals := newPremiumTotals()
 	totals.add(&report)
-	requests, net := totals.collect(c.t.Name(), ch)
+	requests, net := totals.collect(c.src.Name(), ch)
 	c.setSummary("%g premium requests over %d models this month, $%.2f net", requests, len(totals.requests), net)
 	return nil
 }

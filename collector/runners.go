@@ -17,12 +17,12 @@ func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer},
 		Default: true, NeedsEnterprise: true,
-	}, func(t *Target) (Collector, error) { return &runnersCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &runnersCollector{src: t}, nil })
 }
 
 // runnersCollector reads GET /enterprises/{e}/actions/runners.
 type runnersCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -76,14 +76,14 @@ func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 
 func (c *runnersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	tally := newRunnerTally()
-	err := api.Paginate(ctx, c.t.Client, c.t.enterprisePath("actions/runners"), nil, func(p *runnersPage) error {
+	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("actions/runners"), nil, func(p *runnersPage) error {
 		tally.add(p)
 		return nil
 	})
 	if err != nil {
 		return wrap("self-hosted runners", err)
 	}
-	tally.collect(c.t.Name(), ch)
+	tally.collect(c.src.Name(), ch)
 	c.setSummary("%d self-hosted runners, %d online, %d busy", tally.total, tally.online, tally.busy)
 	return nil
 }

@@ -29,12 +29,12 @@ var (
 func init() {
 	registerCollector(config.CollectorSpec{
 		Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true,
-	}, func(t *Target) (Collector, error) { return &serverLicenseCollector{t: t}, nil })
+	}, func(t *Source) (Collector, error) { return &serverLicenseCollector{src: t}, nil })
 }
 
 // serverLicenseCollector reads GET /enterprise/settings/license.
 type serverLicenseCollector struct {
-	t *Target
+	src *Source
 	summaryHolder
 }
 
@@ -61,14 +61,14 @@ func parseServerLicense(b []byte) (*serverLicense, error) {
 
 func (c *serverLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var raw json.RawMessage
-	if _, err := c.t.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &raw); err != nil {
+	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &raw); err != nil {
 		return wrap("server license", err)
 	}
 	l, err := parseServerLicense(raw)
 	if err != nil {
 		return fmt.Errorf("server license: the answer is not the documented shape: %w", err)
 	}
-	collectServerLicense(c.t.Name(), l, ch)
+	collectServerLicense(c.src.Name(), l, ch)
 	expiry := "no expiry date"
 	if l.ExpireAt.Valid {
 		expiry = "expires " + l.ExpireAt.UTC().Format("2006-01-02")

@@ -11,7 +11,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 // serverTarget is an Enterprise Server target of the simulator: api_url

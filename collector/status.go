@@ -54,10 +54,10 @@ func (e *Exporter) RefreshAll(ctx context.Context) []Status {
 	return e.Statuses()
 }
 
-func (t *target) status(st State) Status {
-	s := Status{State: st, Type: t.cfg.Type, APIURL: t.t.Client.BaseURL(), Interval: t.cfg.Refresh()}
+func (t *liveTarget) status(st State) Status {
+	s := Status{State: st, Type: t.cfg.Type, APIURL: t.src.Client.BaseURL(), Interval: t.cfg.Refresh()}
 	if st.LastError != nil {
-		s.Fix = Explain(st.LastError, st.Collector, t.t.Config)
+		s.Fix = Explain(st.LastError, st.Collector, t.src.Config)
 	}
 	return s
 }

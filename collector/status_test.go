@@ -12,7 +12,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 // newTestExporter builds an exporter from a YAML configuration; %s in yml is

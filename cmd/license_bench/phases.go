@@ -13,7 +13,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/collector"
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 // api is a simulator on a loopback server that records when each request

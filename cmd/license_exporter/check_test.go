@@ -8,7 +8,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/collector"
 	"github.com/license-exporter/license_exporter/config"
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 func check(t *testing.T, file string, timeout time.Duration) (code int, stdout, stderr string) {

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/license-exporter/license_exporter/simulator"
+	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
 const secret = "ghp_mainTestSecretToken0123456789abcdef"
