@@ -256,8 +256,8 @@ func TestConcurrencyBound(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if peak > DefaultConcurrency {
-		t.Errorf("%d requests in flight, want at most %d", peak, DefaultConcurrency)
+	if peak > DefaultMaxConcurrency {
+		t.Errorf("%d requests in flight, want at most %d", peak, DefaultMaxConcurrency)
 	}
 }
 

@@ -38,7 +38,10 @@ func Paginate[T any](ctx context.Context, c *Client, path string, query url.Valu
 	var mu sync.Mutex
 	fetch := func(ctx context.Context, u *url.URL) (*Response, error) {
 		var page T
-		resp, err := c.Get(ctx, u, func(body io.Reader) error { return json.NewDecoder(body).Decode(&page) })
+		resp, err := c.Get(ctx, u, func(body io.Reader) error {
+			page = *new(T) // a retry starts from nothing
+			return json.NewDecoder(body).Decode(&page)
+		})
 		if err != nil {
 			return resp, err
 		}
@@ -57,7 +60,7 @@ func Paginate[T any](ctx context.Context, c *Client, path string, query url.Valu
 			return fmt.Errorf("GET %s: the listing has %d pages, more than the %d the exporter reads", first.Path, n, MaxPages)
 		}
 		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(c.opts.Concurrency)
+		g.SetLimit(c.Concurrency())
 		for p := 2; p <= n; p++ {
 			u := *last
 			v := u.Query()

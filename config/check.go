@@ -105,6 +105,9 @@ func (t *Target) check(cat Catalog) error {
 	if t.CopilotInactiveDays < 0 || t.CopilotInactiveDays > 3650 {
 		return fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays)
 	}
+	if t.MaxConcurrentRequests < 0 || t.MaxConcurrentRequests > 100 {
+		return fmt.Errorf("key max_concurrent_requests: %d is not between 1 and 100 (GitHub's limit per credential; default %d)", t.MaxConcurrentRequests, api.DefaultMaxConcurrency)
+	}
 	if err := t.checkCredentials(); err != nil {
 		return err
 	}

@@ -43,6 +43,10 @@ type Target struct {
 	// InsecureHTTP allows a token over plain http to a host that is not
 	// loopback. For labs only.
 	InsecureHTTP bool `yaml:"insecure_http"`
+	// MaxConcurrentRequests caps the requests in flight of the target's
+	// credential (shared by the targets that use it); 0 means
+	// api.DefaultMaxConcurrency.
+	MaxConcurrentRequests int `yaml:"max_concurrent_requests"`
 	// CopilotInactiveDays is how long a Copilot seat may go without activity
 	// before copilot_seats counts it as inactive; 0 means the default.
 	CopilotInactiveDays int `yaml:"copilot_inactive_days"`

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	apiclient "github.com/license-exporter/license_exporter/api"
 )
 
 type flags struct {
@@ -66,7 +68,7 @@ func run(f flags) (*report, error) {
 	r.row("  time", cold.took.Round(time.Millisecond).String(), "")
 	r.row("  serial ideal (pages × measured RTT "+cold.rtt.Round(time.Millisecond).String()+")", cold.serial.Round(time.Millisecond).String(), "")
 	r.row("  speed-up over serial", fmt.Sprintf("%.1f×", cold.serial.Seconds()/cold.took.Seconds()), target(cold.serial.Seconds()/cold.took.Seconds() >= 4, "≥ 4×"))
-	r.row("  max requests in flight", fmt.Sprint(cold.maxInFlight), target(cold.maxInFlight <= 6, "≤ 6"))
+	r.row("  max requests in flight", fmt.Sprint(cold.maxInFlight), target(cold.maxInFlight <= apiclient.DefaultMaxConcurrency, fmt.Sprintf("≤ %d", apiclient.DefaultMaxConcurrency)))
 	r.row("  peak requests in any 60 s", fmt.Sprint(cold.peakMinute), target(cold.peakMinute <= 900, "≤ 900"))
 
 	r.add("scrape latency on fresh data (%d scrapes over HTTP)", f.scrapes)
@@ -93,7 +95,7 @@ func run(f flags) (*report, error) {
 	r.row("  peak HeapInuse", mib(mem.HeapInuse), "")
 	r.row("  peak HeapSys", mib(mem.HeapSys), "")
 	r.row("  refresh time", (time.Duration(mem.TookMS) * time.Millisecond).String(), "")
-	r.row("  max requests in flight", fmt.Sprint(mem.MaxInFlight), target(mem.MaxInFlight <= 6, "≤ 6"))
+	r.row("  max requests in flight", fmt.Sprint(mem.MaxInFlight), target(mem.MaxInFlight <= apiclient.DefaultMaxConcurrency, fmt.Sprintf("≤ %d", apiclient.DefaultMaxConcurrency)))
 	r.row("  peak requests in any 60 s", fmt.Sprint(mem.PeakMinute), target(mem.PeakMinute <= 900, "≤ 900"))
 
 	return r, nil

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"net/http"
+	"sync"
+)
+
+// TransportKey names a shared transport. Targets on the same host with the
+// same connection settings share one transport, and so its connections:
+// several enterprises on api.github.com cost one set of TLS connections.
+// Settings is an opaque digest of whatever changes how connections are made
+// (a CA file, a proxy URL); targets that differ in it get transports of their
+// own, so that a connection made for one is never handed to the other.
+type TransportKey struct {
+	Scheme, Host string
+	Settings     string
+}
+
+// Pool is what the exporter shares between its targets: one transport per
+// TransportKey and one Scheduler per credential. Each is counted by the
+// targets holding it; when the last lets go, the transport's connections
+// are closed at once rather than at the idle timeout, and the scheduler is
+// forgotten. Pool is safe for concurrent use.
+type Pool struct {
+	mu         sync.Mutex
+	transports map[TransportKey]*pooled[*http.Transport]
+	schedulers map[string]*pooled[*Scheduler]
+}
+
+type pooled[T any] struct {
+	v    T
+	refs int
+}
+
+// NewPool builds an empty pool.
+func NewPool() *Pool {
+	return &Pool{transports: map[TransportKey]*pooled[*http.Transport]{}, schedulers: map[string]*pooled[*Scheduler]{}}
+}
+
+// Transport returns the transport for key, built by build (NewTransport when
+// nil) if no target holds one yet. release must be called exactly once when
+// the caller no longer uses it.
+func (p *Pool) Transport(key TransportKey, build func() *http.Transport) (t *http.Transport, release func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.transports[key]
+	if !ok {
+		if build == nil {
+			build = NewTransport
+		}
+		e = &pooled[*http.Transport]{v: build()}
+		p.transports[key] = e
+	}
+	e.refs++
+	return e.v, p.once(func() {
+		if e.refs--; e.refs == 0 {
+			delete(p.transports, key)
+			e.v.CloseIdleConnections()
+		}
+	})
+}
+
+// Scheduler returns the scheduler of the credential named by key (the API
+// host and whatever identifies the token: its file, its variable, the App
+// installation). Targets that share a credential share its budget.
+// concurrency caps the credential's requests in flight; where targets that
+// share it ask for different caps, the smallest holds.
+func (p *Pool) Scheduler(key string, concurrency int) (s *Scheduler, release func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.schedulers[key]
+	if !ok {
+		lim := DefaultLimits()
+		if concurrency > 0 {
+			lim.Concurrency = concurrency
+		}
+		e = &pooled[*Scheduler]{v: NewScheduler(lim)}
+		p.schedulers[key] = e
+	} else if concurrency > 0 && concurrency < e.v.lim.Concurrency {
+		e.v.mu.Lock()
+		e.v.lim.Concurrency = concurrency
+		e.v.limit = min(e.v.limit, float64(concurrency))
+		e.v.mu.Unlock()
+	}
+	e.refs++
+	return e.v, p.once(func() {
+		if e.refs--; e.refs == 0 {
+			delete(p.schedulers, key)
+		}
+	})
+}
+
+// Len reports how many transports and schedulers are held, for tests.
+func (p *Pool) Len() (transports, schedulers int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.transports), len(p.schedulers)
+}
+
+func (p *Pool) once(f func()) func() {
+	var o sync.Once
+	return func() {
+		o.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			f()
+		})
+	}
+}
