@@ -53,6 +53,9 @@ type copilotSeatsPage struct {
 	Seats      []copilotSeat `json:"seats"`
 }
 
+// Count implements api.Counted: total_seats counts the listing's entries.
+func (p *copilotSeatsPage) Count() (api.Number, int) { return p.TotalSeats, len(p.Seats) }
+
 type copilotSeat struct {
 	PlanType            api.String `json:"plan_type"`
 	LastActivityAt      api.Time   `json:"last_activity_at"`

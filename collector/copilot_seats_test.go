@@ -2,6 +2,7 @@ package collector
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,17 @@ func BenchmarkCopilotSeats(b *testing.B) {
 		if _, err := runUpdate(b, c); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCopilotSeatsFewerThanStated: a listing that ends with fewer seats
+// than total_seats (here the Link header is missing) fails the refresh
+// instead of reporting 2 of 3,000 seats as all of them.
+func TestCopilotSeatsFewerThanStated(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/enterprises/", simulator.JSONFault(200, `{"total_seats":3000,"seats":[{"plan_type":"business","assignee":{"login":"a"}},{"plan_type":"business","assignee":{"login":"b"}}]}`))
+	_, err := runUpdate(t, copilotCollector(t, fixtureTarget(url), time.Now()))
+	if err == nil || !strings.Contains(err.Error(), "stated 3000 items but its pages held 2") {
+		t.Errorf("err = %v", err)
 	}
 }

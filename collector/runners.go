@@ -39,6 +39,9 @@ type runnersPage struct {
 	Runners    []runner   `json:"runners"`
 }
 
+// Count implements api.Counted.
+func (p *runnersPage) Count() (api.Number, int) { return p.TotalCount, len(p.Runners) }
+
 type runner struct {
 	OS     api.String `json:"os"`
 	Status api.String `json:"status"`
