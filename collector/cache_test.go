@@ -76,8 +76,48 @@ func TestCacheServesFreshDataWithoutRefresh(t *testing.T) {
 		t.Errorf("data younger than refresh_interval must be served from the cache")
 	}
 	*now = now.Add(2 * time.Second)
+	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 1 {
+		t.Errorf("stale data is served at once while its refresh runs")
+	}
+	settle(c)
 	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 2 || f.calls.Load() != 2 {
 		t.Errorf("stale data must be refreshed")
+	}
+}
+
+// settle waits for the refresh under way, if any.
+func settle(c *cached) {
+	c.mu.Lock()
+	w := c.running
+	c.mu.Unlock()
+	if w != nil {
+		<-w
+	}
+}
+
+// TestCacheServesStaleAtOnce: with last good data, a scrape without any
+// deadline returns at once while a refresh hangs; the state says the data
+// is being refreshed and how old it is.
+func TestCacheServesStaleAtOnce(t *testing.T) {
+	f := &fakeCollector{value: 1}
+	c, now := newTestCached(f, time.Minute)
+	c.get(context.Background())
+	gate := make(chan struct{})
+	defer close(gate)
+	f.set(2, nil, gate)
+	*now = now.Add(10 * time.Minute)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ms, st := c.get(context.Background())
+		if valueOf(t, ms) != 1 || !st.Refreshing || now.Sub(st.LastSuccess) != 10*time.Minute {
+			t.Errorf("stale data while refreshing: %v %+v", ms, st)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scrape waited for a hanging refresh although it had data to serve")
 	}
 }
 
@@ -87,6 +127,8 @@ func TestCacheKeepsLastGoodDataAndBacksOff(t *testing.T) {
 	c.get(context.Background())
 	f.set(0, errors.New("boom"), nil)
 	*now = now.Add(2 * time.Minute)
+	c.get(context.Background())
+	settle(c)
 	ms, st := c.get(context.Background())
 	if valueOf(t, ms) != 7 || st.Succeeded() || st.LastError == nil || st.Failures != 1 {
 		t.Fatalf("after a failed refresh: value %v state %+v", ms, st)
@@ -100,6 +142,8 @@ func TestCacheKeepsLastGoodDataAndBacksOff(t *testing.T) {
 	}
 	*now = now.Add(backoff(time.Minute, 1))
 	f.set(8, nil, nil)
+	c.get(context.Background())
+	settle(c)
 	if ms, st := c.get(context.Background()); valueOf(t, ms) != 8 || !st.Succeeded() || st.Failures != 0 {
 		t.Errorf("after the backoff the collector recovers: %v %+v", ms, st)
 	}

@@ -98,8 +98,8 @@ func TestReloadsShareOneTransport(t *testing.T) {
 		}
 	}
 	open, made := api.counts()
-	if open > 2 || made > 2 {
-		t.Errorf("after 100 reloads: %d connections open, %d made; the targets should share and reuse one or two", open, made)
+	if open > 4 || made > 4 { // two targets refreshing at once: a few, never one per reload
+		t.Errorf("after 100 reloads: %d connections open, %d made; the targets should share and reuse a few", open, made)
 	}
 	if !eventually(5*time.Second, func() bool { return runtime.NumGoroutine() <= base+4 }) {
 		t.Errorf("goroutines grew from %d to %d over 100 reloads", base, runtime.NumGoroutine())
