@@ -78,6 +78,7 @@ type Client struct {
 	now    func() time.Time
 	sleep  func(context.Context, time.Duration) error
 	jitter func(time.Duration) time.Duration
+	etags  etagStore
 	closed atomic.Bool
 }
 
@@ -222,12 +223,26 @@ func (c *Client) resolve(path string, query url.Values) *url.URL {
 // failure is retried up to MaxRetries times, so decode must start afresh on
 // each call.
 func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) error) (*Response, error) {
+	return c.get(ctx, u, decode, nil)
+}
+
+// conditional makes a request conditional on the ETag stored under key for
+// the token the request is sent with.
+type conditional struct {
+	key  string
+	fp   [16]byte   // the token's fingerprint, set when the request is sent
+	sent *etagEntry // the entry whose ETag went as If-None-Match, if any
+}
+
+// get is Get, conditional when cond is set: a 304 then comes back as a
+// Response with Status 304 and no error, and cond.sent holds what to reuse.
+func (c *Client) get(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional) (*Response, error) {
 	if u.Host != c.base.Host || u.Scheme != c.base.Scheme {
 		return nil, &Error{Kind: KindRefused, Method: http.MethodGet, Path: u.Path,
 			Hint: fmt.Sprintf("the API pointed to another host (%s): the exporter only talks to api_url's host", u.Host)}
 	}
 	for attempt := 0; ; attempt++ {
-		r, err := c.getOnce(ctx, u, decode)
+		r, err := c.getOnce(ctx, u, decode, cond)
 		if err == nil || attempt >= MaxRetries {
 			return r, err
 		}
@@ -278,7 +293,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // getOnce sends one request, admitted by the credential's Scheduler, which
 // it tells how long the answer took.
-func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error) (*Response, error) {
+func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional) (*Response, error) {
 	fail := func(k Kind, err error, hint string) *Error {
 		return &Error{Kind: k, Method: http.MethodGet, Path: u.Path, Err: err, Hint: hint}
 	}
@@ -303,6 +318,12 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 		return nil, fail(KindRefused, err, "")
 	}
 	c.setHeaders(req, token)
+	if cond != nil {
+		cond.fp = fingerprint(token)
+		if cond.sent = c.etags.lookup(cond.key, cond.fp); cond.sent != nil {
+			req.Header.Set("If-None-Match", cond.sent.etag)
+		}
+	}
 
 	start := c.now()
 	resp, err := c.http.Do(req)
@@ -318,6 +339,13 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	c.sched.rate.observe(resp.Header, c.now())
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, URL: resp.Request.URL}
 
+	if resp.StatusCode == http.StatusNotModified {
+		c.observe("304", start)
+		if cond == nil || cond.sent == nil {
+			return r, fail(KindBadResponse, nil, "the API answered 304 Not Modified to a request that was not conditional")
+		}
+		return r, nil
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		c.observe(strconv.Itoa(resp.StatusCode), start)
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))

@@ -44,6 +44,21 @@ type Counted interface {
 // does one with fewer items than it stated (Counted): a refresh never ends
 // early and reports success.
 func Paginate[T any](ctx context.Context, c *Client, path string, query url.Values, each func(*T) error) error {
+	return paginate(ctx, c, path, query, false, func(p *T) *T { return p }, each)
+}
+
+// PaginateFold is Paginate with conditional requests: fold turns each page
+// into the page's partial aggregate, which each then merges. The aggregate
+// is kept with the page's ETag and pagination headers, and a page answered
+// 304 Not Modified (which costs no primary budget) hands each the aggregate
+// kept from last time. An aggregate must therefore be small (counts, not
+// users) and must not be changed by each. fold runs on pages in parallel
+// and must use nothing but its page.
+func PaginateFold[T, A any](ctx context.Context, c *Client, path string, query url.Values, fold func(*T) A, each func(A) error) error {
+	return paginate(ctx, c, path, query, true, fold, each)
+}
+
+func paginate[T, A any](ctx context.Context, c *Client, path string, query url.Values, conditionally bool, fold func(*T) A, each func(A) error) error {
 	q := url.Values{}
 	for k, v := range query {
 		q[k] = v
@@ -60,25 +75,48 @@ func Paginate[T any](ctx context.Context, c *Client, path string, query url.Valu
 		total Number
 		items int
 	)
-	fetch := func(ctx context.Context, u *url.URL) (*Response, error) {
+	// fetch gets one page and returns its Link header and the URL it came
+	// from.
+	fetch := func(ctx context.Context, u *url.URL) (string, *url.URL, error) {
+		var cond *conditional
+		if conditionally {
+			cond = &conditional{key: canonical(u)}
+		}
 		var page T
-		resp, err := c.Get(ctx, u, func(body io.Reader) error {
+		resp, err := c.get(ctx, u, func(body io.Reader) error {
 			page = *new(T) // a retry starts from nothing
 			return json.NewDecoder(body).Decode(&page)
-		})
+		}, cond)
 		if err != nil {
-			return resp, err
+			return "", nil, err
+		}
+		e := &etagEntry{link: resp.Header.Get("Link")}
+		if resp.Status == http.StatusNotModified {
+			e = cond.sent
+		} else {
+			if cp, ok := any(&page).(Counted); ok {
+				e.total, e.items = cp.Count()
+			}
+			e.value = fold(&page)
+			if cond != nil {
+				if e.etag = resp.Header.Get("ETag"); e.etag != "" {
+					c.etags.store(cond.key, cond.fp, e)
+				} else {
+					c.etags.drop(cond.key)
+				}
+			}
+		}
+		agg, ok := e.value.(A)
+		if !ok {
+			return "", nil, lie("a page kept for reuse does not fit the listing (a bug: please report it)")
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if cp, ok := any(&page).(Counted); ok {
-			t, n := cp.Count()
-			if t.Valid && !total.Valid {
-				total = t
-			}
-			items += n
+		if e.total.Valid && !total.Valid {
+			total = e.total
 		}
-		return resp, each(&page)
+		items += e.items
+		return e.link, resp.URL, each(agg)
 	}
 	checkTotal := func() error {
 		if total.Valid && float64(items) < total.Value {
@@ -87,11 +125,11 @@ func Paginate[T any](ctx context.Context, c *Client, path string, query url.Valu
 		return nil
 	}
 
-	resp, err := fetch(ctx, first)
+	link, from, err := fetch(ctx, first)
 	if err != nil {
 		return err
 	}
-	links := parseLink(resp.Header.Get("Link"), resp.URL)
+	links := parseLink(link, from)
 	if last, n, ok := lastPage(links["last"], first); ok && n > 1 {
 		if n > MaxPages {
 			return fmt.Errorf("GET %s: the listing has %d pages, more than the %d the exporter reads", first.Path, n, MaxPages)
@@ -107,11 +145,11 @@ func Paginate[T any](ctx context.Context, c *Client, path string, query url.Valu
 			v.Set("page", strconv.Itoa(p))
 			u.RawQuery = v.Encode()
 			g.Go(func() error {
-				resp, err := fetch(gctx, &u)
+				link, from, err := fetch(gctx, &u)
 				if err != nil {
 					return err
 				}
-				next := parseLink(resp.Header.Get("Link"), resp.URL)["next"]
+				next := parseLink(link, from)["next"]
 				switch {
 				case p == n && next != nil:
 					return lie("the last page (%d) links to a next page: the Link header loops", n)
@@ -136,14 +174,14 @@ func Paginate[T any](ctx context.Context, c *Client, path string, query url.Valu
 		if len(seen) >= MaxPages {
 			return fmt.Errorf("GET %s: more than %d pages", first.Path, MaxPages)
 		}
-		if last := links["last"]; last != nil && canonical(last) == canonical(resp.URL) {
+		if last := links["last"]; last != nil && canonical(last) == canonical(from) {
 			return lie("the page the last link names links to a next page: the Link header loops")
 		}
 		seen[key] = true
-		if resp, err = fetch(ctx, next); err != nil {
+		if link, from, err = fetch(ctx, next); err != nil {
 			return err
 		}
-		links = parseLink(resp.Header.Get("Link"), resp.URL)
+		links = parseLink(link, from)
 	}
 	return checkTotal()
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 )
@@ -59,6 +60,17 @@ func simulate(t *testing.T, s *Scheduler, n int, latency func(i int) time.Durati
 // CPU time estimate), requests started per window, and requests in flight.
 func checkLimits(t *testing.T, lim Limits, reqs []simReq) (peakResp time.Duration, peakCount, peakFlying int) {
 	t.Helper()
+	sort.Slice(reqs, func(i, j int) bool { return reqs[i].start.Before(reqs[j].start) })
+	var longest time.Duration
+	for _, r := range reqs {
+		longest = max(longest, r.end.Sub(r.start))
+	}
+	// overlapping returns the requests that may overlap [a, b).
+	overlapping := func(a, b time.Time) []simReq {
+		lo := sort.Search(len(reqs), func(i int) bool { return !reqs[i].start.Before(a.Add(-longest)) })
+		hi := sort.Search(len(reqs), func(i int) bool { return !reqs[i].start.Before(b) })
+		return reqs[lo:hi]
+	}
 	var anchors []time.Time
 	for _, r := range reqs {
 		anchors = append(anchors, r.start, r.end.Add(-lim.Window))
@@ -67,7 +79,7 @@ func checkLimits(t *testing.T, lim Limits, reqs []simReq) (peakResp time.Duratio
 		b := a.Add(lim.Window)
 		var resp time.Duration
 		count := 0
-		for _, r := range reqs {
+		for _, r := range overlapping(a, b) {
 			if lo, hi := later(r.start, a), earlier(r.end, b); hi.After(lo) {
 				resp += hi.Sub(lo)
 			}
@@ -79,7 +91,7 @@ func checkLimits(t *testing.T, lim Limits, reqs []simReq) (peakResp time.Duratio
 	}
 	for _, r := range reqs {
 		n := 0
-		for _, o := range reqs {
+		for _, o := range overlapping(r.start, r.start.Add(1)) {
 			if !o.start.After(r.start) && o.end.After(r.start) {
 				n++
 			}

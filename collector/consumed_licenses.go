@@ -120,6 +120,31 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 	}
 }
 
+// merge adds another tally (one page's, kept for reuse on 304) without
+// changing it.
+func (t *licenseTally) merge(o *licenseTally) {
+	if !t.purchased.Valid {
+		t.purchased = o.purchased
+	}
+	if !t.consumed.Valid {
+		t.consumed = o.consumed
+	}
+	t.users += o.users
+	t.githubCom += o.githubCom
+	t.server += o.server
+	t.vs += o.vs
+	t.no2FA += o.no2FA
+	for k, v := range o.byType {
+		t.byType[k] += v
+	}
+	for k, v := range o.orgs {
+		t.orgs[k] += v
+	}
+	for k, v := range o.servers {
+		t.servers[k] += v
+	}
+}
+
 // countDistinct counts one per distinct key among one user's values.
 func countDistinct(counts map[string]int, values []string, key func(string) string) {
 	seen := make(map[string]bool, len(values))
@@ -152,11 +177,19 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 }
 
 func (c *consumedLicensesCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	// Each page folds into a tally of its own, kept with the page's ETag:
+	// a page answered 304 contributes its tally again, free of budget.
 	tally := newLicenseTally()
-	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("consumed-licenses"), nil, func(p *consumedLicensesPage) error {
-		tally.add(p)
-		return nil
-	})
+	err := api.PaginateFold(ctx, c.src.Client, c.src.enterprisePath("consumed-licenses"), nil,
+		func(p *consumedLicensesPage) *licenseTally {
+			pt := newLicenseTally()
+			pt.add(p)
+			return pt
+		},
+		func(pt *licenseTally) error {
+			tally.merge(pt)
+			return nil
+		})
 	if err != nil {
 		return wrap("consumed licenses", err)
 	}
