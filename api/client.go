@@ -5,7 +5,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +32,7 @@ const (
 // Request defaults. The secondary rate limits are the Scheduler's (Limits).
 const (
 	DefaultTimeout      = 30 * time.Second
-	DefaultMaxBodyBytes = 32 << 20
+	DefaultMaxBodyBytes = 32 << 20 // the ceiling; each kind of answer has its own cap (stream.go)
 	maxErrorBody        = 16 << 10
 )
 
@@ -191,14 +190,20 @@ type Response struct {
 // GetJSON fetches path (relative to the base URL) and decodes the JSON body
 // into v as it streams in.
 func (c *Client) GetJSON(ctx context.Context, path string, query url.Values, v any) (*Response, error) {
-	return c.Get(ctx, c.resolve(path, query), func(body io.Reader) error {
+	return c.GetJSONUpTo(ctx, path, query, v, MaxJSONBytes)
+}
+
+// GetJSONUpTo is GetJSON for an answer that may be up to maxBytes long (a
+// report); lists in it are decoded an element at a time.
+func (c *Client) GetJSONUpTo(ctx context.Context, path string, query url.Values, v any, maxBytes int64) (*Response, error) {
+	return c.get(ctx, c.resolve(path, query), func(body io.Reader) error {
 		// A retry decodes again: start from the zero value, not from what
 		// the broken attempt left behind.
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
 			rv.Elem().SetZero()
 		}
-		return json.NewDecoder(body).Decode(v)
-	})
+		return decodeStream(body, v)
+	}, nil, maxBytes)
 }
 
 // GetBytes fetches path and returns the body, for non-JSON answers (CSV).
@@ -223,7 +228,7 @@ func (c *Client) resolve(path string, query url.Values) *url.URL {
 // failure is retried up to MaxRetries times, so decode must start afresh on
 // each call.
 func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) error) (*Response, error) {
-	return c.get(ctx, u, decode, nil)
+	return c.get(ctx, u, decode, nil, c.opts.MaxBodyBytes)
 }
 
 // conditional makes a request conditional on the ETag stored under key for
@@ -236,13 +241,13 @@ type conditional struct {
 
 // get is Get, conditional when cond is set: a 304 then comes back as a
 // Response with Status 304 and no error, and cond.sent holds what to reuse.
-func (c *Client) get(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional) (*Response, error) {
+func (c *Client) get(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (*Response, error) {
 	if u.Host != c.base.Host || u.Scheme != c.base.Scheme {
 		return nil, &Error{Kind: KindRefused, Method: http.MethodGet, Path: u.Path,
 			Hint: fmt.Sprintf("the API pointed to another host (%s): the exporter only talks to api_url's host", u.Host)}
 	}
 	for attempt := 0; ; attempt++ {
-		r, err := c.getOnce(ctx, u, decode, cond)
+		r, err := c.getOnce(ctx, u, decode, cond, min(maxBody, c.opts.MaxBodyBytes))
 		if err == nil || attempt >= MaxRetries {
 			return r, err
 		}
@@ -277,7 +282,9 @@ func (c *Client) retryWait(err error, attempt int) (time.Duration, bool) {
 	default:
 		return 0, false
 	}
-	return c.jitter(retryBase << attempt), true
+	// Never longer than a request may take: a client with short timeouts
+	// (tests, the benchmark) retries as briskly.
+	return c.jitter(min(retryBase<<attempt, c.opts.Timeout)), true
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -293,7 +300,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // getOnce sends one request, admitted by the credential's Scheduler, which
 // it tells how long the answer took.
-func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional) (*Response, error) {
+func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (*Response, error) {
 	fail := func(k Kind, err error, hint string) *Error {
 		return &Error{Kind: k, Method: http.MethodGet, Path: u.Path, Err: err, Hint: hint}
 	}
@@ -350,11 +357,12 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 		c.observe(strconv.Itoa(resp.StatusCode), start)
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		e := classify(c.opts.Flavor, http.MethodGet, u.Path, resp, body, c.now())
-		if e.Kind == KindRateLimit || !e.RetryAt.IsZero() {
-			// Retry-After holds for every target of the credential, also on
-			// a 503 during maintenance.
+		if e.Kind == KindRateLimit {
+			// A rate limit holds for every target of the credential. A 503's
+			// Retry-After holds for its endpoint only (the collector waits
+			// until then): one backend in maintenance is not the whole API.
 			c.sched.rate.block(e.RetryAt)
-			throttled = e.Kind == KindRateLimit
+			throttled = true
 		}
 		return r, e
 	}
@@ -362,14 +370,16 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 		c.observe(strconv.Itoa(resp.StatusCode), start)
 		return r, fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
 	}
-	lr := &limitedReader{r: resp.Body, n: c.opts.MaxBodyBytes}
+	lr := &limitedReader{r: resp.Body, n: maxBody}
 	err = decode(lr)
 	c.observe(strconv.Itoa(resp.StatusCode), start)
 	switch {
 	case err == nil:
 		return r, nil
 	case lr.exceeded:
-		return r, fail(KindBadResponse, nil, fmt.Sprintf("the answer is larger than %d bytes", c.opts.MaxBodyBytes))
+		return r, fail(KindBadResponse, nil, fmt.Sprintf("the answer is larger than %d bytes", maxBody))
+	case errors.Is(err, errElementTooLarge):
+		return r, fail(KindBadResponse, nil, fmt.Sprintf("one entry of the answer is larger than %d bytes", MaxElementBytes))
 	case ctx.Err() != nil:
 		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not finish within %s (a stalled or endless body); the exporter retries with backoff", c.opts.Timeout))
 	default:

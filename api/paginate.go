@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -85,8 +84,8 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 		var page T
 		resp, err := c.get(ctx, u, func(body io.Reader) error {
 			page = *new(T) // a retry starts from nothing
-			return json.NewDecoder(body).Decode(&page)
-		}, cond)
+			return decodeStream(body, &page)
+		}, cond, MaxPageBytes)
 		if err != nil {
 			return "", nil, err
 		}

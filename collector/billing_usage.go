@@ -213,7 +213,7 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	if !useSummary || summaryErr != nil {
 		source = "detailed report"
 		report = usageReport{}
-		if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report); err != nil {
+		if _, err := c.src.Client.GetJSONUpTo(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report, api.MaxReportBytes); err != nil {
 			if summaryErr != nil {
 				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
 )
 
@@ -79,7 +80,7 @@ func (p *premiumTotals) collect(target string, ch chan<- prometheus.Metric) (req
 func (c *premiumRequestsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var report usageReport
 	path := c.src.enterprisePath("settings/billing/premium_request/usage")
-	if _, err := c.src.Client.GetJSON(ctx, path, monthQuery(c.now()), &report); err != nil {
+	if _, err := c.src.Client.GetJSONUpTo(ctx, path, monthQuery(c.now()), &report, api.MaxReportBytes); err != nil {
 		return wrap("premium request usage", err)
 	}
 	totals := newPremiumTotals()
