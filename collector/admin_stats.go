@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -12,7 +13,7 @@ import (
 )
 
 var adminStatsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprise/stats/all",
 	Needs: Needs{
 		Role:   "a site administrator (anyone else gets 404)",

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"net/url"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -11,7 +12,7 @@ import (
 )
 
 var advancedSecuritySpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "advanced_security", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "advanced_security", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/advanced-security?per_page=1 (one request: every page repeats the enterprise totals)",
 	Needs: Needs{
 		Role:   "an enterprise owner or billing manager",

@@ -18,7 +18,7 @@ import (
 )
 
 var billingUsageSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "billing_usage", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "billing_usage", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/usage/summary?year=Y&month=M (current month, UTC); where it answers 404, GET …/settings/billing/usage?year=Y&month=M summed per product and SKU",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",

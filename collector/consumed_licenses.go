@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -12,7 +13,7 @@ import (
 )
 
 var consumedLicensesSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "consumed_licenses", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "consumed_licenses", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/consumed-licenses (paginated)",
 	Needs: Needs{
 		Role:   "an enterprise owner",

@@ -15,7 +15,7 @@ import (
 )
 
 var copilotSeatsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "copilot_seats", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "copilot_seats", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/copilot/billing/seats (paginated)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager",

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -15,7 +16,7 @@ import (
 )
 
 var costCentersSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "cost_centers", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "cost_centers", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/cost-centers?state=active",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (an organization owner sees only the cost centers of what they administer)",

@@ -189,7 +189,7 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 			}
 			return nil, fmt.Errorf("collector %s: %w", name, err)
 		}
-		cc := newCached(ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger)
+		cc := newCached(ctx, tc.Name, name, c, tc.IntervalFor(r.spec.CollectorSpec), e.opts.Logger)
 		cc.spec, cc.cfg = r.spec, tc
 		t.collectors = append(t.collectors, cc)
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,7 +18,7 @@ import (
 )
 
 var gitlabLicenseSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true, Interval: time.Hour},
 	Endpoint:      "GET /api/v4/license, /licenses, /license/usage_export.csv",
 	Needs: Needs{
 		Role:   "an administrator (where Admin Mode is on, the token also needs `admin_mode`)",

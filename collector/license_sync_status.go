@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -14,7 +15,7 @@ import (
 )
 
 var licenseSyncSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "license_sync_status", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "license_sync_status", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/license-sync-status",
 	Needs: Needs{
 		Role:   "an enterprise owner",

@@ -11,7 +11,7 @@ import (
 )
 
 var premiumRequestsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/premium_request/usage?year=Y&month=M (current month, UTC)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",

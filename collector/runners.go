@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -10,7 +11,7 @@ import (
 )
 
 var runnersSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer}, Default: true, NeedsEnterprise: true, Interval: 5 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/actions/runners (paginated)",
 	Needs: Needs{
 		Role:   "an enterprise owner (on Enterprise Server, a site administrator)",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -12,7 +13,7 @@ import (
 )
 
 var serverLicenseSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprise/settings/license",
 	Needs: Needs{
 		Role:   "a site administrator (anyone else gets 404)",

@@ -34,8 +34,8 @@ targets:
 	}
 	for _, want := range []string{
 		"acme (github, " + url + ")",
-		"consumed_licenses    OK  5000 of 4500 seats consumed, 2 license entries (",
-		"license_sync_status  OK  2 connected servers, 0 with a failed last sync (",
+		"consumed_licenses    every 15m  OK  5000 of 4500 seats consumed, 2 license entries (",
+		"license_sync_status  every 1h   OK  2 connected servers, 0 with a failed last sync (",
 		"rate limit core: ",
 		"2 of 2 collectors OK",
 	} {
@@ -60,10 +60,10 @@ targets:
 		t.Errorf("exit %d, want %d", code, checkFailed)
 	}
 	for _, want := range []string{
-		"consumed_licenses    FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
-		"license_sync_status  FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
-		`consumed_licenses  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
-		"license_sync_status  FAIL  cannot reach api_url http://127.0.0.1:1: ",
+		"consumed_licenses    every 15m  FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
+		"license_sync_status  every 1h   FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
+		`consumed_licenses  every 15m  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
+		"license_sync_status  every 1h  FAIL  cannot reach api_url http://127.0.0.1:1: ",
 		"0 of 4 collectors OK",
 	} {
 		if !strings.Contains(out, want) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/exporter-toolkit/web"
@@ -58,7 +59,7 @@ type targetView struct {
 }
 
 type collectorView struct {
-	Name, Class, State            string
+	Name, Interval, Class, State  string
 	LastSuccess, DataAge, Summary string
 	Error, NextAttempt            string
 }
@@ -83,7 +84,7 @@ func buildStatusView(sts []collector.Status, limits map[string][]api.RateLimit, 
 }
 
 func describeCollector(s collector.Status, now time.Time) collectorView {
-	c := collectorView{Name: s.Collector, Summary: s.Summary, Error: s.Fix, LastSuccess: "never", DataAge: "no data"}
+	c := collectorView{Name: s.Collector, Interval: shortDuration(s.Interval), Summary: s.Summary, Error: s.Fix, LastSuccess: "never", DataAge: "no data"}
 	switch {
 	case s.LastAttempt.IsZero() && s.Refreshing:
 		c.Class, c.State = "pending", "first refresh under way"
@@ -99,7 +100,7 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 		c.LastSuccess = fmt.Sprintf("%s (%s ago)", s.LastSuccess.UTC().Format("2006-01-02 15:04:05 UTC"), roundAge(age))
 		c.DataAge = roundAge(age)
 		if age > s.Interval {
-			c.DataAge += " (older than refresh_interval " + s.Interval.String() + ")"
+			c.DataAge += " (older than its interval, " + shortDuration(s.Interval) + ")"
 		}
 	}
 	switch {
@@ -123,6 +124,18 @@ func describeLimit(rl api.RateLimit, now time.Time) string {
 	return s
 }
 
+// shortDuration writes 15m rather than 15m0s, 1h rather than 1h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
 func roundAge(d time.Duration) string {
 	if d < 0 {
 		d = 0
@@ -132,13 +145,13 @@ func roundAge(d time.Duration) string {
 
 var statusTemplate = template.Must(template.New("status").Parse(`
 <h3>Targets</h3>
-<p>This page shows what the exporter knows; it never asks the APIs. Data is fetched when Prometheus scrapes, at most once per refresh_interval.</p>
+<p>This page shows what the exporter knows; it never asks the APIs. Data is fetched when Prometheus scrapes, at most once per collector interval (refresh_intervals, refresh_interval, or the collector's default).</p>
 {{range .Targets}}
 <div class="target">
 <h4>{{.Name}} <small>{{.Type}} · {{.APIURL}}</small></h4>
 <table>
-<tr><th>collector</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
-{{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}</td><td>{{.NextAttempt}}</td></tr>
+<tr><th>collector</th><th>interval</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
+{{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.Interval}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}</td><td>{{.NextAttempt}}</td></tr>
 {{end}}</table>
 <p>Rate-limit budget: {{range $i, $l := .Limits}}{{if $i}}; {{end}}{{$l}}{{else}}not known yet (no answer received){{end}}</p>
 </div>
@@ -149,8 +162,8 @@ var statusTemplate = template.Must(template.New("status").Parse(`
 const statusCSS = `
 .target table { border-collapse: collapse; margin-bottom: .5rem; }
 .target th, .target td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-.target tr.ok td:nth-child(2) { color: #1a7f37; font-weight: bold; }
-.target tr.fail td:nth-child(2), .target tr.fail td:nth-child(6) { color: #cf222e; font-weight: bold; }
-.target tr.pending td:nth-child(2) { color: #6e7781; }
+.target tr.ok td:nth-child(3) { color: #1a7f37; font-weight: bold; }
+.target tr.fail td:nth-child(3), .target tr.fail td:nth-child(7) { color: #cf222e; font-weight: bold; }
+.target tr.pending td:nth-child(3) { color: #6e7781; }
 .target small { font-weight: normal; color: #6e7781; }
 `
