@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -123,7 +125,7 @@ func parseLegacyActions(body []byte, target string, ch chan<- prometheus.Metric)
 		}
 		byOS[os].add(scaled(v, 60))
 	}
-	for _, os := range sortedKeys(byOS) {
+	for _, os := range slices.Sorted(maps.Keys(byOS)) {
 		byOS[os].send(ch, actionsOSDesc, target, os)
 	}
 	return fmt.Sprintf("%s of %s included Actions minutes used", fmtNumber(a.TotalMinutesUsed), fmtNumber(a.IncludedMinutes)), nil

@@ -3,6 +3,8 @@ package collector
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -130,17 +132,17 @@ func countDistinct(counts map[string]int, values []string, key func(string) stri
 func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 	sendNumber(ch, seatsPurchasedDesc, t.purchased, target)
 	sendNumber(ch, seatsConsumedDesc, t.consumed, target)
-	for _, lt := range sortedKeys(t.byType) {
+	for _, lt := range slices.Sorted(maps.Keys(t.byType)) {
 		ch <- gauge(licenseUsersDesc, float64(t.byType[lt]), target, lt)
 	}
 	ch <- gauge(githubComUsersDesc, float64(t.githubCom), target)
 	ch <- gauge(serverOnlyUsersDesc, float64(t.server), target)
 	ch <- gauge(vsUsersDesc, float64(t.vs), target)
 	ch <- gauge(without2FADesc, float64(t.no2FA), target)
-	for _, org := range sortedKeys(t.orgs) {
+	for _, org := range slices.Sorted(maps.Keys(t.orgs)) {
 		ch <- gauge(orgMembersDesc, float64(t.orgs[org]), target, org)
 	}
-	for _, s := range sortedKeys(t.servers) {
+	for _, s := range slices.Sorted(maps.Keys(t.servers)) {
 		ch <- gauge(serverUsersDesc, float64(t.servers[s]), target, s)
 	}
 }

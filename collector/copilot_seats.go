@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -133,7 +134,7 @@ func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilot
 }
 
 func (c copilotCounts) collect(target string, ch chan<- prometheus.Metric) {
-	for _, p := range sortedKeys(c.byPlan) {
+	for _, p := range slices.Sorted(maps.Keys(c.byPlan)) {
 		ch <- gauge(copilotSeatsDesc, float64(c.byPlan[p]), target, p)
 	}
 	ch <- gauge(copilotInactiveDesc, float64(c.inactive), target)

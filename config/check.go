@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/license-exporter/license_exporter/api"
@@ -28,22 +28,14 @@ type Catalog []CollectorSpec
 
 // Lookup finds a collector by name.
 func (c Catalog) Lookup(name string) (CollectorSpec, bool) {
-	for _, s := range c {
-		if s.Name == name {
-			return s, true
-		}
+	i := slices.IndexFunc(c, func(s CollectorSpec) bool { return s.Name == name })
+	if i < 0 {
+		return CollectorSpec{}, false
 	}
-	return CollectorSpec{}, false
+	return c[i], true
 }
 
-func (s CollectorSpec) serves(typ string) bool {
-	for _, t := range s.Types {
-		if t == typ {
-			return true
-		}
-	}
-	return false
-}
+func (s CollectorSpec) serves(typ string) bool { return slices.Contains(s.Types, typ) }
 
 // Enabled is the list of collectors that run for t: its own list, or the
 // default-on collectors of its type.
@@ -171,12 +163,8 @@ func redactTokens(msg string) string {
 // looksLikeToken catches a token pasted where a path or a variable name
 // belongs, so that the error about it does not print the token.
 func looksLikeToken(s string) bool {
-	for _, p := range tokenPrefixes {
-		if strings.HasPrefix(strings.TrimSpace(s), p) {
-			return true
-		}
-	}
-	return false
+	s = strings.TrimSpace(s)
+	return slices.ContainsFunc(tokenPrefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }
 
 // readable checks a secret file without ever putting its content in an error.
@@ -221,6 +209,6 @@ func (c Catalog) names(typ string) []string {
 			out = append(out, s.Name)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -174,7 +176,7 @@ scrape_configs:
 		}
 		if len(pending) > 0 {
 			t.Logf("collectors the dashboards use that this build lacks (their queries were not required to return data): %s",
-				strings.Join(sortedKeys(pending), ", "))
+				strings.Join(slices.Sorted(maps.Keys(pending)), ", "))
 		}
 	})
 }
@@ -241,15 +243,6 @@ func metricNames(exposition string) map[string]bool {
 			}
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
