@@ -115,7 +115,8 @@ func Load(path string, cat Catalog) (*Config, error) {
 func Parse(b []byte, cat Catalog) (*Config, error) {
 	cfg, err := parse(b, cat)
 	if err != nil {
-		// A token pasted under the wrong key would otherwise be quoted back.
+		// The chain is cut on purpose: a token pasted under the wrong key
+		// would otherwise be quoted back by the wrapped errors.
 		return nil, errors.New(redactTokens(err.Error()))
 	}
 	return cfg, nil
