@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,8 +44,9 @@ var (
 
 const needLegacy = "this collector needs an enterprise owner with a classic token (scope manage_billing:enterprise), or a GitHub App with the enterprise permission \"Enterprise administration\" (write)"
 
-// legacyParser decodes one legacy answer and sends its metrics.
-type legacyParser func(body []byte, target string, ch chan<- prometheus.Metric) (summary string, err error)
+// legacyParser decodes one legacy answer through decode (the API client in
+// Update, bytes in tests) and sends its metrics.
+type legacyParser func(decode func(v any) error, target string, ch chan<- prometheus.Metric) (summary string, err error)
 
 func init() {
 	for _, l := range []struct {
@@ -77,16 +77,16 @@ type legacyBillingCollector struct {
 var _ Collector = (*legacyBillingCollector)(nil)
 
 func (c *legacyBillingCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var raw json.RawMessage
-	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath(c.path), nil, &raw); err != nil {
+	get := func(v any) error {
+		_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath(c.path), nil, v)
+		return err
+	}
+	summary, err := c.parse(get, c.src.Name(), ch)
+	if err != nil {
 		if api.IsKind(err, api.KindGone) {
 			return fmt.Errorf("%s: GitHub retired this legacy billing endpoint on 2025-09-25 (enhanced billing platform); the billing_usage collector carries the same data, so remove %s from this target's collectors: %w", c.name, c.name, err)
 		}
 		return withHint(c.name, needLegacy, err)
-	}
-	summary, err := c.parse(raw, c.src.Name(), ch)
-	if err != nil {
-		return fmt.Errorf("%s: decoding: %w", c.name, err)
 	}
 	c.setSummary("%s", summary)
 	return nil
@@ -100,25 +100,23 @@ func scaled(n api.Number, factor float64) api.Number {
 }
 
 type legacyActions struct {
-	TotalMinutesUsed     api.Number      `json:"total_minutes_used"`
-	TotalPaidMinutesUsed api.Number      `json:"total_paid_minutes_used"`
-	IncludedMinutes      api.Number      `json:"included_minutes"`
-	MinutesUsedBreakdown json.RawMessage `json:"minutes_used_breakdown"`
+	TotalMinutesUsed     api.Number  `json:"total_minutes_used"`
+	TotalPaidMinutesUsed api.Number  `json:"total_paid_minutes_used"`
+	IncludedMinutes      api.Number  `json:"included_minutes"`
+	MinutesUsedBreakdown api.Numbers `json:"minutes_used_breakdown"`
 }
 
-func parseLegacyActions(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+func parseLegacyActions(decode func(any) error, target string, ch chan<- prometheus.Metric) (string, error) {
 	var a legacyActions
-	if err := json.Unmarshal(body, &a); err != nil {
+	if err := decode(&a); err != nil {
 		return "", err
 	}
 	sendNumber(ch, actionsUsedDesc, scaled(a.TotalMinutesUsed, 60), target)
 	sendNumber(ch, actionsPaidDesc, scaled(a.TotalPaidMinutesUsed, 60), target)
 	sendNumber(ch, actionsIncludedDesc, scaled(a.IncludedMinutes, 60), target)
 	// An odd breakdown (null, a list) leaves the per-OS series out, not the totals.
-	var breakdown map[string]api.Number
-	_ = json.Unmarshal(a.MinutesUsedBreakdown, &breakdown)
 	byOS := map[string]*sum{}
-	for k, v := range breakdown {
+	for k, v := range a.MinutesUsedBreakdown {
 		os := lowerLabel(api.String(k))
 		if byOS[os] == nil {
 			byOS[os] = &sum{}
@@ -137,9 +135,9 @@ type legacyPackages struct {
 	Included api.Number `json:"included_gigabytes_bandwidth"`
 }
 
-func parseLegacyPackages(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+func parseLegacyPackages(decode func(any) error, target string, ch chan<- prometheus.Metric) (string, error) {
 	var p legacyPackages
-	if err := json.Unmarshal(body, &p); err != nil {
+	if err := decode(&p); err != nil {
 		return "", err
 	}
 	sendNumber(ch, packagesUsedDesc, scaled(p.Used, gibibyte), target)
@@ -154,9 +152,9 @@ type legacySharedStorage struct {
 	Estimated     api.Number `json:"estimated_storage_for_month"`
 }
 
-func parseLegacySharedStorage(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+func parseLegacySharedStorage(decode func(any) error, target string, ch chan<- prometheus.Metric) (string, error) {
 	var s legacySharedStorage
-	if err := json.Unmarshal(body, &s); err != nil {
+	if err := decode(&s); err != nil {
 		return "", err
 	}
 	sendNumber(ch, storageEstimatedDesc, scaled(s.Estimated, gibibyte), target)
