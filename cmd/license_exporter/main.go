@@ -43,7 +43,7 @@ func main() {
 	app.Version(version.Print(name))
 	app.HelpFlag.Short('h')
 	cmd := kingpin.MustParse(app.Parse(os.Args[1:]))
-	logger, slogger := logFlags.newLogger()
+	logger, slogger := logFlags.newLogger(os.Stderr)
 
 	stopDemo := func() {}
 	if *demo {
