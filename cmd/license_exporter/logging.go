@@ -80,11 +80,12 @@ func slogTime(next log.Logger) log.Logger {
 	})
 }
 
-// exitHook runs before fatal exits (the demo removes its files).
+// exitHook runs before exit1 exits (the demo removes its files).
 var exitHook = func() {}
 
-func fatal(logger log.Logger, msg string, err error) {
-	level.Error(logger).Log("msg", msg, "err", err)
+// exit1 exits with status 1 after the hook. The caller logs why itself, so
+// that the line's caller names it rather than a helper here.
+func exit1() {
 	exitHook()
 	os.Exit(1)
 }
