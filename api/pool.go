@@ -22,6 +22,7 @@ type TransportKey struct {
 // are closed at once rather than at the idle timeout, and the scheduler is
 // forgotten. Pool is safe for concurrent use.
 type Pool struct {
+	lim        Limits
 	mu         sync.Mutex
 	transports map[TransportKey]*pooled[*http.Transport]
 	schedulers map[string]*pooled[*Scheduler]
@@ -32,9 +33,10 @@ type pooled[T any] struct {
 	refs int
 }
 
-// NewPool builds an empty pool.
-func NewPool() *Pool {
-	return &Pool{transports: map[TransportKey]*pooled[*http.Transport]{}, schedulers: map[string]*pooled[*Scheduler]{}}
+// NewPool builds an empty pool whose schedulers keep lim (zero fields take
+// DefaultLimits; the benchmark shrinks the window to run in scaled time).
+func NewPool(lim Limits) *Pool {
+	return &Pool{lim: lim, transports: map[TransportKey]*pooled[*http.Transport]{}, schedulers: map[string]*pooled[*Scheduler]{}}
 }
 
 // Transport returns the transport for key, built by build (NewTransport when
@@ -70,7 +72,7 @@ func (p *Pool) Scheduler(key string, concurrency int) (s *Scheduler, release fun
 	defer p.mu.Unlock()
 	e, ok := p.schedulers[key]
 	if !ok {
-		lim := DefaultLimits()
+		lim := p.lim
 		if concurrency > 0 {
 			lim.Concurrency = concurrency
 		}

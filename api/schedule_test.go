@@ -129,6 +129,7 @@ func TestSchedulerKeepsLimitsNearIdeal(t *testing.T) {
 				reqs, took := simulate(t, s, pages, func(int) time.Duration { return latency })
 				checkLimits(t, lim, reqs)
 				ideal := IdealDuration(lim, pages, latency)
+				t.Logf("%d pages of %s: %s, ideal %s, ratio %.2f", pages, latency, took, ideal, float64(took)/float64(ideal))
 				if len(reqs) != pages || float64(took) > 1.3*float64(ideal) {
 					t.Errorf("%d requests took %s; ideal %s, want within 1.3×", len(reqs), took, ideal)
 				}

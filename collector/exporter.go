@@ -28,6 +28,9 @@ type Options struct {
 	// Timeout bounds each API request; 0 means api.DefaultTimeout. Tests
 	// and the benchmark harness shorten it.
 	Timeout time.Duration
+	// Limits are the secondary rate limits kept per credential; zero fields
+	// mean api.DefaultLimits (the benchmark scales the window down).
+	Limits api.Limits
 }
 
 // Exporter serves every configured target and collector.
@@ -71,7 +74,7 @@ func New(o Options) *Exporter {
 		o.Logger = log.NewNopLogger()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Exporter{opts: o, metrics: api.NewMetrics(o.Registerer), pool: api.NewPool(), ctx: ctx, cancel: cancel}
+	return &Exporter{opts: o, metrics: api.NewMetrics(o.Registerer), pool: api.NewPool(o.Limits), ctx: ctx, cancel: cancel}
 }
 
 // Close stops refreshes under way and closes every connection.

@@ -78,6 +78,17 @@ func (t *runnerTally) add(p *runnersPage) {
 	}
 }
 
+// merge adds another tally (one page's, kept for reuse on 304) without
+// changing it.
+func (t *runnerTally) merge(o *runnerTally) {
+	for k, n := range o.counts {
+		t.counts[k] += n
+	}
+	t.total += o.total
+	t.online += o.online
+	t.busy += o.busy
+}
+
 func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 	for k, n := range t.counts {
 		ch <- sample(runnersDesc, float64(n), target, k.os, k.status, k.busy)
@@ -86,10 +97,16 @@ func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 
 func (c *runnersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	tally := newRunnerTally()
-	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("actions/runners"), nil, func(p *runnersPage) error {
-		tally.add(p)
-		return nil
-	})
+	err := api.PaginateFold(ctx, c.src.Client, c.src.enterprisePath("actions/runners"), nil,
+		func(p *runnersPage) *runnerTally {
+			pt := newRunnerTally()
+			pt.add(p)
+			return pt
+		},
+		func(pt *runnerTally) error {
+			tally.merge(pt)
+			return nil
+		})
 	if err != nil {
 		return wrap("self-hosted runners", err)
 	}
