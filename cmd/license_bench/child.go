@@ -33,7 +33,7 @@ type memResult struct {
 
 func peakMemory(users int, latency time.Duration) (*memResult, error) {
 	pages := (users + 99) / 100
-	scale := chooseScale(pages, latency)
+	scale := chooseScale(pages, latency, 10*time.Millisecond) // memory, not timing
 	a := startAPI(users, time.Duration(float64(latency)/scale), scale)
 	defer a.srv.Close()
 	r, err := runChildProcess(a.srv.URL, "cold", scale)
