@@ -236,15 +236,15 @@ func failed(e *collector.Exporter) error {
 }
 
 type coldResult struct {
-	users, pages     int
-	latency          time.Duration
-	scale            float64
-	took, ideal, rtt time.Duration // in GitHub's time
+	users, pages            int
+	latency                 time.Duration
+	scale                   float64
+	took, ideal, rtt        time.Duration // in GitHub's time
 	meanResp, idealUnloaded time.Duration
-	peakResp         time.Duration
-	peakEndpoint     int
-	maxInFlight      int
-	limited          int
+	peakResp                time.Duration
+	peakEndpoint            int
+	maxInFlight             int
+	limited                 int
 }
 
 // chooseScale picks how much faster than GitHub's time a run goes, so that
