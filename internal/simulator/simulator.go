@@ -169,7 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "the simulator is read-only"})
 		return
 	}
-	gitlab := strings.HasPrefix(r.URL.Path, "/api/v4/")
+	gitlab := strings.HasPrefix(r.URL.Path, "/api/v4/") || r.URL.Path == "/api/graphql"
 	if !s.authorized(r, gitlab) {
 		if gitlab {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
