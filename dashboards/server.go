@@ -46,11 +46,10 @@ func server() dashboard {
 			}},
 			{Title: "GitLab", Panels: []panel{
 				{Title: "GitLab seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
-					Desc: "The license's user limit (0: no limit), active and billable users, and the maximum reached.",
+					Desc: "The license's user limit (0: no limit), billable users (active_users) and the maximum reached.",
 					Queries: []query{
 						{Expr: perTarget("gitlab_license_user_limit"), Legend: "{{target}} user limit"},
 						{Expr: perTarget("gitlab_license_active_users"), Legend: "{{target}} active"},
-						{Expr: perTarget("gitlab_license_billable_users"), Legend: "{{target}} billable"},
 						{Expr: perTarget("gitlab_license_maximum_users"), Legend: "{{target}} maximum"},
 						{Expr: perTarget("gitlab_license_historical_max_users"), Legend: "{{target}} historical maximum"},
 					}},
