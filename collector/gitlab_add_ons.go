@@ -72,13 +72,9 @@ type addOnPurchasesAnswer struct {
 // a release before the field.
 var errNoAddOnField = errors.New("this GitLab has no addOnPurchases field")
 
-// parseAddOnPurchases reads a GraphQL answer. GitLab answers 200 even to a
-// query it cannot run, with the reasons in errors.
-func parseAddOnPurchases(b []byte) ([]addOnPurchase, error) {
-	var a addOnPurchasesAnswer
-	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, err
-	}
+// purchases reads a GraphQL answer. GitLab answers 200 even to a query it
+// cannot run, with the reasons in errors.
+func (a *addOnPurchasesAnswer) purchases() ([]addOnPurchase, error) {
 	if len(a.Errors) > 0 {
 		msgs := make([]string, 0, len(a.Errors))
 		for _, e := range a.Errors {
@@ -112,14 +108,11 @@ func (c *gitlabAddOnsCollector) Update(ctx context.Context, ch chan<- prometheus
 	if err != nil {
 		return wrap("gitlab add-ons", err)
 	}
-	var body []byte
-	if _, err := c.src.Client.Get(ctx, u, func(r io.Reader) (err error) {
-		body, err = io.ReadAll(r)
-		return err
-	}); err != nil {
+	var answer addOnPurchasesAnswer
+	if _, err := c.src.Client.Get(ctx, u, func(r io.Reader) error { return json.NewDecoder(r).Decode(&answer) }); err != nil {
 		return wrap("gitlab add-ons", err)
 	}
-	purchases, err := parseAddOnPurchases(body)
+	purchases, err := answer.purchases()
 	if errors.Is(err, errNoAddOnField) {
 		if !c.toldMissing {
 			c.toldMissing = true

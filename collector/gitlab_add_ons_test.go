@@ -55,7 +55,11 @@ func TestGitLabAddOnsAnswers(t *testing.T) {
 		"not an object": {body: `[1]`, wantError: "cannot unmarshal"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ps, err := parseAddOnPurchases([]byte(tc.body))
+			a, err := decodeJSON[addOnPurchasesAnswer]([]byte(tc.body))
+			var ps []addOnPurchase
+			if err == nil {
+				ps, err = a.purchases()
+			}
 			switch {
 			case tc.missing:
 				if !errors.Is(err, errNoAddOnField) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +66,8 @@ func init() {
 	registerCollector(gitlabLicenseSpec, func(t *Source) (Collector, error) { return &gitlabLicenseCollector{src: t}, nil })
 }
 
-// gitlabLicenseCollector reads GET /license and /licenses under /api/v4.
+// gitlabLicenseCollector reads GET /license, /licenses and
+// /license/usage_export.csv under /api/v4.
 type gitlabLicenseCollector struct {
 	src *Source
 	summaryHolder
@@ -89,32 +92,10 @@ type gitlabLicense struct {
 	AddOns json.RawMessage `json:"add_ons"`
 }
 
-// parseGitLabLicense reads GET /license; GitLab answers null when no
-// license is installed, which gives nil.
-func parseGitLabLicense(b []byte) (*gitlabLicense, error) {
-	var l *gitlabLicense
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, err
-	}
-	return l, nil
-}
-
-func parseGitLabLicenses(b []byte) ([]gitlabLicense, error) {
-	var ls []gitlabLicense
-	if err := json.Unmarshal(b, &ls); err != nil {
-		return nil, err
-	}
-	return ls, nil
-}
-
-func (c *gitlabLicenseCollector) getJSON(ctx context.Context, path string) (json.RawMessage, error) {
-	var raw json.RawMessage
-	_, err := c.src.Client.GetJSON(ctx, path, nil, &raw)
-	return raw, err
-}
-
 func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	raw, err := c.getJSON(ctx, "/license")
+	// GitLab answers null when no license is installed: current stays nil.
+	var current *gitlabLicense
+	_, err := c.src.Client.GetJSON(ctx, "/license", nil, &current)
 	if api.IsKind(err, api.KindNotFound) {
 		if ed, ok := gitlabEditionOf(ctx, c.src.Client); ok && !ed.enterprise {
 			// Community Edition has no license API: not a fault, and not a
@@ -130,16 +111,9 @@ func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 	if err != nil {
 		return wrap("gitlab license", err)
 	}
-	current, err := parseGitLabLicense(raw)
-	if err != nil {
-		return fmt.Errorf("gitlab license: the answer is not the documented shape: %w", err)
-	}
-	if raw, err = c.getJSON(ctx, "/licenses"); err != nil {
+	var all []gitlabLicense
+	if _, err := c.src.Client.GetJSON(ctx, "/licenses", nil, &all); err != nil {
 		return wrap("gitlab licenses", err)
-	}
-	all, err := parseGitLabLicenses(raw)
-	if err != nil {
-		return fmt.Errorf("gitlab licenses: the answer is not the documented shape: %w", err)
 	}
 	target := c.src.Name()
 	if current != nil {
@@ -168,17 +142,16 @@ func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.
 		ch <- sample(glStartDesc, l.StartsAt.Unix(), target)
 	}
 	ch <- sample(glInfoDesc, 1, target, idOf(l.ID), lowerLabel(l.Plan))
-	var addOns map[string]json.RawMessage
+	var addOns map[string]api.Number
 	_ = json.Unmarshal(l.AddOns, &addOns) // anything but an object means none
 	seen := map[string]bool{}
-	for _, key := range sortedKeys(addOns) {
-		var n api.Number
+	for _, key := range slices.Sorted(maps.Keys(addOns)) {
 		name := strings.TrimSpace(key)
-		if name == "" || seen[name] || json.Unmarshal(addOns[key], &n) != nil {
+		if name == "" || seen[name] {
 			continue // a repeated name would make the scrape fail
 		}
 		seen[name] = true
-		sendNumber(ch, glAddOnDesc, n, target, name)
+		sendNumber(ch, glAddOnDesc, addOns[key], target, name)
 	}
 }
 

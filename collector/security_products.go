@@ -2,8 +2,10 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,31 +62,14 @@ var securityProducts = []struct{ product, active, purchased string }{
 	{"secret_protection", "secret_protection_active_committers", "secret_protection_licenses"},
 }
 
-// securityStats is the answer, field by field: the feature counts are every
-// *_enabled_repos field, so a feature GitHub adds shows up without a release.
+// securityStats is the answer, field by field (api.Number never fails, so an
+// odd field is only left out): the feature counts are every *_enabled_repos
+// field, so a feature GitHub adds shows up without a release.
 type securityStats map[string]api.Number
 
-func parseSecurityStats(b []byte) (securityStats, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, err
-	}
-	if raw == nil {
-		return nil, fmt.Errorf("the answer is null, not an object")
-	}
-	out := securityStats{}
-	for k, v := range raw {
-		var n api.Number
-		if json.Unmarshal(v, &n) == nil {
-			out[k] = n
-		}
-	}
-	return out, nil
-}
-
 func (c *securityProductsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var raw json.RawMessage
-	resp, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/security-products", nil, &raw)
+	var s securityStats
+	resp, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/security-products", nil, &s)
 	if api.IsKind(err, api.KindNotFound) {
 		if v, ok := versionOf(resp); ok && v.less(securityProductsFrom) {
 			// Not a fault: the release predates the endpoint. Succeed with no
@@ -101,9 +86,8 @@ func (c *securityProductsCollector) Update(ctx context.Context, ch chan<- promet
 	if err != nil {
 		return wrap("security products", err)
 	}
-	s, err := parseSecurityStats(raw)
-	if err != nil {
-		return fmt.Errorf("security products: the answer is not the documented shape: %w", err)
+	if s == nil {
+		return errors.New("security products: the answer is null, not the documented object")
 	}
 	collectSecurityStats(c.src.Name(), s, ch)
 	c.setSummary("%s of %s Advanced Security committers, %s of %s repositories with Advanced Security",
@@ -117,7 +101,7 @@ func collectSecurityStats(target string, s securityStats, ch chan<- prometheus.M
 		sendNumber(ch, ghesCommittersDesc, s[p.active], target, p.product)
 		sendNumber(ch, ghesCommittersPurchasedDesc, s[p.purchased], target, p.product)
 	}
-	for _, k := range sortedKeys(s) {
+	for _, k := range slices.Sorted(maps.Keys(s)) {
 		if feature, ok := strings.CutSuffix(k, "_enabled_repos"); ok && feature != "" {
 			sendNumber(ch, ghesFeatureReposDesc, s[k], target, feature)
 		}
