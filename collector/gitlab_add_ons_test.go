@@ -116,3 +116,22 @@ func TestGraphQLURL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGitLabAddOns: any answer either fails to decode, is refused with a
+// reason, or yields series a pedantic registry accepts (no duplicate names).
+func FuzzGitLabAddOns(f *testing.F) {
+	f.Add(simulator.Fixture("gitlab-graphql-add-on-purchases.json"))
+	f.Add([]byte(`{"data":{"addOnPurchases":[{"name":"a"},{"name":" A "},{"name":null}]}}`))
+	f.Add([]byte(`{"errors":[{"message":"x"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := decodeJSON[addOnPurchasesAnswer](b)
+		if err != nil {
+			return
+		}
+		ps, err := a.purchases()
+		if err != nil {
+			return
+		}
+		exposition(t, drain(func(ch chan<- prometheus.Metric) { collectAddOns("t", ps, ch) }))
+	})
+}

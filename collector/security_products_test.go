@@ -119,3 +119,15 @@ func TestParseServerVersion(t *testing.T) {
 		t.Error("less is wrong")
 	}
 }
+
+func FuzzSecurityStats(f *testing.F) {
+	f.Add(simulator.Fixture("ghes-3.19-enterprise-stats-security-products.json"))
+	f.Add([]byte(`{"_enabled_repos":1,"x_enabled_repos":"2","total_repos":null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := decodeJSON[securityStats](b)
+		if err != nil {
+			return
+		}
+		exposition(t, drain(func(ch chan<- prometheus.Metric) { collectSecurityStats("t", s, ch) }))
+	})
+}
