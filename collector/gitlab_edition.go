@@ -16,10 +16,10 @@ type gitlabEdition struct {
 // gitlabEditionOf asks GET /version which edition answers, after a 404 from
 // an Enterprise Edition API: a 200 proves api_url right, so the 404 means
 // Community Edition. ok is false when /version fails too (then api_url is
-// the likelier fault). GitLab sends "enterprise" since 15.5 (when /version
-// became a mirror of the Metadata API); older releases
+// the likelier fault). /version mirrors the Metadata API since GitLab 15.5,
+// which names the edition ("enterprise") since 15.6; older releases
 // give only the version, which ends in "-ee" on Enterprise Edition.
-// https://docs.gitlab.com/api/version/
+// https://docs.gitlab.com/api/version/, https://docs.gitlab.com/api/metadata/
 func gitlabEditionOf(ctx context.Context, c *api.Client) (gitlabEdition, bool) {
 	var v struct {
 		Version    api.String `json:"version"`

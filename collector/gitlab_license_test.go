@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -242,5 +243,22 @@ func TestGitLabWithoutLicense(t *testing.T) {
 	}
 	if s := c.(Summarizer).Summary(); s != "no current license, 0 uploaded" {
 		t.Errorf("summary = %q", s)
+	}
+}
+
+// GitLab's own /version example is Enterprise Edition (18.1.1-ee,
+// enterprise: true): a 404 from /license there stays an error.
+func TestGitLabEditionOfExample(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	src := newTestTarget(t, gitlabTarget(url))
+	ed, ok := gitlabEditionOf(context.Background(), src.Client)
+	if !ok || !ed.enterprise || ed.version != "18.1.1-ee" {
+		t.Errorf("edition %+v, %v; want Enterprise Edition 18.1.1-ee", ed, ok)
+	}
+	sim.SetFault("/api/v4/license", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+	})
+	if _, err := runUpdate(t, newCollector(t, "gitlab_license", gitlabTarget(url))); !api.IsKind(err, api.KindNotFound) {
+		t.Errorf("err = %v, want the 404", err)
 	}
 }

@@ -11,6 +11,7 @@ func init() {
 			"/api/v4/license":                  "gitlab-license.json",
 			"/api/v4/licenses":                 "gitlab-licenses.json",
 			"/api/v4/license/usage_export.csv": "gitlab-license-usage-export.csv",
+			"/api/v4/version":                  "gitlab-version.json",
 		} {
 			mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) { serveFixture(w, fixture) })
 		}
