@@ -90,13 +90,14 @@ func (c *cached) get(ctx context.Context) ([]prometheus.Metric, State) {
 	if !fresh && !now.Before(c.nextAttempt) {
 		wait = c.startLocked()
 	}
+	first := c.state.LastAttempt.IsZero()
 	c.mu.Unlock()
 
 	// Last good data is served at once while its refresh runs, whatever its
 	// age (the meta-metrics show it): one slow or hanging target must not
 	// hold every scrape. Only a collector's first refresh is waited for,
 	// and only briefly, so that a fresh start has data to show.
-	if wait != nil && c.state.LastAttempt.IsZero() {
+	if wait != nil && first {
 		ctx, cancel := context.WithTimeout(ctx, firstWait)
 		await(ctx, wait)
 		cancel()
