@@ -2,14 +2,14 @@ package collector
 
 import (
 	"encoding/json"
-
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
