@@ -18,7 +18,7 @@ func init() {
 		mux.HandleFunc(base+"usage/summary", s.byEnterprise("", s.largeUsageSummary))
 		mux.HandleFunc(base+"usage", s.byEnterprise("ghec-billing-usage.json", s.largeUsageReport))
 		mux.HandleFunc(base+"premium_request/usage", s.byEnterprise("ghec-billing-premium-request-usage.json", s.largePremiumRequests))
-		mux.HandleFunc(base+"advanced-security", s.byEnterprise("ghec-billing-advanced-security.json", s.largeAdvancedSecurity))
+		mux.HandleFunc(base+"advanced-security", s.advancedSecurity)
 		mux.HandleFunc(base+"cost-centers", s.byEnterprise("ghec-billing-cost-centers.json", s.largeCostCenters))
 		mux.HandleFunc("GET /enterprises/{enterprise}/copilot/billing/seats", s.byEnterprise("ghec-copilot-billing-seats.json", s.largeCopilotSeats))
 		mux.HandleFunc(base+"actions", s.byEnterprise("ghec-legacy-billing-actions.json", Gone()))
@@ -107,13 +107,46 @@ func (s *Server) largePremiumRequests(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items})
 }
 
-// LargeCommitters is the synthetic enterprise's Advanced Security committers.
+// LargeCommitters is the synthetic enterprise's Code Security committers
+// (Secret Protection has twice as many).
 func LargeCommitters(users int) int { return users / 4 }
 
 // LargeRepositories is how many repositories it lists under Advanced Security.
 func LargeRepositories(users int) int { return users / 20 }
 
-func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request) {
+// advancedSecurity serves the fixture enterprise on the bundled Advanced
+// Security plan (the advanced_security_product parameter is refused) and
+// the large one on the standalone products (the bare call is refused), as
+// the OpenAPI description says of the parameter.
+func (s *Server) advancedSecurity(w http.ResponseWriter, r *http.Request) {
+	product := r.URL.Query().Get("advanced_security_product")
+	switch r.PathValue("enterprise") {
+	case FixtureEnterprise:
+		if product != "" {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "advanced_security_product cannot be used for this enterprise's plan"})
+			return
+		}
+		serveFixture(w, "ghec-billing-advanced-security.json")
+	case LargeEnterprise:
+		switch product {
+		case "code_security":
+			s.largeAdvancedSecurity(w, r, 1)
+		case "secret_protection":
+			s.largeAdvancedSecurity(w, r, 2)
+		case "":
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "advanced_security_product is required for standalone Code Security and Secret Protection"})
+		default:
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "invalid advanced_security_product"})
+		}
+	default:
+		notFound(w)
+	}
+}
+
+// largeAdvancedSecurity serves a standalone product of the large
+// enterprise: Secret Protection (factor 2) covers twice the committers of
+// Code Security (factor 1).
+func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request, factor int) {
 	n := LargeRepositories(s.opts.LargeUsers)
 	from, to := Page(w, r, n)
 	repos := make([]map[string]any, 0, to-from)
@@ -125,7 +158,7 @@ func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request) {
 			},
 		})
 	}
-	c := LargeCommitters(s.opts.LargeUsers)
+	c := factor * LargeCommitters(s.opts.LargeUsers)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"total_advanced_security_committers": c, "total_count": n,
 		"maximum_advanced_security_committers": c + 50, "purchased_advanced_security_committers": c + 100,
