@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,6 +38,8 @@ var (
 		"GitHub.com users whose two-factor status is not true.")
 	orgMembersDesc = consumedLicensesSpec.gauge("github_enterprise_license_org_members",
 		"Licensed users per organization (from github_com_member_roles).", "org")
+	pendingInvitesDesc = consumedLicensesSpec.gauge("github_enterprise_license_pending_invitations",
+		"License entries with a pending invitation to an organization (github_com_orgs_with_pending_invites not empty); GitHub bills these on enterprises without managed users.")
 	serverUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_server_users",
 		"Licensed users per Enterprise Server host (from enterprise_server_user_ids).", "server")
 )
@@ -67,6 +70,7 @@ type licensedUser struct {
 	TwoFactor        api.Bool    `json:"github_com_two_factor_auth"`
 	MemberRoles      api.Strings `json:"github_com_member_roles"`
 	ServerUserIDs    api.Strings `json:"enterprise_server_user_ids"`
+	PendingInvites   api.Strings `json:"github_com_orgs_with_pending_invites"`
 }
 
 // licenseTally folds pages of consumed licenses into counts: it keeps
@@ -76,6 +80,7 @@ type licenseTally struct {
 	users                        int
 	byType                       map[string]int
 	githubCom, server, vs, no2FA int
+	pending                      int
 	orgs, servers                map[string]int
 }
 
@@ -106,6 +111,9 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 		}
 		if u.VisualStudio.True() {
 			t.vs++
+		}
+		if slices.ContainsFunc(u.PendingInvites, func(org string) bool { return strings.TrimSpace(org) != "" }) {
+			t.pending++
 		}
 		countDistinct(t.orgs, u.MemberRoles, func(role string) string {
 			org, _, _ := strings.Cut(role, ":") // "org1:Owner"
@@ -143,6 +151,7 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 	ch <- sample(serverOnlyUsersDesc, float64(t.server), target)
 	ch <- sample(vsUsersDesc, float64(t.vs), target)
 	ch <- sample(without2FADesc, float64(t.no2FA), target)
+	ch <- sample(pendingInvitesDesc, float64(t.pending), target)
 	for _, org := range sortedKeys(t.orgs) {
 		ch <- sample(orgMembersDesc, float64(t.orgs[org]), target, org)
 	}
