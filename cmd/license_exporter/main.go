@@ -43,13 +43,14 @@ func main() {
 	app.Version(version.Print(name))
 	app.HelpFlag.Short('h')
 	cmd := kingpin.MustParse(app.Parse(os.Args[1:]))
-	logger, slogger := logFlags.newLogger()
+	logger, slogger := logFlags.newLogger(os.Stderr)
 
 	stopDemo := func() {}
 	if *demo {
 		file, stop, err := startDemo()
 		if err != nil {
-			fatal(logger, "starting the demo", err)
+			level.Error(logger).Log("msg", "starting the demo", "err", err)
+			exit1()
 		}
 		stopDemo = stop
 		exitHook = stop
@@ -80,7 +81,8 @@ func main() {
 	defer exp.Close()
 	reload := newReloader(*configFile, exp, reg, logger)
 	if err := reload.Reload(); err != nil {
-		fatal(logger, "loading configuration", err)
+		level.Error(logger).Log("msg", "loading configuration", "err", err)
+		exit1()
 	}
 	defer reload.watch(syscall.SIGHUP)()
 
@@ -100,6 +102,7 @@ func main() {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {
-		fatal(logger, "serving", err)
+		level.Error(logger).Log("msg", "serving", "err", err)
+		exit1()
 	}
 }
