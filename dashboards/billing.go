@@ -23,11 +23,12 @@ var budgetBy = []string{"budget_id", "scope", "entity", "sku"}
 const monthDaysLeft = "(scalar(days_in_month() - day_of_month()) + 1 - (time() % 86400) / 86400)"
 
 // budgetForecast is each budget's spend at the month's end at the last 24
-// hours' pace; on the 1st (UTC) the pace is not known yet and counts as 0.
+// hours' pace. On the 1st (UTC), and before Prometheus holds a day of data,
+// the pace is not known and counts as 0: the forecast is the spend so far.
 func budgetForecast() string {
 	s := perTarget(budgetSpent, budgetBy...)
 	ago := fmt.Sprintf("max by (target, %s) (%s offset 24h)", strings.Join(budgetBy, ", "), sel(budgetSpent))
-	return fmt.Sprintf("%s + clamp_min(%s - %s, 0) * %s", s, s, ago, monthDaysLeft)
+	return fmt.Sprintf("%s + clamp_min(%s - (%s or %s), 0) * %s", s, s, ago, s, monthDaysLeft)
 }
 
 func billing() dashboard {
