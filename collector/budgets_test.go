@@ -279,3 +279,32 @@ func FuzzBudgets(f *testing.F) {
 		})
 	})
 }
+
+// Each usage-based billing collector explains a 403 with what its spec says
+// the credential needs, as check and the status page print it.
+func TestBillingCollectorsExplainForbidden(t *testing.T) {
+	for name, want := range map[string][]string{
+		"ai_credits":                  {"billing manager", "`manage_billing:enterprise`", "read access to enterprise billing"},
+		"budgets":                     {"billing manager", "`manage_billing:enterprise`", "read access to enterprise billing"},
+		"cost_centers":                {"billing manager", "`manage_billing:enterprise`", "read access to enterprise billing"},
+		"advanced_security":           {"billing manager", "`manage_billing:enterprise`", "fine-grained tokens and GitHub Apps cannot call this endpoint"},
+		"visual_studio_subscriptions": {"enterprise owner", "`read:enterprise`"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sim, base := startSim(t, simulator.Options{})
+			sim.SetFault("/enterprises/octo-corp/", simulator.JSONFault(http.StatusForbidden, `{"message":"Resource not accessible by personal access token"}`,
+				"X-Accepted-OAuth-Scopes", "manage_billing:enterprise", "X-OAuth-Scopes", "repo"))
+			_, err := runUpdate(t, newCollector(t, name, fixtureTarget(base)))
+			if !api.IsKind(err, api.KindPermission) {
+				t.Fatalf("err = %v, want forbidden (a 403 is never \"no data\")", err)
+			}
+			spec, _ := SpecOf(name)
+			fix := Explain(err, spec, fixtureTarget(base))
+			for _, w := range append(want, "the token has: repo") {
+				if !strings.Contains(fix, w) {
+					t.Errorf("fix %q does not say %q", fix, w)
+				}
+			}
+		})
+	}
+}

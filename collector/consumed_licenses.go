@@ -18,7 +18,7 @@ var consumedLicensesSpec = &Spec{
 	Endpoint:      "GET /enterprises/{e}/consumed-licenses (paginated)",
 	Needs: Needs{
 		Role:   "an enterprise owner",
-		Scopes: "`read:enterprise` (or `manage_billing:enterprise`)",
+		Scopes: "`read:enterprise`",
 	},
 }
 

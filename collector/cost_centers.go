@@ -21,7 +21,7 @@ var costCentersSpec = &Spec{
 	Endpoint: "GET /enterprises/{e}/settings/billing/cost-centers?state=active; " +
 		"GET …/settings/billing/usage/summary?year=Y&month=M&cost_center_id=ID once per active cost center and once for cost_center_id=none",
 	Needs: Needs{
-		Role:       "an enterprise owner or billing manager (an organization owner sees only the cost centers of what they administer)",
+		Role:       "an enterprise owner or billing manager, or a custom role with read access to enterprise billing (an organization owner sees only the cost centers of what they administer)",
 		Scopes:     "`manage_billing:enterprise`",
 		Permission: "read access to enterprise billing (a GitHub App installed on the enterprise)",
 	},
