@@ -220,9 +220,17 @@ func (b *budget) labels(target, enterprise string) []string {
 // collectBudgets sends each budget's series; spend maps each filter to its
 // net amount.
 func collectBudgets(target, enterprise string, budgets []budget, plans []spendPlan, spend map[usageFilter]float64, ch chan<- prometheus.Metric) (spent int) {
+	seen := map[[5]string]bool{}
 	for i := range budgets {
 		b := &budgets[i]
 		l := b.labels(target, enterprise)
+		// Two budgets that look alike (no id, repeated on a page) would be
+		// duplicate series and fail the whole scrape: keep the first.
+		if k := [5]string(l); seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
 		if licenseBased(b.skus()) {
 			sendNumber(ch, budgetLicenseDesc, b.Amount, l...)
 		} else {

@@ -131,7 +131,8 @@ func (l *costCenterList) active() []costCenterRef {
 	var out []costCenterRef
 	for _, cc := range l.CostCenters {
 		id := strings.TrimSpace(string(cc.ID))
-		if id == "" || seen[id] || strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
+		// "none" is the summary's name for usage outside any cost center.
+		if id == "" || id == noCostCenter || seen[id] || strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
 			continue
 		}
 		seen[id] = true

@@ -76,7 +76,9 @@ func TestCostCentersPoolOddValues(t *testing.T) {
 	  {"id": "a", "name": "null pool", "ai_credit_pool_enabled": true, "ai_credit_pool_state": null},
 	  {"id": "b", "name": "not computed", "ai_credit_pool_enabled": true, "ai_credit_pool_state": {"target_amount": null, "current_amount": null}},
 	  {"id": "c", "name": "strings", "ai_credit_pool_enabled": "true", "ai_credit_pool_state": {"target_amount": "1900", "current_amount": "unlimited"}},
-	  {"id": "d", "name": "gone", "state": "deleted", "ai_credit_pool_state": {"target_amount": 5, "current_amount": 1}}
+	  {"id": "d", "name": "gone", "state": "deleted", "ai_credit_pool_state": {"target_amount": 5, "current_amount": 1}},
+	  {"id": "c", "name": "strings again", "ai_credit_pool_state": {"target_amount": 7}},
+	  {"id": "none", "name": "a cost center named like usage outside any", "ai_credit_pool_state": {"target_amount": 9}}
 	]}`
 	var l costCenterList
 	if err := json.Unmarshal([]byte(body), &l); err != nil {
