@@ -114,6 +114,9 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		series("github_enterprise_budget_spent_dollars", "5", "cost_center", "Retired", "actions_linux"): 0,
 		// A user's budget reports what the user consumed; no login label.
 		series("github_enterprise_budget_spent_dollars", "6", "user", "", "ai_credits"): 12.5,
+		// The enterprise's Packages budget is spent and stops usage.
+		series("github_enterprise_budget_spent_dollars", "9", "enterprise", "large-corp", "packages"): 240,
+		series("github_enterprise_budget_limit_dollars", "9", "enterprise", "large-corp", "packages"): 216,
 		// Advanced Security budgets count licenses.
 		series("github_enterprise_budget_limit_licenses", "7", "enterprise", "large-corp", "ghas"): 400,
 	} {
@@ -130,10 +133,10 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 			t.Errorf("%s should be left out", absent)
 		}
 	}
-	// Four filters (actions_linux, copilot, org03/actions, cost center
-	// 2/packages): one request each, and one cost-center listing.
-	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 4 {
-		t.Errorf("usage summary requests = %d, want 4", n)
+	// Five filters (actions_linux, copilot, packages, org03/actions, cost
+	// center 2/packages): one request each, and one cost-center listing.
+	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 5 {
+		t.Errorf("usage summary requests = %d, want 5", n)
 	}
 	if n := sim.Hits("/enterprises/large-corp/settings/billing/cost-centers"); n != 1 {
 		t.Errorf("cost-center listings = %d, want 1", n)

@@ -24,7 +24,8 @@ func init() {
 
 // LargeBudgets are the synthetic enterprise's budgets for users users. The
 // actions_linux budget is 95 % spent and stops usage: the demo's "about to
-// run out"; the packages budget of Cost center 2 is exhausted.
+// run out"; the packages budget of Cost center 2 is exhausted and lets usage
+// go on, the enterprise's packages budget is exhausted and stops it.
 func LargeBudgets(users int) []map[string]any {
 	u := float64(users)
 	b := func(id, typ, scope, entity, sku string, amount float64, prevent bool) map[string]any {
@@ -45,6 +46,7 @@ func LargeBudgets(users int) []map[string]any {
 		user,
 		b("b0000000-0000-4000-8000-000000000007", "ProductPricing", "enterprise", "", "ghas", 400, true),
 		b("b0000000-0000-4000-8000-000000000008", "ProductPricing", "multi_user_customer", "", "copilot", 50, false),
+		b("b0000000-0000-4000-8000-000000000009", "ProductPricing", "enterprise", "", "packages", 0.9*largeSpend(users, "packages", ""), true),
 	}
 }
 
