@@ -3,6 +3,7 @@ package collector
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
@@ -72,8 +73,28 @@ type budget struct {
 }
 
 type budgetPage struct {
-	Budgets []budget `json:"budgets"`
-	More    api.Bool `json:"has_next_page"`
+	Budgets budgetList `json:"budgets"`
+	More    api.Bool   `json:"has_next_page"`
+}
+
+// budgetList decodes each budget on its own: an entry that is not an object
+// is skipped rather than failing the page.
+type budgetList []budget
+
+// UnmarshalJSON implements json.Unmarshaler; a list that is not a list is empty.
+func (l *budgetList) UnmarshalJSON(b []byte) error {
+	*l = nil
+	var raw []json.RawMessage
+	if json.Unmarshal(b, &raw) != nil {
+		return nil
+	}
+	for _, r := range raw {
+		var one budget
+		if json.Unmarshal(r, &one) == nil && len(r) > 0 && r[0] == '{' {
+			*l = append(*l, one)
+		}
+	}
+	return nil
 }
 
 // HasNextPage implements api.NextPager.

@@ -165,7 +165,8 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		  {"id": "b", "budget_type": "ProductPricing", "budget_product_skus": "actions", "budget_scope": "enterprise", "budget_amount": 1e3, "prevent_further_usage": false, "budget_alerting": null},
 		  {"id": null, "budget_type": 7, "budget_scope": null, "budget_amount": {"x": 1}},
 		  {"id": null, "budget_type": "ProductPricing", "budget_product_sku": "packages", "budget_scope": "enterprise", "budget_amount": 3},
-		  {"id": null, "budget_type": "ProductPricing", "budget_product_sku": "packages", "budget_scope": "enterprise", "budget_amount": 4}
+		  {"id": null, "budget_type": "ProductPricing", "budget_product_sku": "packages", "budget_scope": "enterprise", "budget_amount": 4},
+		  "not a budget", null, 7, [1]
 		], "has_next_page": true, "total_count": 9}`)
 	})
 	var mu sync.Mutex
@@ -317,5 +318,19 @@ func TestBillingCollectorsExplainForbidden(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBudgetListLenient(t *testing.T) {
+	for body, want := range map[string]int{
+		`{"budgets": "none"}`:                        0,
+		`{"budgets": null}`:                          0,
+		`{"budgets": [{"id": "a"}, "b", {"id": 3}]}`: 2,
+		`{}`: 0,
+	} {
+		var p budgetPage
+		if err := json.Unmarshal([]byte(body), &p); err != nil || len(p.Budgets) != want {
+			t.Errorf("%s: err = %v, %d budgets, want %d", body, err, len(p.Budgets), want)
+		}
 	}
 }
