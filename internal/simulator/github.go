@@ -63,21 +63,21 @@ func SyntheticUser(i int) map[string]any {
 		lt = "visual_studio"
 	}
 	u := map[string]any{
-		"github_com_login":                     fmt.Sprintf("user%d", i),
-		"github_com_name":                      fmt.Sprintf("User %d", i),
-		"github_com_user":                      true,
-		"enterprise_server_user":               i%3 == 0,
-		"visual_studio_subscription_user":      lt == "visual_studio",
-		"license_type":                         lt,
-		"github_com_profile":                   fmt.Sprintf("https://github.com/user%d", i),
-		"github_com_member_roles":              []string{fmt.Sprintf("org%02d:Member", i%25)},
-		"github_com_enterprise_roles":          []string{"member"},
-		"github_com_verified_domain_emails":    []string{fmt.Sprintf("user%d@large-corp.example", i)},
-		"github_com_two_factor_auth":           i%7 != 0,
-		"enterprise_server_user_ids":           []string{},
-		"total_user_accounts":                  1,
-		"github_com_orgs_with_pending_invites": []string{},
+		"github_com_login":                  fmt.Sprintf("user%d", i),
+		"github_com_name":                   fmt.Sprintf("User %d", i),
+		"github_com_user":                   true,
+		"enterprise_server_user":            i%3 == 0,
+		"visual_studio_subscription_user":   lt == "visual_studio",
+		"license_type":                      lt,
+		"github_com_profile":                fmt.Sprintf("https://github.com/user%d", i),
+		"github_com_member_roles":           []string{fmt.Sprintf("org%02d:Member", i%25)},
+		"github_com_enterprise_roles":       []string{"member"},
+		"github_com_verified_domain_emails": []string{fmt.Sprintf("user%d@large-corp.example", i)},
+		"github_com_two_factor_auth":        i%7 != 0,
+		"enterprise_server_user_ids":        []string{},
+		"total_user_accounts":               1,
 	}
+	u["github_com_orgs_with_pending_invites"] = []string{}
 	if i%40 == 39 {
 		u["github_com_orgs_with_pending_invites"] = []string{fmt.Sprintf("org%02d", (i+1)%25)}
 	}
