@@ -27,7 +27,7 @@ const (
 func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts collector.Options) int {
 	cfg, err := config.Load(file, collector.Catalog())
 	if err != nil {
-		fmt.Fprintf(stderr, "%s check: %v\n", name, err)
+		fmt.Fprintf(stderr, "%s check: %v\n", name, withConfigHint(err, file))
 		return checkBadConfig
 	}
 	if opts.Logger == nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/prometheus/exporter-toolkit/web"
@@ -20,31 +21,50 @@ type statusSource interface {
 	RateLimits() map[string][]api.RateLimit
 }
 
-// statusPage is the landing page with a table per target, rendered on each
-// request into exporter-toolkit's page (whose ExtraHTML is not escaped:
-// everything here goes through html/template first).
+// statusPage is the landing page with a table per target. exporter-toolkit
+// renders its page (templates included) once, around a marker; each request
+// only runs statusTemplate, parsed once at start, into the marker's place.
+// ExtraHTML is not escaped by the toolkit: everything here goes through
+// html/template first.
 type statusPage struct {
-	landing web.LandingConfig
-	src     statusSource
-	now     func() time.Time
+	src           statusSource
+	now           func() time.Time
+	before, after []byte
+}
+
+const statusMarker = "<!--license_exporter status-->"
+
+func newStatusPage(landing web.LandingConfig, src statusSource, now func() time.Time) (*statusPage, error) {
+	landing.Links = append([]web.LandingLinks(nil), landing.Links...) // NewLandingPage edits them
+	landing.ExtraHTML = statusMarker
+	landing.ExtraCSS = statusCSS
+	h, err := web.NewLandingPage(landing)
+	if err != nil {
+		return nil, fmt.Errorf("rendering the landing page: %w", err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	before, after, ok := bytes.Cut(rec.Body.Bytes(), []byte(statusMarker))
+	if !ok {
+		return nil, fmt.Errorf("the landing page lost its status marker")
+	}
+	return &statusPage{src: src, now: now, before: before, after: after}, nil
 }
 
 func (p *statusPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
 	var buf bytes.Buffer
+	buf.Write(p.before)
 	if err := statusTemplate.Execute(&buf, buildStatusView(p.src.Statuses(), p.src.RateLimits(), p.now())); err != nil {
 		http.Error(w, "rendering the status: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	c := p.landing
-	c.Links = append([]web.LandingLinks(nil), p.landing.Links...) // NewLandingPage edits them
-	c.ExtraHTML = buf.String()
-	c.ExtraCSS = statusCSS
-	h, err := web.NewLandingPage(c)
-	if err != nil {
-		http.Error(w, "rendering the page: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	h.ServeHTTP(w, r)
+	buf.Write(p.after)
+	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	_, _ = w.Write(buf.Bytes())
 }
 
 type statusView struct {

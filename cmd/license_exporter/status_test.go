@@ -28,10 +28,15 @@ func getPage(t *testing.T, h http.Handler) string {
 	return string(b)
 }
 
-func newStatusPage(src statusSource, now time.Time) *statusPage {
-	return &statusPage{src: src, now: func() time.Time { return now }, landing: web.LandingConfig{
+func testStatusPage(t *testing.T, src statusSource, now time.Time) *statusPage {
+	t.Helper()
+	p, err := newStatusPage(web.LandingConfig{
 		Name: name, Links: []web.LandingLinks{{Address: "/metrics", Text: "Metrics"}}, Profiling: "false",
-	}}
+	}, src, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestStatusPageLive serves the page of a real exporter: the page shows what
@@ -52,7 +57,7 @@ targets:
 	if err := exp.ApplyConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
-	page := newStatusPage(exp, time.Now())
+	page := testStatusPage(t, exp, time.Now())
 
 	before := getPage(t, page)
 	if !strings.Contains(before, "waiting for the first scrape") || sim.Total() != 0 {
@@ -111,7 +116,7 @@ func TestStatusPageStates(t *testing.T) {
 	src := fakeSource{sts: []collector.Status{stale, fresh, running}, limits: map[string][]api.RateLimit{
 		"t<1>": {{Resource: "core", Limit: 5000, Remaining: 42, Reset: now.Add(10 * time.Minute)}},
 	}}
-	body := getPage(t, newStatusPage(src, now))
+	body := getPage(t, testStatusPage(t, src, now))
 	for _, want := range []string{
 		"<h4>t&lt;1&gt; <small>github · https://api.github.com</small></h4>",
 		`<tr class="fail"><td>stale</td><td>FAILING (3 in a row)</td><td>2026-03-01 11:40:00 UTC (20m0s ago)</td><td>20m0s (older than refresh_interval 5m0s)</td><td></td>` +
@@ -133,8 +138,28 @@ func TestStatusPageStates(t *testing.T) {
 }
 
 func TestStatusPageNoTargets(t *testing.T) {
-	body := getPage(t, newStatusPage(fakeSource{}, time.Now()))
+	body := getPage(t, testStatusPage(t, fakeSource{}, time.Now()))
 	if !strings.Contains(body, "No targets are configured.") {
 		t.Error(body)
 	}
+}
+
+// TestStatusPageRenderedOnce: the landing page's templates are parsed once,
+// not on every request (probes and people load this page often); only the
+// status table is rendered per request.
+func TestStatusPageRenderedOnce(t *testing.T) {
+	p := testStatusPage(t, fakeSource{}, time.Now())
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nope", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /nope: %d, want 404", rec.Code)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		p.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	})
+	// Parsing the toolkit's templates takes thousands of allocations.
+	if allocs > 200 {
+		t.Errorf("%v allocations per request: the templates are parsed again", allocs)
+	}
+	t.Logf("%v allocations per request", allocs)
 }
