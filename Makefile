@@ -7,7 +7,7 @@ VPKG      := github.com/prometheus/common/version
 LDFLAGS   := -s -w -X $(VPKG).Version=$(VERSION) -X $(VPKG).Revision=$(REVISION) -X $(VPKG).Branch=$(BRANCH)
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test test-deps unit lint golden fuzz fuzz-ci bench demo clean
+.PHONY: all build test test-deps unit lint golden docs fuzz fuzz-ci bench demo clean
 
 all: build
 
@@ -47,9 +47,14 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/license_bench
 
-# Rewrites the golden files (collector exposition, dashboard JSON, PrometheusRule); review the diff.
+# Rewrites the golden files (collector exposition, dashboard JSON, PrometheusRule,
+# the README's generated tables); review the diff.
 golden:
 	$(GO) test ./... -run Golden -update
+
+# Rewrites the README's collector and metric tables from the collectors' specs.
+docs:
+	$(GO) test ./collector -run TestGoldenREADME -update
 
 clean:
 	rm -f license_exporter

@@ -48,6 +48,10 @@ type Error struct {
 	Message string
 	// Hint says what the user should do.
 	Hint string
+	// AcceptedScopes, TokenScopes and AcceptedPermissions are what GitHub's
+	// headers said on a 403: the classic scopes the endpoint accepts, those
+	// the token has, and the fine-grained permissions it accepts.
+	AcceptedScopes, TokenScopes, AcceptedPermissions string
 	// RetryAt, when set, is the earliest time a retry can succeed.
 	RetryAt time.Time
 	Err     error
@@ -102,7 +106,12 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 		e.Hint = "rate limited by the API until " + e.RetryAt.UTC().Format(time.RFC3339) + ": raise refresh_interval or give this target its own token"
 	case code == http.StatusForbidden:
 		e.Kind = KindPermission
-		e.Hint = permissionHint(flavor, h)
+		if flavor == GitHub {
+			e.AcceptedScopes = strings.TrimSpace(h.Get("X-Accepted-OAuth-Scopes"))
+			e.TokenScopes = strings.TrimSpace(h.Get("X-OAuth-Scopes"))
+			e.AcceptedPermissions = strings.TrimSpace(h.Get("X-Accepted-GitHub-Permissions"))
+		}
+		e.Hint = e.permissionHint(flavor)
 	case code == http.StatusNotFound:
 		e.Kind = KindNotFound
 		if flavor == GitLab {
@@ -132,25 +141,32 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	return e
 }
 
-func permissionHint(flavor Flavor, h http.Header) string {
+// permissionHint says what a 403's headers tell of the missing scope or
+// permission; what the collector needs is the collector's to add.
+func (e *Error) permissionHint(flavor Flavor) string {
 	if flavor == GitLab {
-		return "forbidden: these endpoints need a personal access token of an administrator with the read_api scope"
+		return "these endpoints need a personal access token of an administrator with the read_api scope"
 	}
-	parts := []string{"forbidden"}
-	if need := strings.TrimSpace(h.Get("X-Accepted-OAuth-Scopes")); need != "" {
-		have := strings.TrimSpace(h.Get("X-OAuth-Scopes"))
-		if have == "" {
-			have = "none"
-		}
-		parts = append(parts, fmt.Sprintf("the token lacks a scope: this endpoint accepts %s (the token has: %s)", need, have))
+	var parts []string
+	if e.AcceptedScopes != "" {
+		parts = append(parts, "the token lacks a scope: "+e.ScopeHint())
 	}
-	if need := strings.TrimSpace(h.Get("X-Accepted-GitHub-Permissions")); need != "" {
-		parts = append(parts, "a fine-grained token or GitHub App needs the permission "+need)
+	if e.AcceptedPermissions != "" {
+		parts = append(parts, "a fine-grained token or GitHub App needs the permission "+e.AcceptedPermissions)
 	}
-	if len(parts) == 1 {
-		parts = append(parts, "the token's user must be an enterprise owner or billing manager, and the token needs the scope listed for this collector in the README")
+	if len(parts) == 0 {
+		return "the token's user lacks a role or the token a scope that this endpoint needs"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// ScopeHint names the scopes the endpoint accepts and those the token has.
+func (e *Error) ScopeHint() string {
+	have := e.TokenScopes
+	if have == "" {
+		have = "none"
+	}
+	return fmt.Sprintf("this endpoint accepts %s (the token has: %s)", e.AcceptedScopes, have)
 }
 
 func isRateLimited(h http.Header, msg string) bool {

@@ -13,18 +13,39 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 }
 
+var (
+	requestsOpts = prometheus.CounterOpts{
+		Name: "license_exporter_api_requests_total",
+		Help: "API requests sent, by target and HTTP status code (\"error\" when no answer came).",
+	}
+	requestsLabels = []string{"target", "code"}
+	durationOpts   = prometheus.HistogramOpts{
+		Name:    "license_exporter_api_request_duration_seconds",
+		Help:    "Duration of API requests, headers and body, by target.",
+		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}
+	durationLabels = []string{"target"}
+)
+
+// MetricDoc describes one of the client's metrics, for the docs.
+type MetricDoc struct {
+	Name, Help, Kind string
+	Labels           []string
+}
+
+// MetricDocs describes the client's metrics.
+func MetricDocs() []MetricDoc {
+	return []MetricDoc{
+		{Name: requestsOpts.Name, Help: requestsOpts.Help, Kind: "counter", Labels: requestsLabels},
+		{Name: durationOpts.Name, Help: durationOpts.Help, Kind: "histogram", Labels: durationLabels},
+	}
+}
+
 // NewMetrics registers the client metrics with reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "license_exporter_api_requests_total",
-			Help: "API requests sent, by target and HTTP status code (\"error\" when no answer came).",
-		}, []string{"target", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "license_exporter_api_request_duration_seconds",
-			Help:    "Duration of API requests, headers and body, by target.",
-			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-		}, []string{"target"}),
+		requests: prometheus.NewCounterVec(requestsOpts, requestsLabels),
+		duration: prometheus.NewHistogramVec(durationOpts, durationLabels),
 	}
 	if reg != nil {
 		reg.MustRegister(m.requests, m.duration)

@@ -11,6 +11,15 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var adminStatsSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true},
+	Endpoint:      "GET /enterprise/stats/all",
+	Needs: Needs{
+		Role:   "a site administrator (anyone else gets 404)",
+		Scopes: "`read:enterprise` (OAuth tokens: `site_admin`)",
+	},
+}
+
 // adminStat maps one figure of GET /enterprise/stats/all to a metric.
 // Figures that split a whole (open and closed issues, kinds of comment)
 // share a metric with a label, so that sum() gives the whole; the whole is
@@ -18,13 +27,12 @@ import (
 // users, merged among pull requests) get metrics of their own.
 type adminStat struct {
 	section, field string
-	desc           *prometheus.Desc
-	counter        bool
+	desc           *Metric
 	label          string // value of the desc's one label, if any
 }
 
-func serverDesc(name, help string, labels ...string) *prometheus.Desc {
-	return newDesc("github_enterprise_server_"+name, help, labels...)
+func serverDesc(name, help string, labels ...string) *Metric {
+	return adminStatsSpec.gauge("github_enterprise_server_"+name, help, labels...)
 }
 
 var (
@@ -42,7 +50,7 @@ var (
 		{section: "repos", field: "fork_repos", desc: serverDesc("fork_repositories", "Repositories that are forks (repos.fork_repos).")},
 		{section: "repos", field: "org_repos", desc: serverDesc("organization_repositories", "Repositories owned by organizations (repos.org_repos).")},
 		{section: "repos", field: "total_wikis", desc: serverDesc("wikis", "Repository wikis (repos.total_wikis).")},
-		{section: "repos", field: "total_pushes", counter: true, desc: serverDesc("pushes_total", "Pushes to the instance's repositories (repos.total_pushes).")},
+		{section: "repos", field: "total_pushes", desc: adminStatsSpec.counter("github_enterprise_server_pushes_total", "Pushes to the instance's repositories (repos.total_pushes).")},
 		{section: "orgs", field: "total_orgs", desc: serverDesc("organizations", "Organizations (orgs.total_orgs).")},
 		{section: "orgs", field: "disabled_orgs", desc: serverDesc("disabled_organizations", "Disabled organizations (orgs.disabled_orgs).")},
 		{section: "orgs", field: "total_teams", desc: serverDesc("teams", "Teams (orgs.total_teams).")},
@@ -69,9 +77,7 @@ var (
 )
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true,
-	}, func(t *Source) (Collector, error) { return &adminStatsCollector{src: t}, nil })
+	registerCollector(adminStatsSpec, func(t *Source) (Collector, error) { return &adminStatsCollector{src: t}, nil })
 }
 
 // adminStatsCollector reads GET /enterprise/stats/all.
@@ -109,12 +115,10 @@ func collectAdminStats(target string, s serverStats, ch chan<- prometheus.Metric
 		n := s.get(st.section, st.field)
 		switch {
 		case !n.Valid:
-		case st.counter:
-			ch <- counter(st.desc, n.Value, target)
 		case st.label != "":
-			ch <- gauge(st.desc, n.Value, target, st.label)
+			ch <- sample(st.desc, n.Value, target, st.label)
 		default:
-			ch <- gauge(st.desc, n.Value, target)
+			ch <- sample(st.desc, n.Value, target)
 		}
 	}
 }

@@ -10,24 +10,28 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var advancedSecuritySpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "advanced_security", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/settings/billing/advanced-security?per_page=1 (one request: every page repeats the enterprise totals)",
+	Needs: Needs{
+		Role:   "an enterprise owner or billing manager",
+		Scopes: "`manage_billing:enterprise`",
+	},
+}
+
 var (
-	ghasCommittersDesc = newDesc("github_enterprise_advanced_security_committers",
+	ghasCommittersDesc = advancedSecuritySpec.gauge("github_enterprise_advanced_security_committers",
 		"Active GitHub Advanced Security committers of the enterprise, each counted once (total_advanced_security_committers).")
-	ghasPurchasedDesc = newDesc("github_enterprise_advanced_security_committers_purchased",
+	ghasPurchasedDesc = advancedSecuritySpec.gauge("github_enterprise_advanced_security_committers_purchased",
 		"Advanced Security committer seats purchased (purchased_advanced_security_committers).")
-	ghasMaximumDesc = newDesc("github_enterprise_advanced_security_committers_maximum",
+	ghasMaximumDesc = advancedSecuritySpec.gauge("github_enterprise_advanced_security_committers_maximum",
 		"Most Advanced Security committers the enterprise may have (maximum_advanced_security_committers).")
-	ghasReposDesc = newDesc("github_enterprise_advanced_security_repositories",
+	ghasReposDesc = advancedSecuritySpec.gauge("github_enterprise_advanced_security_repositories",
 		"Repositories with Advanced Security committer information (total_count).")
 )
 
-const needAdvancedSecurity = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:enterprise), or a GitHub App with the enterprise permission \"Enterprise administration\""
-
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "advanced_security", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &advancedSecurityCollector{src: t}, nil })
+	registerCollector(advancedSecuritySpec, func(t *Source) (Collector, error) { return &advancedSecurityCollector{src: t}, nil })
 }
 
 // advancedSecurityCollector reads GET /enterprises/{e}/settings/billing/advanced-security.
@@ -61,7 +65,7 @@ func (c *advancedSecurityCollector) Update(ctx context.Context, ch chan<- promet
 	var p advancedSecurityPage
 	q := url.Values{"per_page": {"1"}, "page": {"1"}}
 	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/advanced-security"), q, &p); err != nil {
-		return withHint("advanced security committers", needAdvancedSecurity, err)
+		return wrap("advanced security committers", err)
 	}
 	p.collect(c.src.Name(), ch)
 	c.setSummary("%s of %s Advanced Security committers (maximum %s)", fmtNumber(p.TotalCommitters), fmtNumber(p.PurchasedCommitters), fmtNumber(p.MaximumCommitters))

@@ -18,48 +18,66 @@ import (
 // storage and bandwidth in binary gigabytes (GiB).
 const gibibyte = 1 << 30
 
+// legacyEndpoint is one legacy billing collector and the path it reads.
+type legacyEndpoint struct {
+	*Spec
+	path string
+}
+
+// legacySpec declares one legacy billing collector: off by default, and the
+// same credential for all three.
+func legacySpec(name, path string) legacyEndpoint {
+	return legacyEndpoint{path: path, Spec: &Spec{
+		CollectorSpec: config.CollectorSpec{Name: name, Types: []string{config.TypeGitHub}, NeedsEnterprise: true},
+		Endpoint:      "GET /enterprises/{e}/" + path + " (legacy billing platform; 410 since 2025-09-25)",
+		Needs:         Needs{Role: "an enterprise owner", Scopes: "`manage_billing:enterprise`"},
+		ReplacedBy:    "billing_usage",
+	}}
+}
+
 var (
-	actionsUsedDesc = newDesc("github_enterprise_actions_used_seconds",
-		"GitHub Actions time used this billing cycle (legacy billing: total_minutes_used × 60).")
-	actionsPaidDesc = newDesc("github_enterprise_actions_paid_used_seconds",
-		"Paid GitHub Actions time used this billing cycle (legacy billing: total_paid_minutes_used × 60).")
-	actionsIncludedDesc = newDesc("github_enterprise_actions_included_seconds",
-		"GitHub Actions time included in the plan (legacy billing: included_minutes × 60).")
-	actionsOSDesc = newDesc("github_enterprise_actions_os_used_seconds",
-		"GitHub Actions time used this billing cycle per runner operating system (legacy billing: minutes_used_breakdown × 60).", "os")
-	packagesUsedDesc = newDesc("github_enterprise_packages_bandwidth_used_bytes",
-		"GitHub Packages bandwidth used this billing cycle (legacy billing: total_gigabytes_bandwidth_used × 2^30).")
-	packagesPaidDesc = newDesc("github_enterprise_packages_bandwidth_paid_used_bytes",
-		"Paid GitHub Packages bandwidth used this billing cycle (legacy billing: total_paid_gigabytes_bandwidth_used × 2^30).")
-	packagesIncludedDesc = newDesc("github_enterprise_packages_bandwidth_included_bytes",
-		"GitHub Packages bandwidth included in the plan (legacy billing: included_gigabytes_bandwidth × 2^30).")
-	storageEstimatedDesc = newDesc("github_enterprise_shared_storage_estimated_bytes",
-		"Estimated Actions and Packages storage for the month (legacy billing: estimated_storage_for_month × 2^30).")
-	storagePaidDesc = newDesc("github_enterprise_shared_storage_estimated_paid_bytes",
-		"Estimated paid Actions and Packages storage for the month (legacy billing: estimated_paid_storage_for_month × 2^30).")
-	cycleRemainingDesc = newDesc("github_enterprise_billing_cycle_remaining_seconds",
-		"Time left in the billing cycle (legacy billing: days_left_in_billing_cycle × 86400).")
+	legacyActionsEndpoint  = legacySpec("billing_actions", "settings/billing/actions")
+	legacyPackagesEndpoint = legacySpec("billing_packages", "settings/billing/packages")
+	legacyStorageEndpoint  = legacySpec("billing_shared_storage", "settings/billing/shared-storage")
 )
 
-const needLegacy = "this collector needs an enterprise owner with a classic token (scope manage_billing:enterprise), or a GitHub App with the enterprise permission \"Enterprise administration\" (write)"
+var (
+	actionsUsedDesc = legacyActionsEndpoint.gauge("github_enterprise_actions_used_seconds",
+		"GitHub Actions time used this billing cycle (legacy billing: total_minutes_used × 60).")
+	actionsPaidDesc = legacyActionsEndpoint.gauge("github_enterprise_actions_paid_used_seconds",
+		"Paid GitHub Actions time used this billing cycle (legacy billing: total_paid_minutes_used × 60).")
+	actionsIncludedDesc = legacyActionsEndpoint.gauge("github_enterprise_actions_included_seconds",
+		"GitHub Actions time included in the plan (legacy billing: included_minutes × 60).")
+	actionsOSDesc = legacyActionsEndpoint.gauge("github_enterprise_actions_os_used_seconds",
+		"GitHub Actions time used this billing cycle per runner operating system (legacy billing: minutes_used_breakdown × 60).", "os")
+	packagesUsedDesc = legacyPackagesEndpoint.gauge("github_enterprise_packages_bandwidth_used_bytes",
+		"GitHub Packages bandwidth used this billing cycle (legacy billing: total_gigabytes_bandwidth_used × 2^30).")
+	packagesPaidDesc = legacyPackagesEndpoint.gauge("github_enterprise_packages_bandwidth_paid_used_bytes",
+		"Paid GitHub Packages bandwidth used this billing cycle (legacy billing: total_paid_gigabytes_bandwidth_used × 2^30).")
+	packagesIncludedDesc = legacyPackagesEndpoint.gauge("github_enterprise_packages_bandwidth_included_bytes",
+		"GitHub Packages bandwidth included in the plan (legacy billing: included_gigabytes_bandwidth × 2^30).")
+	storageEstimatedDesc = legacyStorageEndpoint.gauge("github_enterprise_shared_storage_estimated_bytes",
+		"Estimated Actions and Packages storage for the month (legacy billing: estimated_storage_for_month × 2^30).")
+	storagePaidDesc = legacyStorageEndpoint.gauge("github_enterprise_shared_storage_estimated_paid_bytes",
+		"Estimated paid Actions and Packages storage for the month (legacy billing: estimated_paid_storage_for_month × 2^30).")
+	cycleRemainingDesc = legacyStorageEndpoint.gauge("github_enterprise_billing_cycle_remaining_seconds",
+		"Time left in the billing cycle (legacy billing: days_left_in_billing_cycle × 86400).")
+)
 
 // legacyParser decodes one legacy answer and sends its metrics.
 type legacyParser func(body []byte, target string, ch chan<- prometheus.Metric) (summary string, err error)
 
 func init() {
 	for _, l := range []struct {
-		name, path string
-		parse      legacyParser
+		legacyEndpoint
+		parse legacyParser
 	}{
-		{"billing_actions", "settings/billing/actions", parseLegacyActions},
-		{"billing_packages", "settings/billing/packages", parseLegacyPackages},
-		{"billing_shared_storage", "settings/billing/shared-storage", parseLegacySharedStorage},
+		{legacyActionsEndpoint, parseLegacyActions},
+		{legacyPackagesEndpoint, parseLegacyPackages},
+		{legacyStorageEndpoint, parseLegacySharedStorage},
 	} {
-		registerCollector(config.CollectorSpec{
-			Name: l.name, Types: []string{config.TypeGitHub},
-			Default: false, NeedsEnterprise: true,
-		}, func(t *Source) (Collector, error) {
-			return &legacyBillingCollector{src: t, name: l.name, path: l.path, parse: l.parse}, nil
+		registerCollector(l.Spec, func(t *Source) (Collector, error) {
+			return &legacyBillingCollector{src: t, name: l.Name, path: l.path, parse: l.parse}, nil
 		})
 	}
 }
@@ -80,7 +98,7 @@ func (c *legacyBillingCollector) Update(ctx context.Context, ch chan<- prometheu
 		if api.IsKind(err, api.KindGone) {
 			return fmt.Errorf("%s: GitHub retired this legacy billing endpoint on 2025-09-25 (enhanced billing platform); the billing_usage collector carries the same data, so remove %s from this target's collectors: %w", c.name, c.name, err)
 		}
-		return withHint(c.name, needLegacy, err)
+		return wrap(c.name, err)
 	}
 	summary, err := c.parse(raw, c.src.Name(), ch)
 	if err != nil {

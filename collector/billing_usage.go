@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,15 +17,25 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var billingUsageSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "billing_usage", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/settings/billing/usage/summary?year=Y&month=M (current month, UTC); where it answers 404, GET …/settings/billing/usage?year=Y&month=M summed per product and SKU",
+	Needs: Needs{
+		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",
+		Scopes:     "`manage_billing:enterprise`",
+		Permission: "read access to enterprise billing (a GitHub App installed on the enterprise)",
+	},
+}
+
 var (
-	usageQuantityDesc = newDesc("github_enterprise_billing_usage_quantity",
+	usageQuantityDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_quantity",
 		"Usage this month (UTC) to date per product, SKU and unit type (grossQuantity, or quantity of the detailed report).",
 		"product", "sku", "unit_type")
-	usageGrossDesc = newDesc("github_enterprise_billing_usage_gross_amount_dollars",
+	usageGrossDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_gross_amount_dollars",
 		"Gross amount this month to date per product and SKU, in US dollars (grossAmount).", "product", "sku")
-	usageDiscountDesc = newDesc("github_enterprise_billing_usage_discount_amount_dollars",
+	usageDiscountDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_discount_amount_dollars",
 		"Discount this month to date per product and SKU, in US dollars (discountAmount).", "product", "sku")
-	usageNetDesc = newDesc("github_enterprise_billing_usage_net_amount_dollars",
+	usageNetDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_net_amount_dollars",
 		"Net amount billed this month to date per product and SKU, in US dollars (netAmount).", "product", "sku")
 )
 
@@ -35,13 +44,9 @@ var (
 const summaryRetry = 6 * time.Hour
 
 // needBilling is the permission hint of the enhanced billing endpoints.
-const needBilling = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:enterprise)"
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "billing_usage", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &billingUsageCollector{src: t, now: time.Now}, nil })
+	registerCollector(billingUsageSpec, func(t *Source) (Collector, error) { return &billingUsageCollector{src: t, now: time.Now}, nil })
 }
 
 // billingUsageCollector reads GET /enterprises/{e}/settings/billing/usage/summary
@@ -52,7 +57,6 @@ type billingUsageCollector struct {
 	now func() time.Time
 	summaryHolder
 
-	mu           sync.Mutex
 	detailedFrom time.Time // when the summary last answered 404; zero: use it
 }
 
@@ -90,9 +94,9 @@ func (s *sum) add(n api.Number) {
 	}
 }
 
-func (s sum) send(ch chan<- prometheus.Metric, d *prometheus.Desc, labels ...string) {
+func (s sum) send(ch chan<- prometheus.Metric, d *Metric, labels ...string) {
 	if s.valid {
-		ch <- gauge(d, s.value, labels...)
+		ch <- sample(d, s.value, labels...)
 	}
 }
 
@@ -172,36 +176,10 @@ func monthQuery(now time.Time) url.Values {
 	return url.Values{"year": {strconv.Itoa(now.Year())}, "month": {strconv.Itoa(int(now.Month()))}}
 }
 
-// withHint adds a collector's own advice to a 403, after the API's hint.
-func withHint(what, need string, err error) error {
-	if api.IsKind(err, api.KindPermission) {
-		return &needError{what: what, need: need, err: err}
-	}
-	return wrap(what, err)
-}
-
-// needError is a 403 with what the collector needs, which check and the
-// status page add to the API's own hint.
-type needError struct {
-	what, need string
-	err        error
-}
-
-func (e *needError) Error() string { return e.what + ": " + e.err.Error() + "; " + e.need }
-func (e *needError) Unwrap() error { return e.err }
-
-func (c *billingUsageCollector) setDetailedFrom(t time.Time) {
-	c.mu.Lock()
-	c.detailedFrom = t
-	c.mu.Unlock()
-}
-
 func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	now := c.now()
 	q := monthQuery(now)
-	c.mu.Lock()
 	useSummary := c.detailedFrom.IsZero() || now.Sub(c.detailedFrom) >= summaryRetry
-	c.mu.Unlock()
 
 	var report usageReport
 	source := "summary"
@@ -209,10 +187,10 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	if useSummary {
 		_, summaryErr = c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage/summary"), q, &report)
 		if summaryErr != nil && !api.IsKind(summaryErr, api.KindNotFound) {
-			return withHint("billing usage summary", needBilling, summaryErr)
+			return wrap("billing usage summary", summaryErr)
 		}
 		if summaryErr == nil {
-			c.setDetailedFrom(time.Time{})
+			c.detailedFrom = time.Time{}
 		}
 	}
 	if !useSummary || summaryErr != nil {
@@ -222,12 +200,12 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 			if summaryErr != nil {
 				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
 			}
-			return withHint("billing usage report", needBilling, err)
+			return wrap("billing usage report", err)
 		}
 		// Stay on the detailed report only once it has worked: a 404 from
 		// both (a missing role, say) must not pin the fallback for hours.
 		if summaryErr != nil {
-			c.setDetailedFrom(now)
+			c.detailedFrom = now
 		}
 	}
 	totals := newUsageTotals()

@@ -115,9 +115,11 @@ func TestBillingUsageForbiddenSaysWhatIsMissing(t *testing.T) {
 	if !api.IsKind(err, api.KindPermission) {
 		t.Fatalf("err = %v, want forbidden", err)
 	}
-	for _, want := range []string{"accepts manage_billing:enterprise (the token has: read:org)", "billing manager", "classic token (scope manage_billing:enterprise)"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not say %q", err, want)
+	// The error keeps GitHub's headers; the fix adds what the spec needs.
+	fix := Explain(err, billingUsageSpec, &config.Target{Type: config.TypeGitHub, Enterprise: "octo-corp"})
+	for _, want := range []string{"accepts manage_billing:enterprise (the token has: read:org)", "billing manager", "classic token needs the scope `manage_billing:enterprise`", "read access to enterprise billing"} {
+		if !strings.Contains(fix, want) {
+			t.Errorf("fix %q does not say %q", fix, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
 )
 
 // goneRetry is how rarely an endpoint that answered 410 Gone is asked again.
@@ -27,6 +28,8 @@ const goneRetry = 6 * time.Hour
 type cached struct {
 	target   string
 	name     string
+	spec     *Spec
+	cfg      *config.Target
 	c        Collector
 	interval time.Duration
 	timeout  time.Duration
@@ -202,7 +205,20 @@ func (c *cached) refresh(done chan struct{}) {
 	if c.state.Failures > 1 {
 		lvl = level.Debug // said already; the metrics keep showing it
 	}
-	lvl(c.logger).Log("msg", "refresh failed; serving the last good data", "failures", c.state.Failures, "retry_at", c.nextAttempt.UTC().Format(time.RFC3339), "err", err)
+	lvl(c.logger).Log("msg", "refresh failed; serving the last good data", "failures", c.state.Failures, "retry_at", c.nextAttempt.UTC().Format(time.RFC3339), "fix", c.explain(err), "err", err)
+}
+
+// explain is Explain for this collector: the fix that the log, check and the
+// status page show.
+func (c *cached) explain(err error) string {
+	spec, cfg := c.spec, c.cfg
+	if spec == nil {
+		spec = &Spec{CollectorSpec: config.CollectorSpec{Name: c.name}}
+	}
+	if cfg == nil {
+		cfg = &config.Target{Name: c.target}
+	}
+	return Explain(err, spec, cfg)
 }
 
 // safeUpdate turns a panic in a collector into an error: one collector's bug

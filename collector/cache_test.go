@@ -16,7 +16,7 @@ import (
 	"github.com/license-exporter/license_exporter/internal/testdeps"
 )
 
-var fakeDesc = newDesc("fake_value", "A value for tests.")
+var fakeDesc = (&Spec{}).gauge("fake_value", "A value for tests.")
 
 // fakeCollector returns value and err as set; gate, when set, blocks Update.
 type fakeCollector struct {
@@ -42,7 +42,7 @@ func (f *fakeCollector) Update(ctx context.Context, ch chan<- prometheus.Metric)
 	if err != nil {
 		return err
 	}
-	ch <- gauge(fakeDesc, v, "t")
+	ch <- sample(fakeDesc, v, "t")
 	return nil
 }
 

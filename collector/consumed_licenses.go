@@ -11,32 +11,38 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var consumedLicensesSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "consumed_licenses", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/consumed-licenses (paginated)",
+	Needs: Needs{
+		Role:   "an enterprise owner",
+		Scopes: "`read:enterprise` (or `manage_billing:enterprise`)",
+	},
+}
+
 var (
-	seatsPurchasedDesc = newDesc("github_enterprise_seats_purchased",
+	seatsPurchasedDesc = consumedLicensesSpec.gauge("github_enterprise_seats_purchased",
 		"Seats the enterprise has purchased (total_seats_purchased).")
-	seatsConsumedDesc = newDesc("github_enterprise_seats_consumed",
+	seatsConsumedDesc = consumedLicensesSpec.gauge("github_enterprise_seats_consumed",
 		"Seats the enterprise consumes (total_seats_consumed).")
-	licenseUsersDesc = newDesc("github_enterprise_license_users",
+	licenseUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_users",
 		"License entries by license_type.", "license_type")
-	githubComUsersDesc = newDesc("github_enterprise_license_github_com_users",
+	githubComUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_github_com_users",
 		"License entries with a GitHub.com account (github_com_user).")
-	serverOnlyUsersDesc = newDesc("github_enterprise_license_enterprise_server_users",
+	serverOnlyUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_enterprise_server_users",
 		"License entries with an Enterprise Server account (enterprise_server_user).")
-	vsUsersDesc = newDesc("github_enterprise_license_visual_studio_subscription_users",
+	vsUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_visual_studio_subscription_users",
 		"License entries covered by a Visual Studio subscription (visual_studio_subscription_user).")
-	without2FADesc = newDesc("github_enterprise_license_users_without_two_factor",
+	without2FADesc = consumedLicensesSpec.gauge("github_enterprise_license_users_without_two_factor",
 		"GitHub.com users whose two-factor status is not true.")
-	orgMembersDesc = newDesc("github_enterprise_license_org_members",
+	orgMembersDesc = consumedLicensesSpec.gauge("github_enterprise_license_org_members",
 		"Licensed users per organization (from github_com_member_roles).", "org")
-	serverUsersDesc = newDesc("github_enterprise_license_server_users",
+	serverUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_server_users",
 		"Licensed users per Enterprise Server host (from enterprise_server_user_ids).", "server")
 )
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "consumed_licenses", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &consumedLicensesCollector{src: t}, nil })
+	registerCollector(consumedLicensesSpec, func(t *Source) (Collector, error) { return &consumedLicensesCollector{src: t}, nil })
 }
 
 // consumedLicensesCollector reads GET /enterprises/{e}/consumed-licenses.
@@ -131,17 +137,17 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 	sendNumber(ch, seatsPurchasedDesc, t.purchased, target)
 	sendNumber(ch, seatsConsumedDesc, t.consumed, target)
 	for _, lt := range sortedKeys(t.byType) {
-		ch <- gauge(licenseUsersDesc, float64(t.byType[lt]), target, lt)
+		ch <- sample(licenseUsersDesc, float64(t.byType[lt]), target, lt)
 	}
-	ch <- gauge(githubComUsersDesc, float64(t.githubCom), target)
-	ch <- gauge(serverOnlyUsersDesc, float64(t.server), target)
-	ch <- gauge(vsUsersDesc, float64(t.vs), target)
-	ch <- gauge(without2FADesc, float64(t.no2FA), target)
+	ch <- sample(githubComUsersDesc, float64(t.githubCom), target)
+	ch <- sample(serverOnlyUsersDesc, float64(t.server), target)
+	ch <- sample(vsUsersDesc, float64(t.vs), target)
+	ch <- sample(without2FADesc, float64(t.no2FA), target)
 	for _, org := range sortedKeys(t.orgs) {
-		ch <- gauge(orgMembersDesc, float64(t.orgs[org]), target, org)
+		ch <- sample(orgMembersDesc, float64(t.orgs[org]), target, org)
 	}
 	for _, s := range sortedKeys(t.servers) {
-		ch <- gauge(serverUsersDesc, float64(t.servers[s]), target, s)
+		ch <- sample(serverUsersDesc, float64(t.servers[s]), target, s)
 	}
 }
 

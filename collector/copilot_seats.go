@@ -13,22 +13,27 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var copilotSeatsSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "copilot_seats", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/copilot/billing/seats (paginated)",
+	Needs: Needs{
+		Role:       "an enterprise owner or billing manager",
+		Scopes:     "`manage_billing:copilot` or `read:enterprise`",
+		Permission: "a GitHub App installed on the enterprise with its Copilot seat permission (the endpoint is enabled for GitHub Apps)",
+	},
+}
+
 var (
-	copilotSeatsDesc = newDesc("github_enterprise_copilot_seats",
+	copilotSeatsDesc = copilotSeatsSpec.gauge("github_enterprise_copilot_seats",
 		"Copilot seats billed, per plan_type (unknown when the seat names none); a user counts once per plan.", "plan_type")
-	copilotInactiveDesc = newDesc("github_enterprise_copilot_seats_inactive",
+	copilotInactiveDesc = copilotSeatsSpec.gauge("github_enterprise_copilot_seats_inactive",
 		"Copilot users with a seat and no activity within copilot_inactive_days (default 30), or never active.")
-	copilotPendingDesc = newDesc("github_enterprise_copilot_seats_pending_cancellation",
+	copilotPendingDesc = copilotSeatsSpec.gauge("github_enterprise_copilot_seats_pending_cancellation",
 		"Copilot users whose every seat is pending cancellation at the end of the billing cycle.")
 )
 
-const needCopilot = "this collector needs an enterprise owner or billing manager with a classic token (scope manage_billing:copilot or read:enterprise); fine-grained tokens are not accepted"
-
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "copilot_seats", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) {
+	registerCollector(copilotSeatsSpec, func(t *Source) (Collector, error) {
 		return &copilotSeatsCollector{src: t, now: time.Now, inactiveAfter: t.Config.CopilotInactive()}, nil
 	})
 }
@@ -134,10 +139,10 @@ func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilot
 
 func (c copilotCounts) collect(target string, ch chan<- prometheus.Metric) {
 	for _, p := range sortedKeys(c.byPlan) {
-		ch <- gauge(copilotSeatsDesc, float64(c.byPlan[p]), target, p)
+		ch <- sample(copilotSeatsDesc, float64(c.byPlan[p]), target, p)
 	}
-	ch <- gauge(copilotInactiveDesc, float64(c.inactive), target)
-	ch <- gauge(copilotPendingDesc, float64(c.pending), target)
+	ch <- sample(copilotInactiveDesc, float64(c.inactive), target)
+	ch <- sample(copilotPendingDesc, float64(c.pending), target)
 }
 
 func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
@@ -147,7 +152,7 @@ func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus
 		return nil
 	})
 	if err != nil {
-		return withHint("copilot seats", needCopilot, err)
+		return wrap("copilot seats", err)
 	}
 	counts := tally.count(c.now(), c.inactiveAfter)
 	counts.collect(c.src.Name(), ch)

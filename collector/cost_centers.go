@@ -14,21 +14,26 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var costCentersSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "cost_centers", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/settings/billing/cost-centers?state=active",
+	Needs: Needs{
+		Role:       "an enterprise owner or billing manager (an organization owner sees only the cost centers of what they administer)",
+		Scopes:     "`manage_billing:enterprise`",
+		Permission: "read access to enterprise billing (a GitHub App installed on the enterprise)",
+	},
+}
+
 var (
-	costCenterResourcesDesc = newDesc("github_enterprise_cost_center_resources",
+	costCenterResourcesDesc = costCentersSpec.gauge("github_enterprise_cost_center_resources",
 		"Resources assigned to an active cost center, by resource type (user, team, repo, org).",
 		"cost_center_id", "cost_center", "resource_type")
-	costCentersDesc = newDesc("github_enterprise_cost_centers",
+	costCentersDesc = costCentersSpec.gauge("github_enterprise_cost_centers",
 		"Active cost centers of the enterprise.")
 )
 
-const needCostCenters = "this collector needs an enterprise owner, billing manager or organization owner with a classic token (scope manage_billing:enterprise)"
-
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "cost_centers", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &costCentersCollector{src: t}, nil })
+	registerCollector(costCentersSpec, func(t *Source) (Collector, error) { return &costCentersCollector{src: t}, nil })
 }
 
 // costCentersCollector reads GET /enterprises/{e}/settings/billing/cost-centers.
@@ -79,10 +84,10 @@ func (l *costCenterList) collect(target string, ch chan<- prometheus.Metric) (ce
 		return cmp.Or(strings.Compare(a.id, b.id), strings.Compare(a.kind, b.kind), strings.Compare(a.name, b.name))
 	})
 	for _, k := range keys {
-		ch <- gauge(costCenterResourcesDesc, float64(counts[k]), target, k.id, k.name, k.kind)
+		ch <- sample(costCenterResourcesDesc, float64(counts[k]), target, k.id, k.name, k.kind)
 		resources += counts[k]
 	}
-	ch <- gauge(costCentersDesc, float64(centers), target)
+	ch <- sample(costCentersDesc, float64(centers), target)
 	return centers, resources
 }
 
@@ -90,7 +95,7 @@ func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.
 	var l costCenterList
 	q := url.Values{"state": {"active"}}
 	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), q, &l); err != nil {
-		return withHint("cost centers", needCostCenters, err)
+		return wrap("cost centers", err)
 	}
 	centers, resources := l.collect(c.src.Name(), ch)
 	c.setSummary("%d cost centers, %d resources assigned", centers, resources)

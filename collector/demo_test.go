@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,5 +63,41 @@ func TestDemoConfigTargets(t *testing.T) {
 		if !seen {
 			t.Errorf("%s did not run in the demo", k)
 		}
+	}
+}
+
+// undeclared sends a metric that no spec declares.
+type undeclared struct{}
+
+var undeclaredDesc = prometheus.NewDesc("license_exporter_test_undeclared", "Declared by no spec.", []string{"target"}, nil)
+
+func (undeclared) Update(_ context.Context, ch chan<- prometheus.Metric) error {
+	ch <- prometheus.MustNewConstMetric(undeclaredDesc, prometheus.GaugeValue, 1, "t")
+	return nil
+}
+
+// TestScrapeIsChecked: the scrape describes what the specs declare, so the
+// pedantic registry of the tests refuses a metric no spec declared.
+func TestScrapeIsChecked(t *testing.T) {
+	registerCollector(&Spec{CollectorSpec: config.CollectorSpec{Name: "test_undeclared", Types: []string{config.TypeGitHub}}},
+		func(*Source) (Collector, error) { return undeclared{}, nil })
+	t.Cleanup(func() {
+		registryMu.Lock()
+		delete(registry, "test_undeclared")
+		registryMu.Unlock()
+	})
+	_, url := startSim(t, simulator.Options{})
+	e := newTestExporter(t, `
+targets:
+  - {name: t, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, collectors: [test_undeclared, license_sync_status]}
+`, url, tokenFile(t))
+	e.RefreshAll(context.Background())
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(e.Scrape(context.Background())); err != nil {
+		t.Fatal(err)
+	}
+	_, err := reg.Gather()
+	if err == nil || !strings.Contains(err.Error(), "license_exporter_test_undeclared") {
+		t.Fatalf("gather = %v, want an error naming the undeclared metric", err)
 	}
 }

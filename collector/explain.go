@@ -10,18 +10,11 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
-// replacedBy names the collector that carries the data of one whose endpoint
-// GitHub retired (the legacy billing endpoints answer 410 since 2025-09-25).
-var replacedBy = map[string]string{
-	"billing_actions":        "billing_usage",
-	"billing_packages":       "billing_usage",
-	"billing_shared_storage": "billing_usage",
-}
-
 // Explain says in one line what a failed refresh means and what to do about
-// it, for the check command and the status page. It works from the API
-// error's kind, status and hint, which never hold a token.
-func Explain(err error, collector string, t *config.Target) string {
+// it, for the check command, the status page and the log. It works from the
+// API error's kind, status and headers, which never hold a token, and from
+// what the collector's spec says its credential needs.
+func Explain(err error, spec *Spec, t *config.Target) string {
 	if err == nil {
 		return ""
 	}
@@ -43,27 +36,39 @@ func Explain(err error, collector string, t *config.Target) string {
 		}
 		return status + "the token was rejected (wrong, expired or revoked): replace it in token_file, token_env or github_app"
 	case api.KindPermission:
-		fix := status + strings.TrimPrefix(e.Hint, "forbidden; ")
-		var need *needError
-		if errors.As(err, &need) {
-			fix += "; " + need.need
+		var parts []string
+		if e.AcceptedScopes != "" {
+			parts = append(parts, "the token lacks a scope: "+e.ScopeHint())
 		}
-		return fix
+		if e.AcceptedPermissions != "" {
+			parts = append(parts, "a fine-grained token or GitHub App needs the permission "+e.AcceptedPermissions)
+		}
+		if fix := spec.Needs.Fix(); fix != "" {
+			parts = append(parts, spec.Name+" needs: "+fix)
+		}
+		if len(parts) == 0 {
+			return status + e.Hint
+		}
+		return status + strings.Join(parts, "; ")
 	case api.KindNotFound:
+		role := "the token's user must be " + spec.Needs.Role
+		if spec.Needs.Role == "" {
+			role = "the token's user lacks a role this endpoint needs"
+		}
 		switch {
 		case t.Type == config.TypeGitLab:
-			return status + "check api_url (the instance's base URL, without /api/v4) and that the token belongs to an administrator"
+			return status + "check api_url (the instance's base URL, without /api/v4); " + role
 		case strings.Contains(e.Path, "/enterprises/"):
-			return fmt.Sprintf("%sthe token's user is not an enterprise owner (or billing manager), or the enterprise slug %q is wrong", status, t.Enterprise)
+			return fmt.Sprintf("%sthe enterprise slug %q is wrong, or the token cannot see it: %s (GitHub answers 404, not 403, to anyone else)", status, t.Enterprise, role)
 		case t.Type == config.TypeGitHubServer:
-			return status + "check that api_url ends in /api/v3 and that the token belongs to a site administrator"
+			return status + "check that api_url ends in /api/v3; " + role
 		}
 		return status + e.Hint
 	case api.KindGone:
-		if repl := replacedBy[collector]; repl != "" {
-			return fmt.Sprintf("GitHub retired this endpoint: use %s (asked again only every %s)", repl, goneRetry)
+		if spec.ReplacedBy != "" {
+			return fmt.Sprintf("GitHub retired this endpoint: use %s (asked again only every %s)", spec.ReplacedBy, goneRetry)
 		}
-		return fmt.Sprintf("%sthe API retired this endpoint: remove %s from collectors (asked again only every %s)", status, collector, goneRetry)
+		return fmt.Sprintf("%sthe API retired this endpoint: remove %s from collectors (asked again only every %s)", status, spec.Name, goneRetry)
 	case api.KindRateLimit:
 		until := "a while"
 		if !e.RetryAt.IsZero() {

@@ -16,24 +16,6 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
-var (
-	successDesc = prometheus.NewDesc("license_exporter_collector_success",
-		"1 when the collector's last refresh succeeded, 0 when it failed (the last good data is still served).",
-		[]string{"target", "collector"}, nil)
-	durationDesc = prometheus.NewDesc("license_exporter_collector_duration_seconds",
-		"Duration of the collector's last refresh.", []string{"target", "collector"}, nil)
-	lastSuccessDesc = prometheus.NewDesc("license_exporter_collector_last_success_timestamp_seconds",
-		"When the collector last fetched data successfully; absent until it has.", []string{"target", "collector"}, nil)
-	refreshDesc = prometheus.NewDesc("license_exporter_collector_refresh_interval_seconds",
-		"How long the collector's data is reused (refresh_interval), for alerts on data age.", []string{"target", "collector"}, nil)
-	rateLimitDesc = prometheus.NewDesc("license_exporter_api_rate_limit",
-		"Requests per window the API allows this target's credential, from the rate-limit headers.", []string{"target", "resource"}, nil)
-	rateRemainingDesc = prometheus.NewDesc("license_exporter_api_rate_limit_remaining",
-		"Requests left in the current rate-limit window, from the rate-limit headers.", []string{"target", "resource"}, nil)
-	rateResetDesc = prometheus.NewDesc("license_exporter_api_rate_limit_reset_timestamp_seconds",
-		"When the current rate-limit window resets.", []string{"target", "resource"}, nil)
-)
-
 // Options are the exporter-wide settings.
 type Options struct {
 	Logger    log.Logger
@@ -178,7 +160,9 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 			}
 			return nil, fmt.Errorf("collector %s: %w", name, err)
 		}
-		t.collectors = append(t.collectors, newCached(ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger))
+		cc := newCached(ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger)
+		cc.spec, cc.cfg = r.spec, tc
+		t.collectors = append(t.collectors, cc)
 	}
 	level.Debug(logger).Log("msg", "target ready", "api_url", client.BaseURL(), "collectors", len(t.collectors))
 	return t, nil
@@ -232,9 +216,10 @@ type scrape struct {
 	ctx context.Context
 }
 
-// Describe sends nothing: the metrics depend on the configuration, so this
-// is an unchecked collector.
-func (scrape) Describe(chan<- *prometheus.Desc) {}
+// Describe sends every metric any collector can serve, whatever the
+// configuration, and the exporter's own: a checked collector, so that the
+// registry rejects a metric no spec declared.
+func (scrape) Describe(ch chan<- *prometheus.Desc) { describeAll(ch) }
 
 func (s scrape) Collect(ch chan<- prometheus.Metric) {
 	s.e.mu.RLock()
@@ -252,7 +237,7 @@ func (s scrape) Collect(ch chan<- prometheus.Metric) {
 					ch <- m
 				}
 				sendState(ch, st)
-				ch <- prometheus.MustNewConstMetric(refreshDesc, prometheus.GaugeValue, c.interval.Seconds(), st.Target, st.Collector)
+				ch <- sample(refreshDesc, c.interval.Seconds(), st.Target, st.Collector)
 			}()
 		}
 	}
@@ -260,10 +245,10 @@ func (s scrape) Collect(ch chan<- prometheus.Metric) {
 	// After the refreshes, so that the budget they just spent shows.
 	for _, t := range targets {
 		for _, rl := range t.src.Client.RateLimits() {
-			ch <- prometheus.MustNewConstMetric(rateLimitDesc, prometheus.GaugeValue, rl.Limit, t.cfg.Name, rl.Resource)
-			ch <- prometheus.MustNewConstMetric(rateRemainingDesc, prometheus.GaugeValue, rl.Remaining, t.cfg.Name, rl.Resource)
+			ch <- sample(rateLimitDesc, rl.Limit, t.cfg.Name, rl.Resource)
+			ch <- sample(rateRemainingDesc, rl.Remaining, t.cfg.Name, rl.Resource)
 			if !rl.Reset.IsZero() {
-				ch <- prometheus.MustNewConstMetric(rateResetDesc, prometheus.GaugeValue, float64(rl.Reset.Unix()), t.cfg.Name, rl.Resource)
+				ch <- sample(rateResetDesc, float64(rl.Reset.Unix()), t.cfg.Name, rl.Resource)
 			}
 		}
 	}
@@ -274,9 +259,9 @@ func sendState(ch chan<- prometheus.Metric, st State) {
 	if st.Succeeded() {
 		ok = 1
 	}
-	ch <- prometheus.MustNewConstMetric(successDesc, prometheus.GaugeValue, ok, st.Target, st.Collector)
-	ch <- prometheus.MustNewConstMetric(durationDesc, prometheus.GaugeValue, st.LastDuration.Seconds(), st.Target, st.Collector)
+	ch <- sample(successDesc, ok, st.Target, st.Collector)
+	ch <- sample(durationDesc, st.LastDuration.Seconds(), st.Target, st.Collector)
 	if !st.LastSuccess.IsZero() {
-		ch <- prometheus.MustNewConstMetric(lastSuccessDesc, prometheus.GaugeValue, float64(st.LastSuccess.UnixNano())/1e9, st.Target, st.Collector)
+		ch <- sample(lastSuccessDesc, float64(st.LastSuccess.UnixNano())/1e9, st.Target, st.Collector)
 	}
 }

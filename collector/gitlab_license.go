@@ -16,47 +16,54 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var gitlabLicenseSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true},
+	Endpoint:      "GET /api/v4/license, /licenses, /license/usage_export.csv",
+	Needs: Needs{
+		Role:   "an administrator (where Admin Mode is on, the token also needs `admin_mode`)",
+		Scopes: "`read_api` (or `api`), sent as PRIVATE-TOKEN",
+	},
+}
+
 // maxGitLabLicenses bounds the per-license series: the most recent ones
 // (highest id) are kept, which include any renewal uploaded in advance.
 const maxGitLabLicenses = 20
 
 var (
-	glUserLimitDesc = newDesc("gitlab_license_user_limit",
+	glUserLimitDesc = gitlabLicenseSpec.gauge("gitlab_license_user_limit",
 		"Users the current GitLab license is for (user_limit); 0 means the license sets no limit.")
-	glActiveUsersDesc = newDesc("gitlab_license_active_users",
+	glActiveUsersDesc = gitlabLicenseSpec.gauge("gitlab_license_active_users",
 		"Billable users counted against the current GitLab license (active_users).")
-	glOverageDesc = newDesc("gitlab_license_overage_users",
+	glOverageDesc = gitlabLicenseSpec.gauge("gitlab_license_overage_users",
 		"Users beyond the current GitLab license's limit (overage).")
-	glHistoricalMaxDesc = newDesc("gitlab_license_historical_max_users",
+	glHistoricalMaxDesc = gitlabLicenseSpec.gauge("gitlab_license_historical_max_users",
 		"Highest number of billable users since the current GitLab license started (historical_max).")
-	glMaximumUsersDesc = newDesc("gitlab_license_maximum_users",
+	glMaximumUsersDesc = gitlabLicenseSpec.gauge("gitlab_license_maximum_users",
 		"Maximum user count of the current GitLab license (maximum_user_count).")
-	glExpiredDesc = newDesc("gitlab_license_expired",
+	glExpiredDesc = gitlabLicenseSpec.gauge("gitlab_license_expired",
 		"1 when the current GitLab license has expired, else 0 (expired).")
-	glExpiryDesc = newDesc("gitlab_license_expiry_timestamp_seconds",
+	glExpiryDesc = gitlabLicenseSpec.gauge("gitlab_license_expiry_timestamp_seconds",
 		"When the current GitLab license expires (expires_at); absent when it never expires.")
-	glStartDesc = newDesc("gitlab_license_start_timestamp_seconds",
+	glStartDesc = gitlabLicenseSpec.gauge("gitlab_license_start_timestamp_seconds",
 		"When the current GitLab license starts (starts_at).")
-	glInfoDesc = newDesc("gitlab_license_info",
+	glInfoDesc = gitlabLicenseSpec.gauge("gitlab_license_info",
 		"The current GitLab license; always 1.", "id", "plan")
-	glBillableDesc = newDesc("gitlab_license_billable_users",
+	glBillableDesc = gitlabLicenseSpec.gauge("gitlab_license_billable_users",
 		"Billable users in the latest row of the license usage export (usage_export.csv).")
-	glBillableTimeDesc = newDesc("gitlab_license_billable_users_timestamp_seconds",
+	glBillableTimeDesc = gitlabLicenseSpec.gauge("gitlab_license_billable_users_timestamp_seconds",
 		"When GitLab recorded the latest billable user count of the usage export.")
-	glLicensesDesc = newDesc("gitlab_licenses",
+	glLicensesDesc = gitlabLicenseSpec.gauge("gitlab_licenses",
 		"Licenses uploaded to the GitLab instance (GET /licenses), current, past and future.")
-	glLicensesUserLimitDesc = newDesc("gitlab_licenses_user_limit",
+	glLicensesUserLimitDesc = gitlabLicenseSpec.gauge("gitlab_licenses_user_limit",
 		"Users each uploaded GitLab license is for; 0 means no limit. Only the most recent licenses.", "id", "plan")
-	glLicensesExpiryDesc = newDesc("gitlab_licenses_expiry_timestamp_seconds",
+	glLicensesExpiryDesc = gitlabLicenseSpec.gauge("gitlab_licenses_expiry_timestamp_seconds",
 		"When each uploaded GitLab license expires; absent for one that never expires. Only the most recent licenses.", "id", "plan")
-	glLicensesStartDesc = newDesc("gitlab_licenses_start_timestamp_seconds",
+	glLicensesStartDesc = gitlabLicenseSpec.gauge("gitlab_licenses_start_timestamp_seconds",
 		"When each uploaded GitLab license starts. Only the most recent licenses.", "id", "plan")
 )
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true,
-	}, func(t *Source) (Collector, error) { return &gitlabLicenseCollector{src: t}, nil })
+	registerCollector(gitlabLicenseSpec, func(t *Source) (Collector, error) { return &gitlabLicenseCollector{src: t}, nil })
 }
 
 // gitlabLicenseCollector reads GET /license, /licenses and
@@ -138,9 +145,9 @@ func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 	}
 	collectGitLabLicenses(target, all, ch)
 	if hasRow {
-		ch <- gauge(glBillableDesc, row.Users, target)
+		ch <- sample(glBillableDesc, row.Users, target)
 		if !row.At.IsZero() {
-			ch <- gauge(glBillableTimeDesc, float64(row.At.Unix()), target)
+			ch <- sample(glBillableTimeDesc, float64(row.At.Unix()), target)
 		}
 	}
 	c.setSummary("%s", gitlabSummary(current, len(all)))
@@ -175,21 +182,21 @@ func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.
 	sendNumber(ch, glHistoricalMaxDesc, l.HistoricalMax, target)
 	sendNumber(ch, glMaximumUsersDesc, l.MaximumUsers, target)
 	if l.Expired.Valid {
-		ch <- gauge(glExpiredDesc, boolValue(l.Expired.Value), target)
+		ch <- sample(glExpiredDesc, boolValue(l.Expired.Value), target)
 	}
 	// A license that never expires has expires_at null: leave the series
 	// out, since a 0 would look like an expiry in 1970 to every alert.
 	if l.ExpiresAt.Valid {
-		ch <- gauge(glExpiryDesc, l.ExpiresAt.Unix(), target)
+		ch <- sample(glExpiryDesc, l.ExpiresAt.Unix(), target)
 	}
 	if l.StartsAt.Valid {
-		ch <- gauge(glStartDesc, l.StartsAt.Unix(), target)
+		ch <- sample(glStartDesc, l.StartsAt.Unix(), target)
 	}
-	ch <- gauge(glInfoDesc, 1, target, idOf(l.ID), lowerLabel(l.Plan))
+	ch <- sample(glInfoDesc, 1, target, idOf(l.ID), lowerLabel(l.Plan))
 }
 
 func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometheus.Metric) {
-	ch <- gauge(glLicensesDesc, float64(len(all)), target)
+	ch <- sample(glLicensesDesc, float64(len(all)), target)
 	recent := append([]gitlabLicense(nil), all...)
 	sort.SliceStable(recent, func(i, j int) bool { return idLess(recent[j].ID, recent[i].ID) })
 	seen := map[string]bool{}
@@ -202,10 +209,10 @@ func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometh
 		plan := lowerLabel(l.Plan)
 		sendNumber(ch, glLicensesUserLimitDesc, l.UserLimit, target, id, plan)
 		if l.ExpiresAt.Valid {
-			ch <- gauge(glLicensesExpiryDesc, l.ExpiresAt.Unix(), target, id, plan)
+			ch <- sample(glLicensesExpiryDesc, l.ExpiresAt.Unix(), target, id, plan)
 		}
 		if l.StartsAt.Valid {
-			ch <- gauge(glLicensesStartDesc, l.StartsAt.Unix(), target, id, plan)
+			ch <- sample(glLicensesStartDesc, l.StartsAt.Unix(), target, id, plan)
 		}
 	}
 }

@@ -13,20 +13,26 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var licenseSyncSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "license_sync_status", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/license-sync-status",
+	Needs: Needs{
+		Role:   "an enterprise owner",
+		Scopes: "`read:enterprise`",
+	},
+}
+
 var (
-	licenseSyncTimeDesc = newDesc("github_enterprise_license_sync_timestamp_seconds",
+	licenseSyncTimeDesc = licenseSyncSpec.gauge("github_enterprise_license_sync_timestamp_seconds",
 		"Time of the last license sync of a connected Enterprise Server instance.", "server_id", "hostname")
-	licenseSyncSuccessDesc = newDesc("github_enterprise_license_sync_success",
+	licenseSyncSuccessDesc = licenseSyncSpec.gauge("github_enterprise_license_sync_success",
 		"1 when the last license sync of a connected Enterprise Server instance succeeded, else 0.", "server_id", "hostname")
-	licenseSyncServersDesc = newDesc("github_enterprise_license_sync_servers",
+	licenseSyncServersDesc = licenseSyncSpec.gauge("github_enterprise_license_sync_servers",
 		"Enterprise Server instances connected for license sync.")
 )
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "license_sync_status", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &licenseSyncCollector{src: t}, nil })
+	registerCollector(licenseSyncSpec, func(t *Source) (Collector, error) { return &licenseSyncCollector{src: t}, nil })
 }
 
 // licenseSyncCollector reads GET /enterprises/{e}/license-sync-status.
@@ -88,7 +94,7 @@ func (c *licenseSyncCollector) Update(ctx context.Context, ch chan<- prometheus.
 }
 
 func collectLicenseSync(target string, servers []syncServer, ch chan<- prometheus.Metric) (failed int) {
-	ch <- gauge(licenseSyncServersDesc, float64(len(servers)), target)
+	ch <- sample(licenseSyncServersDesc, float64(len(servers)), target)
 	seen := map[[2]string]bool{}
 	for _, s := range servers {
 		id, host := string(s.ServerID), string(s.Hostname)
@@ -102,11 +108,11 @@ func collectLicenseSync(target string, servers []syncServer, ch chan<- prometheu
 		} else {
 			failed++
 		}
-		ch <- gauge(licenseSyncSuccessDesc, ok, target, id, host)
+		ch <- sample(licenseSyncSuccessDesc, ok, target, id, host)
 		// A server that never synced has no date: leave the timestamp out
 		// rather than export 1970, which would look like a sync long ago.
 		if s.LastSync.Date.Valid {
-			ch <- gauge(licenseSyncTimeDesc, s.LastSync.Date.Unix(), target, id, host)
+			ch <- sample(licenseSyncTimeDesc, s.LastSync.Date.Unix(), target, id, host)
 		}
 	}
 	return failed

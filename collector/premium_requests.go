@@ -9,18 +9,25 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var premiumRequestsSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/settings/billing/premium_request/usage?year=Y&month=M (current month, UTC)",
+	Needs: Needs{
+		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",
+		Scopes:     "`manage_billing:enterprise`",
+		Permission: "read access to enterprise billing (a GitHub App installed on the enterprise)",
+	},
+}
+
 var (
-	premiumRequestsDesc = newDesc("github_enterprise_premium_requests",
+	premiumRequestsDesc = premiumRequestsSpec.gauge("github_enterprise_premium_requests",
 		"Copilot premium requests this month (UTC) to date per model (grossQuantity).", "model")
-	premiumNetDesc = newDesc("github_enterprise_premium_requests_net_amount_dollars",
+	premiumNetDesc = premiumRequestsSpec.gauge("github_enterprise_premium_requests_net_amount_dollars",
 		"Net amount billed for premium requests this month to date per model, in US dollars (netAmount).", "model")
 )
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "premium_requests", Types: []string{config.TypeGitHub},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &premiumRequestsCollector{src: t, now: time.Now}, nil })
+	registerCollector(premiumRequestsSpec, func(t *Source) (Collector, error) { return &premiumRequestsCollector{src: t, now: time.Now}, nil })
 }
 
 // premiumRequestsCollector reads GET
@@ -73,7 +80,7 @@ func (c *premiumRequestsCollector) Update(ctx context.Context, ch chan<- prometh
 	var report usageReport
 	path := c.src.enterprisePath("settings/billing/premium_request/usage")
 	if _, err := c.src.Client.GetJSON(ctx, path, monthQuery(c.now()), &report); err != nil {
-		return withHint("premium request usage", needBilling, err)
+		return wrap("premium request usage", err)
 	}
 	totals := newPremiumTotals()
 	totals.add(&report)

@@ -9,15 +9,21 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
-var runnersDesc = newDesc("github_enterprise_runners",
+var runnersSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer}, Default: true, NeedsEnterprise: true},
+	Endpoint:      "GET /enterprises/{e}/actions/runners (paginated)",
+	Needs: Needs{
+		Role:   "an enterprise owner (on Enterprise Server, a site administrator)",
+		Scopes: "`manage_runners:enterprise`",
+	},
+}
+
+var runnersDesc = runnersSpec.gauge("github_enterprise_runners",
 	"Self-hosted runners registered to the enterprise, by operating system, status and whether they run a job.",
 	"os", "status", "busy")
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer},
-		Default: true, NeedsEnterprise: true,
-	}, func(t *Source) (Collector, error) { return &runnersCollector{src: t}, nil })
+	registerCollector(runnersSpec, func(t *Source) (Collector, error) { return &runnersCollector{src: t}, nil })
 }
 
 // runnersCollector reads GET /enterprises/{e}/actions/runners.
@@ -70,7 +76,7 @@ func (t *runnerTally) add(p *runnersPage) {
 
 func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 	for k, n := range t.counts {
-		ch <- gauge(runnersDesc, float64(n), target, k.os, k.status, k.busy)
+		ch <- sample(runnersDesc, float64(n), target, k.os, k.status, k.busy)
 	}
 }
 

@@ -11,25 +11,32 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+var serverLicenseSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true},
+	Endpoint:      "GET /enterprise/settings/license",
+	Needs: Needs{
+		Role:   "a site administrator (anyone else gets 404)",
+		Scopes: "`read:enterprise` (OAuth tokens: `site_admin`)",
+	},
+}
+
 var (
-	serverSeatsDesc = newDesc("github_enterprise_server_license_seats",
+	serverSeatsDesc = serverLicenseSpec.gauge("github_enterprise_server_license_seats",
 		"Seats the Enterprise Server license grants (seats); absent when the license gives a word such as unlimited.")
-	serverSeatsUsedDesc = newDesc("github_enterprise_server_license_seats_used",
+	serverSeatsUsedDesc = serverLicenseSpec.gauge("github_enterprise_server_license_seats_used",
 		"Seats in use on the Enterprise Server instance (seats_used).")
-	serverSeatsAvailableDesc = newDesc("github_enterprise_server_license_seats_available",
+	serverSeatsAvailableDesc = serverLicenseSpec.gauge("github_enterprise_server_license_seats_available",
 		"Seats still free under the Enterprise Server license (seats_available).")
-	serverSeatsUnlimitedDesc = newDesc("github_enterprise_server_license_seats_unlimited",
+	serverSeatsUnlimitedDesc = serverLicenseSpec.gauge("github_enterprise_server_license_seats_unlimited",
 		"1 when the Enterprise Server license gives seats as unlimited, 0 when it gives a number.")
-	serverExpiryDesc = newDesc("github_enterprise_server_license_expiry_timestamp_seconds",
+	serverExpiryDesc = serverLicenseSpec.gauge("github_enterprise_server_license_expiry_timestamp_seconds",
 		"When the Enterprise Server license expires (expire_at); absent when the license gives no date.")
-	serverLicenseInfoDesc = newDesc("github_enterprise_server_license_info",
+	serverLicenseInfoDesc = serverLicenseSpec.gauge("github_enterprise_server_license_info",
 		"The kind of Enterprise Server license; always 1.", "kind")
 )
 
 func init() {
-	registerCollector(config.CollectorSpec{
-		Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true,
-	}, func(t *Source) (Collector, error) { return &serverLicenseCollector{src: t}, nil })
+	registerCollector(serverLicenseSpec, func(t *Source) (Collector, error) { return &serverLicenseCollector{src: t}, nil })
 }
 
 // serverLicenseCollector reads GET /enterprise/settings/license.
@@ -83,13 +90,13 @@ func collectServerLicense(target string, l *serverLicense, ch chan<- prometheus.
 	sendNumber(ch, serverSeatsAvailableDesc, l.SeatsAvailable, target)
 	switch {
 	case l.Seats.Unlimited():
-		ch <- gauge(serverSeatsUnlimitedDesc, 1, target)
+		ch <- sample(serverSeatsUnlimitedDesc, 1, target)
 	case l.Seats.Valid:
-		ch <- gauge(serverSeatsUnlimitedDesc, 0, target)
+		ch <- sample(serverSeatsUnlimitedDesc, 0, target)
 	}
 	// A license without a date must not read as one that expired in 1970.
 	if l.ExpireAt.Valid {
-		ch <- gauge(serverExpiryDesc, l.ExpireAt.Unix(), target)
+		ch <- sample(serverExpiryDesc, l.ExpireAt.Unix(), target)
 	}
-	ch <- gauge(serverLicenseInfoDesc, 1, target, lowerLabel(l.Kind))
+	ch <- sample(serverLicenseInfoDesc, 1, target, lowerLabel(l.Kind))
 }

@@ -26,7 +26,7 @@ func (e *Exporter) Statuses() []Status {
 	var out []Status
 	for _, t := range e.targets {
 		for _, c := range t.collectors {
-			out = append(out, t.status(c.snapshot()))
+			out = append(out, t.status(c, c.snapshot()))
 		}
 	}
 	return out
@@ -54,10 +54,10 @@ func (e *Exporter) RefreshAll(ctx context.Context) []Status {
 	return e.Statuses()
 }
 
-func (t *liveTarget) status(st State) Status {
+func (t *liveTarget) status(c *cached, st State) Status {
 	s := Status{State: st, Type: t.cfg.Type, APIURL: t.src.Client.BaseURL(), Interval: t.cfg.Refresh()}
 	if st.LastError != nil {
-		s.Fix = Explain(st.LastError, st.Collector, t.src.Config)
+		s.Fix = c.explain(st.LastError)
 	}
 	return s
 }

@@ -68,7 +68,7 @@ func TestRefreshAll(t *testing.T) {
 		t.Errorf("good/license_sync_status = %+v", got["good/license_sync_status"])
 	}
 	bad := got["wrong-slug/consumed_licenses"]
-	if bad.Succeeded() || !strings.Contains(bad.Fix, `404: the token's user is not an enterprise owner (or billing manager), or the enterprise slug "no-such-corp" is wrong`) {
+	if bad.Succeeded() || !strings.Contains(bad.Fix, `404: the enterprise slug "no-such-corp" is wrong, or the token cannot see it: the token's user must be an enterprise owner`) {
 		t.Errorf("wrong slug: fix = %q", bad.Fix)
 	}
 
@@ -153,16 +153,16 @@ func TestExplain(t *testing.T) {
 		t         *config.Target
 		want      string
 	}{
-		{"scope", &api.Error{Kind: api.KindPermission, Status: 403, Hint: "forbidden; the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo)"},
-			"consumed_licenses", gh, "403: the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo)"},
-		{"collector's need", withHint("copilot seats", needCopilot, &api.Error{Kind: api.KindPermission, Status: 403, Hint: "forbidden; the token's user must be an enterprise owner"}),
-			"copilot_seats", gh, "403: the token's user must be an enterprise owner; " + needCopilot},
+		{"scope", &api.Error{Kind: api.KindPermission, Status: 403, AcceptedScopes: "read:enterprise", TokenScopes: "repo"},
+			"consumed_licenses", gh, "403: the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo); consumed_licenses needs: the token's user must be an enterprise owner; a classic token needs the scope `read:enterprise` (or `manage_billing:enterprise`); fine-grained tokens and GitHub Apps cannot call this endpoint"},
+		{"no scope header", fmt.Errorf("copilot seats: %w", &api.Error{Kind: api.KindPermission, Status: 403}),
+			"copilot_seats", gh, "403: copilot_seats needs: the token's user must be an enterprise owner or billing manager; a classic token needs the scope `manage_billing:copilot` or `read:enterprise`; a fine-grained token or GitHub App needs a GitHub App installed on the enterprise with its Copilot seat permission (the endpoint is enabled for GitHub Apps)"},
 		{"slug", fmt.Errorf("consumed licenses: %w", &api.Error{Kind: api.KindNotFound, Status: 404, Path: "/enterprises/acme/consumed-licenses"}),
-			"consumed_licenses", gh, `404: the token's user is not an enterprise owner (or billing manager), or the enterprise slug "acme" is wrong`},
+			"consumed_licenses", gh, `404: the enterprise slug "acme" is wrong, or the token cannot see it: the token's user must be an enterprise owner (GitHub answers 404, not 403, to anyone else)`},
 		{"ghes path", &api.Error{Kind: api.KindNotFound, Status: 404, Path: "/enterprise/stats/all"},
-			"admin_stats", ghes, "404: check that api_url ends in /api/v3 and that the token belongs to a site administrator"},
+			"admin_stats", ghes, "404: check that api_url ends in /api/v3; the token's user must be a site administrator (anyone else gets 404)"},
 		{"gitlab", &api.Error{Kind: api.KindNotFound, Status: 404, Path: "/api/v4/license"},
-			"gitlab_license", gl, "404: check api_url (the instance's base URL, without /api/v4) and that the token belongs to an administrator"},
+			"gitlab_license", gl, "404: check api_url (the instance's base URL, without /api/v4); the token's user must be an administrator (where Admin Mode is on, the token also needs `admin_mode`)"},
 		{"retired legacy", &api.Error{Kind: api.KindGone, Status: 410},
 			"billing_actions", gh, "GitHub retired this endpoint: use billing_usage (asked again only every 6h0m0s)"},
 		{"retired other", &api.Error{Kind: api.KindGone, Status: 410},
@@ -179,7 +179,11 @@ func TestExplain(t *testing.T) {
 		{"plain", errors.New("decoding:\n  bad"), "consumed_licenses", gh, "decoding: bad"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Explain(tc.err, tc.collector, tc.t); got != tc.want {
+			spec, ok := SpecOf(tc.collector)
+			if !ok {
+				t.Fatalf("no collector %s", tc.collector)
+			}
+			if got := Explain(tc.err, spec, tc.t); got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
@@ -195,7 +199,7 @@ targets:
 	sim.SetFault("/enterprises/octo-corp/consumed-licenses", simulator.MissingScope("manage_billing:enterprise, read:enterprise", "repo"))
 	sim.SetFault("/enterprises/octo-corp/license-sync-status", simulator.Gone())
 	got := byName(e.RefreshAll(context.Background()))
-	if fix := got["t/consumed_licenses"].Fix; fix != "403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)" {
+	if fix := got["t/consumed_licenses"].Fix; !strings.HasPrefix(fix, "403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo); consumed_licenses needs: ") {
 		t.Errorf("missing scope: %q", fix)
 	}
 	if fix := got["t/license_sync_status"].Fix; !strings.HasPrefix(fix, "410: the API retired this endpoint") {

@@ -62,7 +62,7 @@ targets:
 	for _, want := range []string{
 		"consumed_licenses    FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
 		"license_sync_status  FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
-		`consumed_licenses  FAIL  404: the token's user is not an enterprise owner (or billing manager), or the enterprise slug "octo-crop" is wrong`,
+		`consumed_licenses  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
 		"license_sync_status  FAIL  cannot reach api_url http://127.0.0.1:1: ",
 		"0 of 4 collectors OK",
 	} {

@@ -37,14 +37,8 @@ type reloader struct {
 func newReloader(file string, exp *collector.Exporter, reg prometheus.Registerer, logger log.Logger) *reloader {
 	r := &reloader{
 		file: file, apply: exp.ApplyConfig, logger: logger, now: time.Now,
-		success: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "license_exporter_config_last_reload_successful",
-			Help: "1 when the last configuration (re)load succeeded, 0 when it failed and the previous configuration is still in force.",
-		}),
-		successTime: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "license_exporter_config_last_reload_success_timestamp_seconds",
-			Help: "When the configuration was last loaded successfully.",
-		}),
+		success:     prometheus.NewGauge(collector.ReloadSuccessful.GaugeOpts()),
+		successTime: prometheus.NewGauge(collector.ReloadSuccessTime.GaugeOpts()),
 	}
 	reg.MustRegister(r.success, r.successTime)
 	return r

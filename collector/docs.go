@@ -1,0 +1,69 @@
+package collector
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/license-exporter/license_exporter/config"
+)
+
+// The README's collector and metric tables are generated from the specs
+// (make docs); a test fails when the README differs. These functions write
+// the Markdown between the README's GENERATED markers.
+
+// CollectorsTable is the collectors-and-permissions table.
+func CollectorsTable() string {
+	var b strings.Builder
+	b.WriteString("| collector | target types | default | endpoint | token's user | classic token scope | fine-grained token / GitHub App |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, s := range Specs() {
+		perm := s.Needs.Permission
+		if perm == "" {
+			perm = "not accepted"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, strings.Join(s.Types, ", "),
+			defaultWord(s), cell(s.Endpoint), cell(s.Needs.Role), cell(s.Needs.Scopes), cell(perm))
+	}
+	return b.String()
+}
+
+func defaultWord(s *Spec) string {
+	switch {
+	case !s.Default:
+		return "off"
+	case s.NeedsEnterprise && slices.Contains(s.Types, config.TypeGitHubServer):
+		return "on where `enterprise` is set"
+	}
+	return "on"
+}
+
+// MetricsTables lists each collector's metrics, then the exporter's own.
+func MetricsTables() string {
+	var b strings.Builder
+	for _, s := range Specs() {
+		fmt.Fprintf(&b, "#### `%s`\n\n", s.Name)
+		writeMetrics(&b, s.metrics, cacheNote)
+	}
+	b.WriteString("#### The exporter itself\n\n")
+	writeMetrics(&b, selfMetrics.metrics, "")
+	return b.String()
+}
+
+func writeMetrics(b *strings.Builder, ms []*Metric, trim string) {
+	b.WriteString("| metric | type | labels | meaning |\n|---|---|---|---|\n")
+	for _, m := range ms {
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", m.Name, m.Kind, strings.Join(m.Labels, ", "),
+			cell(strings.TrimSuffix(m.Help, trim)))
+	}
+	b.WriteString("\n")
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return "—"
+	}
+	return strings.ReplaceAll(s, "|", `\|`)
+}
