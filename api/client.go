@@ -271,7 +271,9 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 	}
 	if isHTML(resp.Header) {
 		c.observe(strconv.Itoa(resp.StatusCode), start)
-		return r, fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e := fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e.HTML = true
+		return r, e
 	}
 	lr := &limitedReader{r: resp.Body, n: c.opts.MaxBodyBytes}
 	err = decode(lr)

@@ -107,6 +107,8 @@ func checkLine(s collector.Status, timeout time.Duration) (result, detail string
 	switch {
 	case s.LastAttempt.IsZero():
 		return "FAIL", fmt.Sprintf("no answer within the check's --timeout (%s): the API is slow or unreachable; try a longer --timeout", timeout)
+	case !s.Succeeded() && s.APIMessage != "":
+		return "FAIL", fmt.Sprintf("%s (the API said: %q)", s.Fix, s.APIMessage)
 	case !s.Succeeded():
 		return "FAIL", s.Fix
 	}

@@ -78,9 +78,9 @@ type targetView struct {
 }
 
 type collectorView struct {
-	Name, Class, State            string
-	LastSuccess, DataAge, Summary string
-	Error, NextAttempt            string
+	Name, Class, State             string
+	LastSuccess, DataAge, Summary  string
+	Error, APIMessage, NextAttempt string
 }
 
 func buildStatusView(sts []collector.Status, limits map[string][]api.RateLimit, now time.Time) statusView {
@@ -103,7 +103,7 @@ func buildStatusView(sts []collector.Status, limits map[string][]api.RateLimit, 
 }
 
 func describeCollector(s collector.Status, now time.Time) collectorView {
-	c := collectorView{Name: s.Collector, Summary: s.Summary, Error: s.Fix, LastSuccess: "never", DataAge: "no data"}
+	c := collectorView{Name: s.Collector, Summary: s.Summary, Error: s.Fix, APIMessage: s.APIMessage, LastSuccess: "never", DataAge: "no data"}
 	switch {
 	case s.LastAttempt.IsZero() && s.Refreshing:
 		c.Class, c.State = "pending", "first refresh under way"
@@ -158,7 +158,7 @@ var statusTemplate = template.Must(template.New("status").Parse(`
 <h4>{{.Name}} <small>{{.Type}} · {{.APIURL}}</small></h4>
 <table>
 <tr><th>collector</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
-{{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}</td><td>{{.NextAttempt}}</td></tr>
+{{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}{{if .APIMessage}}<br><small>the API said: “{{.APIMessage}}”</small>{{end}}</td><td>{{.NextAttempt}}</td></tr>
 {{end}}</table>
 <p>Rate-limit budget: {{range $i, $l := .Limits}}{{if $i}}; {{end}}{{$l}}{{else}}not known yet (no answer received){{end}}</p>
 </div>

@@ -76,7 +76,7 @@ targets:
 		`<tr class="ok"><td>license_sync_status</td><td>OK</td>`,
 		"<h4>typo ",
 		`<tr class="fail"><td>consumed_licenses</td><td>FAILING (1 in a row)</td><td>never</td><td>no data</td><td></td>` +
-			`<td>404: the enterprise slug &#34;octo-crop&#34; is wrong, or the token cannot see it: the token&#39;s user must be an enterprise owner (GitHub answers 404, not 403, to anyone else)</td>`,
+			`<td>404: the enterprise slug &#34;octo-crop&#34; is wrong, or the token cannot see it: the token&#39;s user must be an enterprise owner (GitHub answers 404, not 403, to anyone else)<br><small>the API said: “Not Found”</small></td>`,
 		"Rate-limit budget: core: ",
 		`<a href="/metrics">Metrics</a>`,
 	} {
