@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"syscall"
@@ -88,6 +89,10 @@ func main() {
 		fatal(logger, "loading configuration", withConfigHint(err, *configFile))
 	}
 	defer reload.watch(syscall.SIGHUP)()
+	// Fetch once now rather than at the first scrape, so the status page and
+	// the first scrape show data. Refreshes run on the exporter's context;
+	// this only stops waiting for them.
+	go exp.RefreshAll(context.Background())
 
 	mux := http.NewServeMux()
 	mux.Handle(*metricsPath, exp.Handler(collector.HandlerOptions{

@@ -201,3 +201,22 @@ func TestCheckPrintsOnlyItsTable(t *testing.T) {
 		t.Errorf("--log.level=info should log:\n%s", out)
 	}
 }
+
+// TestRefreshesAtStart: the exporter fetches once when it starts, so the
+// status page and the first scrape have data; nothing has scraped it here.
+func TestRefreshesAtStart(t *testing.T) {
+	sim, url := startSim(t)
+	file := writeConfig(t, oneTarget, url)
+	addr, _ := startExporter(t, "--config.file="+file)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		page := get(t, "http://"+addr+"/")
+		if strings.Contains(page, `<tr class="ok"><td>consumed_licenses</td><td>OK</td>`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no refresh at start (%d API requests); page:\n%s", sim.Total(), page)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
