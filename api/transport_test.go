@@ -40,7 +40,7 @@ func getErr(t *testing.T, c *Client) *Error {
 func TestSSORequired(t *testing.T) {
 	const authURL = "https://github.com/enterprises/acme/sso?authorization_request=AZSCKtL4U8yX1H3sCQ"
 	for name, headers := range map[string]map[string]string{
-		"header": {"X-GitHub-SSO": "required; url=" + authURL, "X-Accepted-OAuth-Scopes": "read:enterprise", "X-OAuth-Scopes": "read:enterprise, repo"},
+		"header":       {"X-GitHub-SSO": "required; url=" + authURL, "X-Accepted-OAuth-Scopes": "read:enterprise", "X-OAuth-Scopes": "read:enterprise, repo"},
 		"message only": {"X-Accepted-OAuth-Scopes": "read:enterprise", "X-OAuth-Scopes": "read:enterprise"},
 	} {
 		t.Run(name, func(t *testing.T) {
