@@ -206,7 +206,7 @@ const statusCSS = `
 .target small { font-weight: normal; color: #6e7781; }
 .target ul.findings { list-style: none; padding: 0; margin: .25rem 0 .5rem; }
 .target ul.findings li { padding: .3rem .6rem; margin-bottom: .2rem; border-left: .3rem solid; font-weight: bold; }
-.target li.critical { background: #ffebe9; border-color: #cf222e; color: #82071e; }
-.target li.warning { background: #fff8c5; border-color: #bf8700; color: #6f4b00; }
+.target ul.findings li.critical { background: #ffebe9; border-color: #cf222e; color: #82071e; }
+.target ul.findings li.warning { background: #fff8c5; border-color: #bf8700; color: #6f4b00; }
 .target p.licenses-ok { color: #1a7f37; }
 `
