@@ -2,8 +2,16 @@ package collector
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/pem"
+	"io"
+	"log"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/license-exporter/license_exporter/internal/simulator"
@@ -52,5 +60,73 @@ targets:
 				}
 			}
 		})
+	}
+}
+
+// TestCAFileEndToEnd: an API with a self-signed certificate (an internal CA)
+// fails with the certificate named and the fix, and works once ca_file names
+// the CA.
+func TestCAFileEndToEnd(t *testing.T) {
+	sim := simulator.New(simulator.Options{})
+	srv := httptest.NewUnstartedServer(sim)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are the point
+	srv.StartTLS()
+	defer srv.Close()
+	tok := tokenFile(t)
+	const yml = `
+targets:
+  - {name: t, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, collectors: [consumed_licenses]%s}
+`
+	st := byName(newTestExporter(t, yml, srv.URL, tok, "").RefreshAll(context.Background()))["t/consumed_licenses"]
+	if st.Succeeded() || !strings.Contains(st.Fix, "signed by a CA the exporter does not trust") || !strings.Contains(st.Fix, "set ca_file") {
+		t.Errorf("without ca_file: %q", st.Fix)
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st = byName(newTestExporter(t, yml, srv.URL, tok, ", ca_file: "+caFile).RefreshAll(context.Background()))["t/consumed_licenses"]
+	if !st.Succeeded() {
+		t.Errorf("with ca_file: %v / %q", st.LastError, st.Fix)
+	}
+}
+
+// TestProxyEndToEnd: a target's proxy_url carries its requests through a
+// loopback proxy that wants credentials, read from proxy_credentials_file;
+// without them, the 407 is named as the proxy's.
+func TestProxyEndToEnd(t *testing.T) {
+	sim := simulator.New(simulator.Options{})
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("svc:pr0xy-pass"))
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !r.URL.IsAbs() {
+			http.Error(w, "not a proxy request", http.StatusBadRequest)
+			return
+		}
+		if r.Header.Get("Proxy-Authorization") != want {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
+			http.Error(w, "proxy authentication required", http.StatusProxyAuthRequired)
+			return
+		}
+		proxied.Add(1)
+		sim.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	cred := filepath.Join(t.TempDir(), "proxy-cred")
+	tok := tokenFile(t)
+	// The API's address exists only behind the proxy.
+	const yml = `
+targets:
+  - {name: t, type: github, api_url: "http://127.0.0.1:1", enterprise: octo-corp, token_file: %s, collectors: [consumed_licenses], proxy_url: %s, proxy_credentials_file: %s}
+`
+	os.WriteFile(cred, []byte("svc:wrong\n"), 0o600)
+	st := byName(newTestExporter(t, yml, tok, proxy.URL, cred).RefreshAll(context.Background()))["t/consumed_licenses"]
+	if st.Succeeded() || !strings.Contains(st.Fix, "a proxy asked for credentials (407") || strings.Contains(st.Fix, "wrong") {
+		t.Errorf("wrong proxy credentials: %q", st.Fix)
+	}
+	os.WriteFile(cred, []byte("svc:pr0xy-pass\n"), 0o600)
+	st = byName(newTestExporter(t, yml, tok, proxy.URL, cred).RefreshAll(context.Background()))["t/consumed_licenses"]
+	if !st.Succeeded() || proxied.Load() == 0 {
+		t.Errorf("through the proxy: %v %q (%d proxied)", st.LastError, st.Fix, proxied.Load())
 	}
 }

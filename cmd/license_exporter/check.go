@@ -30,6 +30,11 @@ func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts
 		fmt.Fprintf(stderr, "%s check: %v\n", name, withConfigHint(err, file))
 		return checkBadConfig
 	}
+	for _, t := range cfg.Targets {
+		for _, n := range t.Notes {
+			fmt.Fprintf(stdout, "%s: note: %s\n", t.Name, n)
+		}
+	}
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}

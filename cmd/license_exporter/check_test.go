@@ -110,3 +110,25 @@ func TestIdleTargets(t *testing.T) {
 		t.Errorf("idle = %v", idle)
 	}
 }
+
+// TestCheckCorrectsAPIURL: an Enterprise Server api_url without /api/v3 is
+// corrected as the file loads; check says so and the collectors then work.
+func TestCheckCorrectsAPIURL(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: ghes, type: github_server, api_url: %[1]s, token_file: %[2]s, collectors: [server_license]}
+`, url)
+	code, out, _ := check(t, file, 10*time.Second)
+	for _, want := range []string{
+		"ghes: note: api_url " + url + " is the web site, not the API: using " + url + "/api/v3",
+		"1 of 1 collectors OK",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != checkOK {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -59,6 +59,11 @@ func (r *reloader) Reload() error {
 	r.success.Set(1)
 	r.loaded.Store(true)
 	r.successTime.Set(float64(r.now().UnixNano()) / 1e9)
+	for _, t := range cfg.Targets {
+		for _, n := range t.Notes {
+			level.Warn(r.logger).Log("msg", n, "target", t.Name)
+		}
+	}
 	level.Info(r.logger).Log("msg", "configuration loaded", "file", r.file, "targets", len(cfg.Targets))
 	return nil
 }

@@ -103,4 +103,3 @@ func near(c color.Color, want color.RGBA) bool {
 	abs := func(x int) int { return max(x, -x) }
 	return abs(d(r, want.R))+abs(d(g, want.G))+abs(d(b, want.B)) <= 6
 }
-
