@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -205,7 +206,7 @@ func capWait(t, now time.Time) time.Time {
 
 func rawRetryAt(h http.Header, now time.Time) time.Time {
 	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
-		if secs, ok := parseUint(ra); ok {
+		if secs, err := strconv.ParseUint(ra, 10, 64); err == nil {
 			return now.Add(time.Duration(min(secs, uint64(maxRetryWait/time.Second))) * time.Second)
 		}
 		if t, err := http.ParseTime(ra); err == nil {
@@ -213,7 +214,7 @@ func rawRetryAt(h http.Header, now time.Time) time.Time {
 		}
 	}
 	if h.Get("X-RateLimit-Remaining") == "0" {
-		if reset, ok := parseUint(h.Get("X-RateLimit-Reset")); ok && reset > 0 && reset < 1<<40 {
+		if reset, err := strconv.ParseUint(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64); err == nil && reset > 0 && reset < 1<<40 {
 			if t := time.Unix(int64(reset), 0); t.After(now) {
 				return t
 			}
@@ -250,22 +251,4 @@ func apiMessage(resp *http.Response, body []byte) string {
 
 func isHTML(h http.Header) bool {
 	return strings.Contains(strings.ToLower(h.Get("Content-Type")), "html")
-}
-
-func parseUint(s string) (uint64, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		if n > (1<<63)/10 {
-			return 0, false // overflow: not a usable number
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	return n, true
 }

@@ -102,6 +102,20 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Numbers is an object of numbers, as a breakdown or a section of figures.
+// Any other shape (null, a list, a word) decodes to nil.
+type Numbers map[string]Number
+
+// UnmarshalJSON implements json.Unmarshaler and never fails.
+func (m *Numbers) UnmarshalJSON(b []byte) error {
+	var v map[string]Number
+	if json.Unmarshal(b, &v) != nil {
+		v = nil
+	}
+	*m = v
+	return nil
+}
+
 // Strings is a list of strings that tolerates null, a lone string, and
 // non-string elements (which are skipped).
 type Strings []string

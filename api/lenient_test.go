@@ -53,3 +53,16 @@ func TestLenientTypes(t *testing.T) {
 		t.Errorf("empty or unparsable times must not be valid (they would read as 1970): %v %v", v.T4, v.T5)
 	}
 }
+
+func TestNumbers(t *testing.T) {
+	var v struct{ A, B, C, D Numbers }
+	if err := json.Unmarshal([]byte(`{"A": {"x": 1, "y": "2", "z": null}, "B": [1], "C": "many", "D": null}`), &v); err != nil {
+		t.Fatalf("Numbers must never fail a decode: %v", err)
+	}
+	if len(v.A) != 3 || v.A["x"].Value != 1 || v.A["y"].Value != 2 || v.A["z"].Valid {
+		t.Errorf("A = %+v", v.A)
+	}
+	if v.B != nil || v.C != nil || v.D != nil {
+		t.Errorf("odd shapes must give nil: %v, %v, %v", v.B, v.C, v.D)
+	}
+}

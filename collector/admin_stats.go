@@ -2,8 +2,6 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -88,25 +86,10 @@ type adminStatsCollector struct {
 
 var _ Collector = (*adminStatsCollector)(nil)
 
-// serverStats is stats/all as section → field → figure.
-type serverStats map[string]map[string]api.Number
-
-// parseAdminStats reads every section that is an object of figures; a
-// section of another shape is skipped rather than failing the rest.
-func parseAdminStats(b []byte) (serverStats, error) {
-	var sections map[string]json.RawMessage
-	if err := json.Unmarshal(b, &sections); err != nil {
-		return nil, err
-	}
-	out := serverStats{}
-	for name, raw := range sections {
-		var figures map[string]api.Number
-		if json.Unmarshal(raw, &figures) == nil && figures != nil {
-			out[name] = figures
-		}
-	}
-	return out, nil
-}
+// serverStats is stats/all as section → field → figure. A section of
+// another shape than an object of figures decodes to nil rather than
+// failing the rest.
+type serverStats map[string]api.Numbers
 
 func (s serverStats) get(section, field string) api.Number { return s[section][field] }
 
@@ -124,13 +107,9 @@ func collectAdminStats(target string, s serverStats, ch chan<- prometheus.Metric
 }
 
 func (c *adminStatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var raw json.RawMessage
-	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/all", nil, &raw); err != nil {
+	var s serverStats
+	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/all", nil, &s); err != nil {
 		return wrap("admin stats", err)
-	}
-	s, err := parseAdminStats(raw)
-	if err != nil {
-		return fmt.Errorf("admin stats: the answer is not the documented shape: %w", err)
 	}
 	collectAdminStats(c.src.Name(), s, ch)
 	c.setSummary("%s users, %s repositories, %s organizations",

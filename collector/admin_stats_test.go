@@ -19,7 +19,7 @@ func TestAdminStatsGolden(t *testing.T) {
 func TestAdminStatsFixtureCovered(t *testing.T) {
 	// Every figure of the documented example becomes a series, except the
 	// wholes that are exported as the sum of their labelled parts.
-	s, err := parseAdminStats(simulator.Fixture("ghes-3.19-enterprise-stats-all.json"))
+	s, err := decodeJSON[serverStats](simulator.Fixture("ghes-3.19-enterprise-stats-all.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestAdminStatsOddValues(t *testing.T) {
 	  "repos":"not an object","orgs":null,"pulls":[1,2],
 	  "issues":{"open_issues":"many","closed_issues":1e2},
 	  "new_section":{"new_figure":7}}`
-	s, err := parseAdminStats([]byte(body))
+	s, err := decodeJSON[serverStats]([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestAdminStatsOddValues(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("got %v, want only %v: null, words and odd sections are left out", got, want)
 	}
-	if _, err := parseAdminStats([]byte(`[1,2]`)); err == nil {
+	if _, err := decodeJSON[serverStats]([]byte(`[1,2]`)); err == nil {
 		t.Error("a list instead of the object must be an error")
 	}
 }
@@ -84,7 +84,7 @@ func FuzzParseAdminStats(f *testing.F) {
 	f.Add(simulator.Fixture("ghes-3.19-enterprise-stats-all.json"))
 	f.Add([]byte(`{"users":{"total_users":"1"},"repos":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := parseAdminStats(b)
+		s, err := decodeJSON[serverStats](b)
 		if err != nil {
 			return
 		}

@@ -42,7 +42,7 @@ func BenchmarkLicenseSyncParse(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		servers, err := parseLicenseSync(body)
+		servers, err := decodeJSON[syncServers](body)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,8 +2,9 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -64,8 +65,9 @@ var (
 		"Time left in the billing cycle (legacy billing: days_left_in_billing_cycle × 86400).")
 )
 
-// legacyParser decodes one legacy answer and sends its metrics.
-type legacyParser func(body []byte, target string, ch chan<- prometheus.Metric) (summary string, err error)
+// legacyParser decodes one legacy answer through decode (the API client in
+// Update, bytes in tests) and sends its metrics.
+type legacyParser func(decode func(v any) error, target string, ch chan<- prometheus.Metric) (summary string, err error)
 
 func init() {
 	for _, l := range []struct {
@@ -93,16 +95,16 @@ type legacyBillingCollector struct {
 var _ Collector = (*legacyBillingCollector)(nil)
 
 func (c *legacyBillingCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var raw json.RawMessage
-	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath(c.path), nil, &raw); err != nil {
+	get := func(v any) error {
+		_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath(c.path), nil, v)
+		return err
+	}
+	summary, err := c.parse(get, c.src.Name(), ch)
+	if err != nil {
 		if api.IsKind(err, api.KindGone) {
 			return fmt.Errorf("%s: GitHub retired this legacy billing endpoint on 2025-09-25 (enhanced billing platform); the billing_usage collector carries the same data, so remove %s from this target's collectors: %w", c.name, c.name, err)
 		}
 		return wrap(c.name, err)
-	}
-	summary, err := c.parse(raw, c.src.Name(), ch)
-	if err != nil {
-		return fmt.Errorf("%s: decoding: %w", c.name, err)
 	}
 	c.setSummary("%s", summary)
 	return nil
@@ -116,32 +118,30 @@ func scaled(n api.Number, factor float64) api.Number {
 }
 
 type legacyActions struct {
-	TotalMinutesUsed     api.Number      `json:"total_minutes_used"`
-	TotalPaidMinutesUsed api.Number      `json:"total_paid_minutes_used"`
-	IncludedMinutes      api.Number      `json:"included_minutes"`
-	MinutesUsedBreakdown json.RawMessage `json:"minutes_used_breakdown"`
+	TotalMinutesUsed     api.Number  `json:"total_minutes_used"`
+	TotalPaidMinutesUsed api.Number  `json:"total_paid_minutes_used"`
+	IncludedMinutes      api.Number  `json:"included_minutes"`
+	MinutesUsedBreakdown api.Numbers `json:"minutes_used_breakdown"`
 }
 
-func parseLegacyActions(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+func parseLegacyActions(decode func(any) error, target string, ch chan<- prometheus.Metric) (string, error) {
 	var a legacyActions
-	if err := json.Unmarshal(body, &a); err != nil {
+	if err := decode(&a); err != nil {
 		return "", err
 	}
 	sendNumber(ch, actionsUsedDesc, scaled(a.TotalMinutesUsed, 60), target)
 	sendNumber(ch, actionsPaidDesc, scaled(a.TotalPaidMinutesUsed, 60), target)
 	sendNumber(ch, actionsIncludedDesc, scaled(a.IncludedMinutes, 60), target)
 	// An odd breakdown (null, a list) leaves the per-OS series out, not the totals.
-	var breakdown map[string]api.Number
-	_ = json.Unmarshal(a.MinutesUsedBreakdown, &breakdown)
 	byOS := map[string]*sum{}
-	for k, v := range breakdown {
+	for k, v := range a.MinutesUsedBreakdown {
 		os := lowerLabel(api.String(k))
 		if byOS[os] == nil {
 			byOS[os] = &sum{}
 		}
 		byOS[os].add(scaled(v, 60))
 	}
-	for _, os := range sortedKeys(byOS) {
+	for _, os := range slices.Sorted(maps.Keys(byOS)) {
 		byOS[os].send(ch, actionsOSDesc, target, os)
 	}
 	return fmt.Sprintf("%s of %s included Actions minutes used", fmtNumber(a.TotalMinutesUsed), fmtNumber(a.IncludedMinutes)), nil
@@ -153,9 +153,9 @@ type legacyPackages struct {
 	Included api.Number `json:"included_gigabytes_bandwidth"`
 }
 
-func parseLegacyPackages(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+func parseLegacyPackages(decode func(any) error, target string, ch chan<- prometheus.Metric) (string, error) {
 	var p legacyPackages
-	if err := json.Unmarshal(body, &p); err != nil {
+	if err := decode(&p); err != nil {
 		return "", err
 	}
 	sendNumber(ch, packagesUsedDesc, scaled(p.Used, gibibyte), target)
@@ -170,9 +170,9 @@ type legacySharedStorage struct {
 	Estimated     api.Number `json:"estimated_storage_for_month"`
 }
 
-func parseLegacySharedStorage(body []byte, target string, ch chan<- prometheus.Metric) (string, error) {
+func parseLegacySharedStorage(decode func(any) error, target string, ch chan<- prometheus.Metric) (string, error) {
 	var s legacySharedStorage
-	if err := json.Unmarshal(body, &s); err != nil {
+	if err := decode(&s); err != nil {
 		return "", err
 	}
 	sendNumber(ch, storageEstimatedDesc, scaled(s.Estimated, gibibyte), target)

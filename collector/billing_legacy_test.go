@@ -66,7 +66,7 @@ func TestLegacyBillingGone(t *testing.T) {
 func parseLegacy(t *testing.T, p legacyParser, body string) map[string]float64 {
 	t.Helper()
 	var err error
-	metrics := drain(func(ch chan<- prometheus.Metric) { _, err = p([]byte(body), "t", ch) })
+	metrics := drain(func(ch chan<- prometheus.Metric) { _, err = p(decodeFrom([]byte(body)), "t", ch) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func FuzzLegacyBilling(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, p := range []legacyParser{parseLegacyActions, parseLegacyPackages, parseLegacySharedStorage} {
-			drain(func(ch chan<- prometheus.Metric) { _, _ = p(b, "t", ch) })
+			drain(func(ch chan<- prometheus.Metric) { _, _ = p(decodeFrom(b), "t", ch) })
 		}
 	})
 }

@@ -198,6 +198,8 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 		report = usageReport{}
 		if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report); err != nil {
 			if summaryErr != nil {
+				// Only err is wrapped: the detailed report's failure is what
+				// api.AsError must classify, not the summary's 404.
 				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
 			}
 			return wrap("billing usage report", err)

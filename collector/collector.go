@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/go-kit/log"
@@ -75,17 +74,6 @@ func label(s api.String) string {
 // lowerLabel is label, lower-cased, for values whose case the API varies
 // (operating systems, states, plans).
 func lowerLabel(s api.String) string { return strings.ToLower(label(s)) }
-
-// sortedKeys returns the keys of a count map in order, so that metrics come
-// out in a stable order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // wrap adds the collector's context to an error.
 func wrap(what string, err error) error {

@@ -3,6 +3,8 @@ package collector
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -136,17 +138,17 @@ func countDistinct(counts map[string]int, values []string, key func(string) stri
 func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 	sendNumber(ch, seatsPurchasedDesc, t.purchased, target)
 	sendNumber(ch, seatsConsumedDesc, t.consumed, target)
-	for _, lt := range sortedKeys(t.byType) {
+	for _, lt := range slices.Sorted(maps.Keys(t.byType)) {
 		ch <- sample(licenseUsersDesc, float64(t.byType[lt]), target, lt)
 	}
 	ch <- sample(githubComUsersDesc, float64(t.githubCom), target)
 	ch <- sample(serverOnlyUsersDesc, float64(t.server), target)
 	ch <- sample(vsUsersDesc, float64(t.vs), target)
 	ch <- sample(without2FADesc, float64(t.no2FA), target)
-	for _, org := range sortedKeys(t.orgs) {
+	for _, org := range slices.Sorted(maps.Keys(t.orgs)) {
 		ch <- sample(orgMembersDesc, float64(t.orgs[org]), target, org)
 	}
-	for _, s := range sortedKeys(t.servers) {
+	for _, s := range slices.Sorted(maps.Keys(t.servers)) {
 		ch <- sample(serverUsersDesc, float64(t.servers[s]), target, s)
 	}
 }

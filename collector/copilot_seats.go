@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,7 +139,7 @@ func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilot
 }
 
 func (c copilotCounts) collect(target string, ch chan<- prometheus.Metric) {
-	for _, p := range sortedKeys(c.byPlan) {
+	for _, p := range slices.Sorted(maps.Keys(c.byPlan)) {
 		ch <- sample(copilotSeatsDesc, float64(c.byPlan[p]), target, p)
 	}
 	ch <- sample(copilotInactiveDesc, float64(c.inactive), target)

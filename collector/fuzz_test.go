@@ -58,7 +58,7 @@ func FuzzLicenseSync(f *testing.F) {
 	f.Add([]byte(`{"server_instances":[{"server_id":1,"hostname":null,"last_sync":{"date":1700000000,"status":"SUCCESS"}},{"server_id":"1","last_sync":null}]}`))
 	f.Add([]byte(`{"server_instances": null}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		servers, err := parseLicenseSync(body)
+		servers, err := decodeJSON[syncServers](body)
 		if err != nil {
 			return
 		}

@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -88,49 +87,20 @@ type gitlabLicense struct {
 	ActiveUsers   api.Number `json:"active_users"`
 }
 
-// parseGitLabLicense reads GET /license; GitLab answers null when no
-// license is installed, which gives nil.
-func parseGitLabLicense(b []byte) (*gitlabLicense, error) {
-	var l *gitlabLicense
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, err
-	}
-	return l, nil
-}
-
-func parseGitLabLicenses(b []byte) ([]gitlabLicense, error) {
-	var ls []gitlabLicense
-	if err := json.Unmarshal(b, &ls); err != nil {
-		return nil, err
-	}
-	return ls, nil
-}
-
-func (c *gitlabLicenseCollector) getJSON(ctx context.Context, path string) (json.RawMessage, error) {
-	var raw json.RawMessage
-	_, err := c.src.Client.GetJSON(ctx, path, nil, &raw)
-	return raw, err
-}
-
 func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	raw, err := c.getJSON(ctx, "/license")
-	if err != nil {
+	// GitLab answers null when no license is installed: current stays nil.
+	var current *gitlabLicense
+	if _, err := c.src.Client.GetJSON(ctx, "/license", nil, &current); err != nil {
 		return wrap("gitlab license", err)
 	}
-	current, err := parseGitLabLicense(raw)
-	if err != nil {
-		return fmt.Errorf("gitlab license: the answer is not the documented shape: %w", err)
-	}
-	if raw, err = c.getJSON(ctx, "/licenses"); err != nil {
+	var all []gitlabLicense
+	if _, err := c.src.Client.GetJSON(ctx, "/licenses", nil, &all); err != nil {
 		return wrap("gitlab licenses", err)
-	}
-	all, err := parseGitLabLicenses(raw)
-	if err != nil {
-		return fmt.Errorf("gitlab licenses: the answer is not the documented shape: %w", err)
 	}
 	var (
 		row    billableRow
 		hasRow bool
+		err    error
 	)
 	// Without a current license GitLab fails the export with a 500.
 	if current != nil {

@@ -78,7 +78,7 @@ func TestGitLabLicenseFailures(t *testing.T) {
 }
 
 func TestGitLabLicenseOddValues(t *testing.T) {
-	l, err := parseGitLabLicense([]byte(`{"id":7.0,"plan":"Premium","starts_at":"2024-03-01","expires_at":null,
+	l, err := decodeJSON[*gitlabLicense]([]byte(`{"id":7.0,"plan":"Premium","starts_at":"2024-03-01","expires_at":null,
 	  "historical_max":"12","maximum_user_count":null,"expired":"","overage":0.0,"user_limit":0,"active_users":12,
 	  "licensee":null,"add_ons":[]}`))
 	if err != nil {
@@ -104,7 +104,7 @@ func TestGitLabLicenseOddValues(t *testing.T) {
 		}
 	}
 
-	none, err := parseGitLabLicense([]byte("null"))
+	none, err := decodeJSON[*gitlabLicense]([]byte("null"))
 	if err != nil || none != nil {
 		t.Errorf("no license installed: %v, %v", none, err)
 	}
@@ -120,7 +120,7 @@ func TestGitLabLicensesBounded(t *testing.T) {
 	}
 	all = append(all, all[len(all)-1]) // a repeated id must not break the scrape
 	b, _ := json.Marshal(all)
-	ls, err := parseGitLabLicenses(b)
+	ls, err := decodeJSON[[]gitlabLicense](b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,11 +162,11 @@ func FuzzParseGitLabLicense(f *testing.F) {
 	f.Add([]byte("null"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ch := make(chan prometheus.Metric, 1000)
-		if l, err := parseGitLabLicense(b); err == nil && l != nil {
+		if l, err := decodeJSON[*gitlabLicense](b); err == nil && l != nil {
 			collectGitLabLicense("test", l, ch)
 			_ = gitlabSummary(l, 1)
 		}
-		if ls, err := parseGitLabLicenses(b); err == nil && len(ls) < 100 {
+		if ls, err := decodeJSON[[]gitlabLicense](b); err == nil && len(ls) < 100 {
 			collectGitLabLicenses("test", ls, ch)
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,40 +52,39 @@ type syncServer struct {
 	} `json:"last_sync"`
 }
 
-type licenseSyncStatus struct {
-	ServerInstances []syncServer `json:"server_instances"`
-}
+// syncServers is the answer of license-sync-status: the documented object
+// and, leniently, a bare list of objects that each hold server_instances.
+type syncServers []syncServer
 
-// parseLicenseSync reads the documented object and, leniently, a bare list
-// of objects that each hold server_instances.
-func parseLicenseSync(b []byte) ([]syncServer, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		var list []licenseSyncStatus
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *syncServers) UnmarshalJSON(b []byte) error {
+	type status struct {
+		ServerInstances []syncServer `json:"server_instances"`
+	}
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '[' {
+		var list []status
 		if err := json.Unmarshal(b, &list); err != nil {
-			return nil, err
+			return err
 		}
-		var out []syncServer
+		var out syncServers
 		for _, l := range list {
 			out = append(out, l.ServerInstances...)
 		}
-		return out, nil
+		*s = out
+		return nil
 	}
-	var s licenseSyncStatus
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, err
+	var st status
+	if err := json.Unmarshal(b, &st); err != nil {
+		return err
 	}
-	return s.ServerInstances, nil
+	*s = st.ServerInstances
+	return nil
 }
 
 func (c *licenseSyncCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var raw json.RawMessage
-	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("license-sync-status"), nil, &raw); err != nil {
+	var servers syncServers
+	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("license-sync-status"), nil, &servers); err != nil {
 		return wrap("license sync status", err)
-	}
-	servers, err := parseLicenseSync(raw)
-	if err != nil {
-		return fmt.Errorf("license sync status: the answer is not the documented shape: %w", err)
 	}
 	failed := collectLicenseSync(c.src.Name(), servers, ch)
 	c.setSummary("%d connected servers, %d with a failed last sync", len(servers), failed)

@@ -20,7 +20,7 @@ func TestLicenseSyncOddShapes(t *testing.T) {
 		"repeated server": `{"server_instances":[{"server_id":"a","hostname":"h","last_sync":null},{"server_id":"a","hostname":"h","last_sync":null}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			servers, err := parseLicenseSync([]byte(body))
+			servers, err := decodeJSON[syncServers]([]byte(body))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,8 @@ package collector
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,7 +69,7 @@ func (p *premiumTotals) add(r *usageReport) {
 }
 
 func (p *premiumTotals) collect(target string, ch chan<- prometheus.Metric) (requests, net float64) {
-	for _, m := range sortedKeys(p.requests) {
+	for _, m := range slices.Sorted(maps.Keys(p.requests)) {
 		p.requests[m].send(ch, premiumRequestsDesc, target, m)
 		p.net[m].send(ch, premiumNetDesc, target, m)
 		requests += p.requests[m].value

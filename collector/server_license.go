@@ -2,8 +2,6 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -58,22 +56,10 @@ type serverLicense struct {
 	ExpireAt       api.Time   `json:"expire_at"`
 }
 
-func parseServerLicense(b []byte) (*serverLicense, error) {
-	var l serverLicense
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, err
-	}
-	return &l, nil
-}
-
 func (c *serverLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var raw json.RawMessage
-	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &raw); err != nil {
+	var l serverLicense
+	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &l); err != nil {
 		return wrap("server license", err)
-	}
-	l, err := parseServerLicense(raw)
-	if err != nil {
-		return fmt.Errorf("server license: the answer is not the documented shape: %w", err)
 	}
 	collectServerLicense(c.src.Name(), l, ch)
 	expiry := "no expiry date"
@@ -84,7 +70,7 @@ func (c *serverLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 	return nil
 }
 
-func collectServerLicense(target string, l *serverLicense, ch chan<- prometheus.Metric) {
+func collectServerLicense(target string, l serverLicense, ch chan<- prometheus.Metric) {
 	sendNumber(ch, serverSeatsDesc, l.Seats, target)
 	sendNumber(ch, serverSeatsUsedDesc, l.SeatsUsed, target)
 	sendNumber(ch, serverSeatsAvailableDesc, l.SeatsAvailable, target)

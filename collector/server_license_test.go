@@ -52,7 +52,7 @@ func TestServerLicenseGolden(t *testing.T) {
 }
 
 func TestServerLicenseFixtureValues(t *testing.T) {
-	l, err := parseServerLicense(simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
+	l, err := decodeJSON[serverLicense](simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestServerLicenseOddValues(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			l, err := parseServerLicense([]byte(tc.body))
+			l, err := decodeJSON[serverLicense]([]byte(tc.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +158,7 @@ func FuzzParseServerLicense(f *testing.F) {
 	f.Add(simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
 	f.Add([]byte(`{"seats":"unlimited","expire_at":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		l, err := parseServerLicense(b)
+		l, err := decodeJSON[serverLicense](b)
 		if err != nil {
 			return
 		}

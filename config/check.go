@@ -4,12 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/license-exporter/license_exporter/api"
 )
@@ -31,22 +28,14 @@ type Catalog []CollectorSpec
 
 // Lookup finds a collector by name.
 func (c Catalog) Lookup(name string) (CollectorSpec, bool) {
-	for _, s := range c {
-		if s.Name == name {
-			return s, true
-		}
+	i := slices.IndexFunc(c, func(s CollectorSpec) bool { return s.Name == name })
+	if i < 0 {
+		return CollectorSpec{}, false
 	}
-	return CollectorSpec{}, false
+	return c[i], true
 }
 
-func (s CollectorSpec) serves(typ string) bool {
-	for _, t := range s.Types {
-		if t == typ {
-			return true
-		}
-	}
-	return false
-}
+func (s CollectorSpec) serves(typ string) bool { return slices.Contains(s.Types, typ) }
 
 // Enabled is the list of collectors that run for t: its own list, or the
 // default-on collectors of its type.
@@ -178,12 +167,8 @@ func redactTokens(msg string) string {
 // looksLikeToken catches a token pasted where a path or a variable name
 // belongs, so that the error about it does not print the token.
 func looksLikeToken(s string) bool {
-	for _, p := range tokenPrefixes {
-		if strings.HasPrefix(strings.TrimSpace(s), p) {
-			return true
-		}
-	}
-	return false
+	s = strings.TrimSpace(s)
+	return slices.ContainsFunc(tokenPrefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }
 
 // readable checks a secret file without ever putting its content in an error.
@@ -228,129 +213,6 @@ func (c Catalog) names(typ string) []string {
 			out = append(out, s.Name)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
-}
-
-// checkKeys rejects keys the file format does not know (typos, mostly), with
-// the line and the nearest known key, before anything is decoded.
-func checkKeys(root *yaml.Node) error {
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil
-	}
-	doc := root.Content[0]
-	if doc.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: the configuration must be a mapping with a targets list", doc.Line)
-	}
-	if err := unknownKeys(doc, reflect.TypeOf(Config{}), "the top level"); err != nil {
-		return err
-	}
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value != "targets" || doc.Content[i+1].Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, tn := range doc.Content[i+1].Content {
-			if tn.Kind != yaml.MappingNode {
-				return fmt.Errorf("line %d: each entry under targets must be a mapping (name: …, type: …)", tn.Line)
-			}
-			where := fmt.Sprintf("target at line %d", tn.Line)
-			if name := mapValue(tn, "name"); name != "" {
-				where = fmt.Sprintf("target %q (line %d)", name, tn.Line)
-			}
-			if err := unknownKeys(tn, reflect.TypeOf(Target{}), where); err != nil {
-				return err
-			}
-			if app := mapNode(tn, "github_app"); app != nil && app.Kind == yaml.MappingNode {
-				if err := unknownKeys(app, reflect.TypeOf(GitHubApp{}), where+": github_app"); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// UnmarshalYAML records where the target starts, for messages.
-func (t *Target) UnmarshalYAML(n *yaml.Node) error {
-	type plain Target
-	if err := n.Decode((*plain)(t)); err != nil {
-		where := fmt.Sprintf("target at line %d", n.Line)
-		if name := mapValue(n, "name"); name != "" {
-			where = fmt.Sprintf("target %q (line %d)", name, n.Line)
-		}
-		return fmt.Errorf("%s: %w", where, err)
-	}
-	t.Line = n.Line
-	return nil
-}
-
-func unknownKeys(m *yaml.Node, typ reflect.Type, where string) error {
-	known := map[string]bool{}
-	var list []string
-	for i := 0; i < typ.NumField(); i++ {
-		tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
-		if tag != "" && tag != "-" {
-			known[tag] = true
-			list = append(list, tag)
-		}
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i]
-		if known[k.Value] {
-			continue
-		}
-		msg := fmt.Sprintf("%s: line %d: unknown key %q", where, k.Line, k.Value)
-		if s := nearest(k.Value, list); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
-		}
-		return errors.New(msg)
-	}
-	return nil
-}
-
-func mapNode(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func mapValue(m *yaml.Node, key string) string {
-	if n := mapNode(m, key); n != nil && n.Kind == yaml.ScalarNode {
-		return n.Value
-	}
-	return ""
-}
-
-// nearest returns the known key within edit distance 2 of k, if any.
-func nearest(k string, known []string) string {
-	best, bestD := "", 3
-	for _, c := range known {
-		if d := editDistance(k, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
+	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/prometheus/common/model"
+	"go.yaml.in/yaml/v3"
 )
 
 // Target types.
@@ -67,30 +68,40 @@ type GitHubApp struct {
 	PrivateKeyFile string `yaml:"private_key_file"`
 }
 
-// Duration is a positive duration written as 30s, 5m, 1h or 1d.
+// Duration is a positive duration written as 30s, 5m, 1h, 1d or 2w.
 type Duration time.Duration
 
-// UnmarshalYAML implements yaml.Unmarshaler.
+// UnmarshalYAML implements yaml.Unmarshaler. It reports a bad value as a
+// *yaml.TypeError so that the decoder goes on and parse can say which
+// target the line belongs to, as it does for the decoder's own errors.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 	}
 	*d = Duration(v)
 	return nil
 }
 
-// ParseDuration accepts Go durations and a day suffix ("1d").
+// ParseDuration reads a positive duration the way Prometheus writes them
+// (30s, 5m, 1h, 1d, 2w, 1y, 1d12h), and Go's forms with fractions (1.5h),
+// which the exporter has always accepted.
 func ParseDuration(s string) (time.Duration, error) {
-	if len(s) > 1 && s[len(s)-1] == 'd' {
-		var days float64
-		if _, err := fmt.Sscanf(s, "%gd", &days); err == nil && days > 0 && days*float64(24*time.Hour) < math.MaxInt64 {
-			return time.Duration(days * float64(24*time.Hour)), nil
+	md, err := model.ParseDuration(s)
+	v := time.Duration(md)
+	if err != nil {
+		if gv, gerr := time.ParseDuration(s); gerr == nil {
+			v, err = gv, nil
 		}
 	}
-	v, err := time.ParseDuration(s)
-	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration such as 30s, 5m or 1h", s)
+	const want = "a positive duration such as 30s, 5m, 1h or 1d"
+	switch {
+	case err != nil && strings.Contains(s, ".") && strings.ContainsAny(s, "dwy"):
+		return 0, fmt.Errorf("%q is not %s: d, w and y take whole numbers (write 36h for a day and a half)", s, want)
+	case err != nil:
+		return 0, fmt.Errorf("%q is not %s: %w", s, want, err)
+	case v <= 0:
+		return 0, fmt.Errorf("%q is not %s", s, want)
 	}
 	return v, nil
 }
@@ -113,30 +124,40 @@ func Load(path string, cat Catalog) (*Config, error) {
 func Parse(b []byte, cat Catalog) (*Config, error) {
 	cfg, err := parse(b, cat)
 	if err != nil {
-		// A token pasted under the wrong key would otherwise be quoted back.
+		// The chain is cut on purpose: a token pasted under the wrong key
+		// would otherwise be quoted back by the wrapped errors.
 		return nil, errors.New(redactTokens(err.Error()))
 	}
 	return cfg, nil
 }
 
 func parse(b []byte, cat Catalog) (*Config, error) {
+	// The document is read twice: as nodes, for the lines and names that
+	// messages quote, and strictly into the structs, where the decoder itself
+	// rejects unknown keys (KnownFields).
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&root); err != nil {
+	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("the configuration is empty: it needs a targets list")
 		}
 		return nil, fmt.Errorf("invalid YAML: %w", err)
 	}
-	if err := checkKeys(&root); err != nil {
+	if err := checkShape(&root); err != nil {
 		return nil, err
 	}
 	cfg := &Config{}
-	if err := root.Decode(cfg); err != nil {
-		return nil, fmt.Errorf("invalid configuration: %w", err)
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		return nil, explain(&root, err)
 	}
 	if len(cfg.Targets) == 0 {
 		return nil, errors.New("no targets: the configuration needs at least one entry under targets")
+	}
+	for i, tn := range targetNodes(&root) {
+		if i < len(cfg.Targets) && cfg.Targets[i] != nil {
+			cfg.Targets[i].Line = tn.Line
+		}
 	}
 	seen := map[string]int{}
 	for _, t := range cfg.Targets {

@@ -167,7 +167,68 @@ func TestHugeDurationRejected(t *testing.T) {
 	if _, err := ParseDuration("1000000d"); err == nil {
 		t.Error("a duration that overflows must be rejected, not wrap to the default")
 	}
-	if d, err := ParseDuration("1.5d"); err != nil || d != 36*time.Hour {
-		t.Errorf("1.5d = %v, %v", d, err)
+}
+
+// TestDurations: Prometheus's forms (prometheus/common/model), and Go's with
+// fractions, which were accepted before the switch to model.ParseDuration.
+func TestDurations(t *testing.T) {
+	for s, want := range map[string]time.Duration{
+		"30s": 30 * time.Second, "5m": 5 * time.Minute, "1d": 24 * time.Hour, "1d12h": 36 * time.Hour,
+		"2w": 14 * 24 * time.Hour, "1y": 365 * 24 * time.Hour, "500ms": 500 * time.Millisecond,
+		"1.5h": 90 * time.Minute, "1h30m": 90 * time.Minute,
+	} {
+		if got, err := ParseDuration(s); err != nil || got != want {
+			t.Errorf("%s = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for s, msg := range map[string]string{
+		"1.5d": "write 36h", "0": "positive duration", "-5m": "positive duration", "5": "positive duration",
+		"5 minutes": "positive duration", "1000000d": "out of range", "": "positive duration",
+	} {
+		if _, err := ParseDuration(s); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: err = %v, want one containing %q", s, err, msg)
+		}
+	}
+}
+
+// TestDecoderErrorsNameTheTarget: errors the strict decoder reports by line
+// are given the target they belong to, and all of them are reported at once.
+func TestDecoderErrorsNameTheTarget(t *testing.T) {
+	tok := writeToken(t, "x")
+	_, err := Parse([]byte(`targets:
+  - name: first
+    type: github
+    enterprise: e
+    token_file: `+tok+`
+  - name: second
+    type: github
+    enterprise: e
+    token_file: `+tok+`
+    refresh_interval: soon
+    enterprize: e
+    github_app: {app_id: 1, instalation_id: 2}
+`), testCatalog)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range []string{
+		`target "second" (line 6): line 10: "soon" is not a positive duration`,
+		`target "second" (line 6): line 11: unknown key "enterprize"; did you mean "enterprise"?`,
+		`target "second" (line 6): github_app: line 12: unknown key "instalation_id"; did you mean "installation_id"?`,
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), `"first"`) {
+		t.Errorf("error %q blames the first target", err)
+	}
+	_, err = Parse([]byte("targets:\n  - 3\n"), testCatalog)
+	if err == nil || !strings.Contains(err.Error(), "line 2: each entry under targets must be a mapping") {
+		t.Errorf("scalar entry: %v", err)
+	}
+	_, err = Parse([]byte("targets: 3\n"), testCatalog)
+	if err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("scalar targets: %v", err)
 	}
 }

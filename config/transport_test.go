@@ -57,8 +57,8 @@ func TestTransportKeys(t *testing.T) {
 	os.WriteFile(cred, []byte("user:hunter2"), 0o600)
 	const gh = "type: github, enterprise: e, "
 	for target, want := range map[string]string{
-		gh + "ca_file: " + notPEM:                                                    "key ca_file: ca_file " + notPEM + " holds no PEM certificate",
-		gh + "ca_file: " + filepath.Join(dir, "missing.pem"):                         "key ca_file: ca_file: open",
+		gh + "ca_file: " + notPEM:                                                   "key ca_file: ca_file " + notPEM + " holds no PEM certificate",
+		gh + "ca_file: " + filepath.Join(dir, "missing.pem"):                        "key ca_file: ca_file: open",
 		gh + "proxy_url: 'http://user:hunter2@proxy:3128'":                          "key proxy_url: proxy_url must not hold credentials",
 		gh + "proxy_url: 'ftp://proxy'":                                             "key proxy_url: proxy_url: scheme",
 		gh + "proxy_credentials_file: " + cred:                                      "set only with proxy_url",

@@ -3,7 +3,9 @@ package dashboards
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -32,7 +34,7 @@ func Exprs(b []byte) ([]Expr, error) {
 				ref, _ := v["refId"].(string)
 				out = append(out, Expr{Panel: panel, RefID: ref, Expr: e})
 			}
-			for _, k := range sortedKeys(v) {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
 				walk(v[k], panel)
 			}
 		case []any:
@@ -43,15 +45,6 @@ func Exprs(b []byte) ([]Expr, error) {
 	}
 	walk(root, "")
 	return out, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Substitute replaces Grafana's variables with values Prometheus accepts:

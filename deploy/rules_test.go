@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/license-exporter/license_exporter/dashboards"
 	"github.com/license-exporter/license_exporter/internal/testdeps"

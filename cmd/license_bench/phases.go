@@ -111,7 +111,7 @@ func scrape(url string, timeout time.Duration) (time.Duration, error) {
 func failed(e *collector.Exporter) error {
 	for _, s := range e.States() {
 		if !s.Succeeded() {
-			return fmt.Errorf("%s did not succeed: %v", s.Collector, s.LastError)
+			return fmt.Errorf("%s did not succeed: %w", s.Collector, s.LastError)
 		}
 	}
 	return nil

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/go-kit/log"
@@ -26,34 +29,64 @@ func addLogFlags(app *kingpin.Application) *logFlags {
 
 // newLogger builds the go-kit logger the exporter logs through, and a slog
 // bridge to it for exporter-toolkit, so one --log.level drives both.
-func (f *logFlags) newLogger() (log.Logger, *slog.Logger) {
-	w := log.NewSyncWriter(os.Stderr)
-	var l log.Logger
+//
+// The go-kit logger binds ts and caller outside the level filter: With and
+// level.X flatten into that one layer, so log.DefaultCaller's depth reaches
+// the call site whether or not a level or more context was added. Binding
+// them under the filter would name the filter's own level.go instead.
+//
+// The bridge's lines skip that layer: slog-gokit already adds the caller
+// (from the record's PC) and the record's time, which slogTime renames to
+// ts; binding ours too would write each key twice.
+func (f *logFlags) newLogger(w io.Writer) (log.Logger, *slog.Logger) {
+	w = log.NewSyncWriter(w)
+	var base log.Logger
 	if f.format == "json" {
-		l = log.NewJSONLogger(w)
+		base = log.NewJSONLogger(w)
 	} else {
-		l = log.NewLogfmtLogger(w)
+		base = log.NewLogfmtLogger(w)
 	}
-	l = log.With(l, "ts", log.DefaultTimestampUTC, "caller", log.DefaultCaller)
-	var lv slog.Level
+	var (
+		allow level.Option
+		lv    slog.Level
+	)
 	switch f.level {
 	case "debug":
-		l, lv = level.NewFilter(l, level.AllowDebug()), slog.LevelDebug
+		allow, lv = level.AllowDebug(), slog.LevelDebug
 	case "warn":
-		l, lv = level.NewFilter(l, level.AllowWarn()), slog.LevelWarn
+		allow, lv = level.AllowWarn(), slog.LevelWarn
 	case "error":
-		l, lv = level.NewFilter(l, level.AllowError()), slog.LevelError
+		allow, lv = level.AllowError(), slog.LevelError
 	default:
-		l, lv = level.NewFilter(l, level.AllowInfo()), slog.LevelInfo
+		allow, lv = level.AllowInfo(), slog.LevelInfo
 	}
-	return l, slog.New(sloggokit.NewGoKitHandler(l, lv))
+	// caller before ts: the order of the bridge's lines.
+	l := log.With(level.NewFilter(base, allow), "caller", log.DefaultCaller, "ts", log.DefaultTimestampUTC)
+	bridged := level.NewFilter(slogTime(base), allow)
+	return l, slog.New(sloggokit.NewGoKitHandler(bridged, lv))
 }
 
-// exitHook runs before fatal exits (the demo removes its files).
+// slogTime writes the time slog-gokit passes under slog's "time" key as the
+// go-kit lines write theirs: key ts, RFC 3339 in UTC.
+func slogTime(next log.Logger) log.Logger {
+	return log.LoggerFunc(func(kv ...any) error {
+		for i := 0; i+1 < len(kv); i += 2 {
+			if t, ok := kv[i+1].(time.Time); ok && kv[i] == slog.TimeKey {
+				kv = slices.Clone(kv) // the slice is the bridge's
+				kv[i], kv[i+1] = "ts", t.UTC().Format(time.RFC3339Nano)
+				break
+			}
+		}
+		return next.Log(kv...)
+	})
+}
+
+// exitHook runs before exit1 exits (the demo removes its files).
 var exitHook = func() {}
 
-func fatal(logger log.Logger, msg string, err error) {
-	level.Error(logger).Log("msg", msg, "err", err)
+// exit1 exits with status 1 after the hook. The caller logs why itself, so
+// that the line's caller names it rather than a helper here.
+func exit1() {
 	exitHook()
 	os.Exit(1)
 }

@@ -48,7 +48,7 @@ func main() {
 	app.HelpFlag.Short('h')
 	app.UsageWriter(os.Stdout) // --version and --help are asked-for output, not errors
 	cmd := kingpin.MustParse(app.Parse(os.Args[1:]))
-	logger, slogger := logFlags.newLogger()
+	logger, slogger := logFlags.newLogger(os.Stderr)
 	isCheck := cmd == checkCmd.FullCommand()
 	if isCheck && !logFlags.levelSet {
 		logger = log.NewNopLogger() // check's table says it all
@@ -58,7 +58,8 @@ func main() {
 	if *demo {
 		file, stop, err := startDemo()
 		if err != nil {
-			fatal(logger, "starting the demo", err)
+			level.Error(logger).Log("msg", "starting the demo", "err", err)
+			exit1()
 		}
 		stopDemo = stop
 		exitHook = stop
@@ -86,7 +87,8 @@ func main() {
 	defer exp.Close()
 	reload := newReloader(*configFile, exp, reg, logger)
 	if err := reload.Reload(); err != nil {
-		fatal(logger, "loading configuration", withConfigHint(err, *configFile))
+		level.Error(logger).Log("msg", "loading configuration", "err", withConfigHint(err, *configFile))
+		exit1()
 	}
 	defer reload.watch(syscall.SIGHUP)()
 	// Fetch once now rather than at the first scrape, so the status page and
@@ -111,12 +113,14 @@ func main() {
 			Profiling:   "false", // no /debug/pprof here
 		}, exp, time.Now)
 		if err != nil {
-			fatal(logger, "building the status page", err)
+			level.Error(logger).Log("msg", "building the status page", "err", err)
+			exit1()
 		}
 		mux.Handle("/", page)
 	}
 	srv := newHTTPServer(mux, newServerLimits(*maxTimeout), logger)
 	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {
-		fatal(logger, "serving", err)
+		level.Error(logger).Log("msg", "serving", "err", err)
+		exit1()
 	}
 }

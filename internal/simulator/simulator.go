@@ -209,15 +209,15 @@ func (s *Server) rateHeaders(w http.ResponseWriter, gitlab bool) {
 	remaining := max(int64(s.opts.RateLimit)-used, 0)
 	h := w.Header()
 	if gitlab {
-		h.Set("RateLimit-Limit", itoa(s.opts.RateLimit))
-		h.Set("RateLimit-Remaining", itoa(int(remaining)))
-		h.Set("RateLimit-Reset", itoa(int(reset.Unix())))
+		h.Set("RateLimit-Limit", strconv.Itoa(s.opts.RateLimit))
+		h.Set("RateLimit-Remaining", strconv.Itoa(int(remaining)))
+		h.Set("RateLimit-Reset", strconv.Itoa(int(reset.Unix())))
 		return
 	}
-	h.Set("X-RateLimit-Limit", itoa(s.opts.RateLimit))
-	h.Set("X-RateLimit-Remaining", itoa(int(remaining)))
-	h.Set("X-RateLimit-Used", itoa(int(used)))
-	h.Set("X-RateLimit-Reset", itoa(int(reset.Unix())))
+	h.Set("X-RateLimit-Limit", strconv.Itoa(s.opts.RateLimit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(int(remaining)))
+	h.Set("X-RateLimit-Used", strconv.Itoa(int(used)))
+	h.Set("X-RateLimit-Reset", strconv.Itoa(int(reset.Unix())))
 	h.Set("X-RateLimit-Resource", "core")
 }
 
@@ -249,5 +249,3 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 func notFound(w http.ResponseWriter) {
 	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
