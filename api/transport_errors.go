@@ -5,7 +5,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // SSO is what GitHub's X-GitHub-SSO header says about SAML single sign-on:
@@ -119,4 +121,40 @@ func (e *Error) CertificateProblem() string {
 // credentials: net/http turns a 407 to CONNECT into an error, not an answer.
 func (e *Error) ProxyRefused() bool {
 	return e.ProxyAuth || (e.Err != nil && strings.Contains(e.Err.Error(), "Proxy Authentication Required"))
+}
+
+// ssoPartial remembers, per path, the organizations GitHub left out of a
+// successful answer for lack of SSO authorization (X-GitHub-SSO:
+// partial-results): the data is served, but it is incomplete, and a person
+// should know. A later answer without the header clears the path.
+type ssoPartial struct {
+	mu     sync.Mutex
+	byPath map[string][]string
+}
+
+func (s *ssoPartial) note(path string, h http.Header) {
+	sso := ParseSSO(h)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sso == nil || sso.Required || len(sso.Organizations) == 0 {
+		delete(s.byPath, path)
+		return
+	}
+	if s.byPath == nil {
+		s.byPath = map[string][]string{}
+	}
+	s.byPath[path] = sso.Organizations
+}
+
+// SSOPartialOrganizations lists, sorted and once each, the organization IDs
+// GitHub's last answers left out for lack of SSO authorization.
+func (c *Client) SSOPartialOrganizations() []string {
+	c.partial.mu.Lock()
+	defer c.partial.mu.Unlock()
+	var out []string
+	for _, orgs := range c.partial.byPath {
+		out = append(out, orgs...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

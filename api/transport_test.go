@@ -267,3 +267,26 @@ func TestProxyFromEnvironment(t *testing.T) {
 		t.Errorf("NO_PROXY not honoured: %q", got)
 	}
 }
+
+// TestSSOPartialOn200: a successful answer that left organizations out is
+// remembered until an answer for the same path comes without the header.
+func TestSSOPartialOn200(t *testing.T) {
+	partial := true
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if partial {
+			w.Header().Set("X-GitHub-SSO", "partial-results; organizations=2,1")
+		}
+		fmt.Fprint(w, `{}`)
+	}), GitHub)
+	if e := getErr(t, c); e != nil {
+		t.Fatal(e)
+	}
+	if got := c.SSOPartialOrganizations(); fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("partial results: %v", got)
+	}
+	partial = false
+	getErr(t, c)
+	if got := c.SSOPartialOrganizations(); len(got) != 0 {
+		t.Errorf("after a complete answer: %v", got)
+	}
+}

@@ -27,3 +27,17 @@ func (c cachedOnly) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 }
+
+// SSOPartial reports, per target, the organization IDs GitHub left out of
+// its last answers because the token is not authorized for their SAML SSO.
+func (e *Exporter) SSOPartial() map[string][]string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := map[string][]string{}
+	for _, t := range e.targets {
+		if orgs := t.src.Client.SSOPartialOrganizations(); len(orgs) > 0 {
+			out[t.cfg.Name] = orgs
+		}
+	}
+	return out
+}

@@ -48,6 +48,9 @@ func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts
 	defer cancel()
 	statuses := exp.RefreshAll(ctx)
 	code := printCheck(stdout, statuses, exp, timeout)
+	for t, orgs := range exp.SSOPartial() {
+		fmt.Fprintf(stdout, "%s: %s\n", t, ssoPartialText(orgs))
+	}
 	if idle := idleTargets(cfg, statuses); len(idle) > 0 {
 		for _, t := range idle {
 			fmt.Fprintf(stdout, "%s (%s): no collector runs for this target; name them under collectors\n", t.Name, t.Type)

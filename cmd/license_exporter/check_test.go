@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +131,29 @@ targets:
 	}
 	if code != checkOK {
 		t.Errorf("exit %d", code)
+	}
+}
+
+// TestCheckSSOPartialResults: GitHub answers 200 but leaves out organizations
+// the token is not authorized for (X-GitHub-SSO: partial-results); check
+// says the data is incomplete and why, though every collector succeeded.
+func TestCheckSSOPartialResults(t *testing.T) {
+	sim, _ := startSim(t)
+	url := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-GitHub-SSO", "partial-results; organizations=21955855,20582480")
+		sim.ServeHTTP(w, r)
+	}))
+	file := writeConfig(t, `
+targets:
+  - {name: acme, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [consumed_licenses]}
+`, url)
+	_, out, _ := check(t, file, 10*time.Second)
+	for _, want := range []string{
+		"1 of 1 collectors OK",
+		"acme: incomplete data: GitHub left out the organizations with IDs 20582480, 21955855, for which the token is not authorized for SAML single sign-on",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

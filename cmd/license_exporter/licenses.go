@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -126,4 +127,10 @@ func value(m *dto.Metric) float64 {
 		return m.GetUntyped().GetValue()
 	}
 	return math.NaN()
+}
+
+// ssoPartialText: GitHub answered, but without the organizations whose SAML
+// SSO the token is not authorized for, so the figures are short of them.
+func ssoPartialText(orgs []string) string {
+	return fmt.Sprintf("incomplete data: GitHub left out the organizations with IDs %s, for which the token is not authorized for SAML single sign-on (authorize it with Configure SSO beside the token in Settings > Developer settings > Personal access tokens)", strings.Join(orgs, ", "))
 }

@@ -22,6 +22,8 @@ type statusSource interface {
 	RateLimits() map[string][]api.RateLimit
 	// Cached is the data last fetched, for the state of the licenses.
 	Cached() prometheus.Collector
+	// SSOPartial is what GitHub left out for lack of SSO authorization.
+	SSOPartial() map[string][]string
 }
 
 // statusPage is the landing page with a table per target. exporter-toolkit
@@ -94,6 +96,9 @@ type collectorView struct {
 func buildStatusView(src statusSource, now time.Time) statusView {
 	sts, limits := src.Statuses(), src.RateLimits()
 	findings, hasData := licenseFindings(src.Cached(), limits, now)
+	for t, orgs := range src.SSOPartial() {
+		findings[t] = append(findings[t], finding{Text: ssoPartialText(orgs)})
+	}
 	var v statusView
 	index := map[string]int{}
 	for _, s := range sts {

@@ -91,14 +91,16 @@ targets:
 }
 
 type fakeSource struct {
-	sts    []collector.Status
-	limits map[string][]api.RateLimit
-	cached []prometheus.Metric
+	sts     []collector.Status
+	limits  map[string][]api.RateLimit
+	cached  []prometheus.Metric
+	partial map[string][]string
 }
 
 func (f fakeSource) Statuses() []collector.Status           { return f.sts }
 func (f fakeSource) RateLimits() map[string][]api.RateLimit { return f.limits }
 func (f fakeSource) Cached() prometheus.Collector           { return replay(f.cached) }
+func (f fakeSource) SSOPartial() map[string][]string        { return f.partial }
 
 // replay is an unchecked collector of fixed metrics.
 type replay []prometheus.Metric
@@ -221,13 +223,15 @@ func TestStatusPageLicenses(t *testing.T) {
 			gaugeOf(t, "github_enterprise_seats_consumed", "fine", 10),
 			gaugeOf(t, "github_enterprise_seats_purchased", "fine", 100),
 		},
-		limits: map[string][]api.RateLimit{"over": {{Resource: "core", Limit: 5000, Remaining: 120, Reset: now.Add(20 * time.Minute)}}},
+		limits:  map[string][]api.RateLimit{"over": {{Resource: "core", Limit: 5000, Remaining: 120, Reset: now.Add(20 * time.Minute)}}},
+		partial: map[string][]string{"over": {"21955855"}},
 	}
 	body := getPage(t, testStatusPage(t, src, now))
 	for _, want := range []string{
 		`<li class="critical">GitHub Enterprise seats: 5000 in use, 500 more than the 4500 bought</li>`,
 		`<li class="warning">API rate-limit budget nearly spent: 120 of 5000 core requests left until 12:20 UTC</li>`,
 		`<li class="critical">the Enterprise Server license expired on 2026-02-27</li>`,
+		`<li class="warning">incomplete data: GitHub left out the organizations with IDs 21955855, for which the token is not authorized for SAML single sign-on`,
 		`<li class="warning">Enterprise Server license seats: 97 of 100 in use (97 %)</li>`,
 		`<li class="warning">the GitLab license expires on 2026-03-11, in 10 days</li>`,
 		`<h4>fine <small>github · </small></h4>
