@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/http/httptest"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,14 +46,33 @@ func newStatusPage(landing web.LandingConfig, src statusSource, now func() time.
 	if err != nil {
 		return nil, fmt.Errorf("rendering the landing page: %w", err)
 	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	before, after, ok := bytes.Cut(rec.Body.Bytes(), []byte(statusMarker))
+	req, err := http.NewRequest(http.MethodGet, "/", nil)
+	if err != nil {
+		return nil, err
+	}
+	var page capture
+	h.ServeHTTP(&page, req)
+	before, after, ok := bytes.Cut(page.Bytes(), []byte(statusMarker))
 	if !ok {
 		return nil, fmt.Errorf("the landing page lost its status marker")
 	}
 	return &statusPage{src: src, now: now, before: before, after: after}, nil
 }
+
+// capture keeps what a handler writes.
+type capture struct {
+	bytes.Buffer
+	header http.Header
+}
+
+func (c *capture) Header() http.Header {
+	if c.header == nil {
+		c.header = http.Header{}
+	}
+	return c.header
+}
+
+func (c *capture) WriteHeader(int) {}
 
 func (p *statusPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
