@@ -28,7 +28,7 @@ var (
 	copilotSeatsDesc = copilotSeatsSpec.gauge("github_enterprise_copilot_seats",
 		"Copilot seats billed, per plan_type (unknown when the seat names none); a user counts once per plan.", "plan_type")
 	copilotInactiveDesc = copilotSeatsSpec.gauge("github_enterprise_copilot_seats_inactive",
-		"Copilot users with a seat and no activity within copilot_inactive_days (default 30), or never active.")
+		"Copilot users with a seat and no activity within copilot_inactive_days (default 30), or never active; a seat assigned within that window is not counted until the window has passed.")
 	copilotPendingDesc = copilotSeatsSpec.gauge("github_enterprise_copilot_seats_pending_cancellation",
 		"Copilot users whose every seat is pending cancellation at the end of the billing cycle.")
 )
@@ -56,6 +56,7 @@ type copilotSeatsPage struct {
 
 type copilotSeat struct {
 	PlanType            api.String `json:"plan_type"`
+	CreatedAt           api.Time   `json:"created_at"` // when the seat was (last) granted
 	LastActivityAt      api.Time   `json:"last_activity_at"`
 	PendingCancellation api.String `json:"pending_cancellation_date"`
 	Assignee            struct {
@@ -70,7 +71,8 @@ type copilotSeat struct {
 type seatUser struct {
 	plans        []string // usually one
 	lastActivity time.Time
-	active       bool // some entry is not pending cancellation
+	assigned     time.Time // the latest grant of a seat
+	active       bool      // some entry is not pending cancellation
 }
 
 // copilotTally folds pages of seats into counts per user.
@@ -108,6 +110,9 @@ func (t *copilotTally) add(p *copilotSeatsPage) {
 		if s.LastActivityAt.Valid && s.LastActivityAt.After(u.lastActivity) {
 			u.lastActivity = s.LastActivityAt.Time
 		}
+		if s.CreatedAt.Valid && s.CreatedAt.After(u.assigned) {
+			u.assigned = s.CreatedAt.Time
+		}
 		if strings.TrimSpace(string(s.PendingCancellation)) == "" {
 			u.active = true
 		}
@@ -120,7 +125,9 @@ type copilotCounts struct {
 }
 
 // count decides, at now, which users are inactive: no activity since
-// now-inactiveAfter, or none ever recorded.
+// now-inactiveAfter, or none ever recorded, unless the seat was granted
+// after now-inactiveAfter: a rollout's new seats are not waste before their
+// users have had the window to start.
 func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilotCounts {
 	c := copilotCounts{byPlan: map[string]int{}}
 	cutoff := now.Add(-inactiveAfter)
@@ -128,7 +135,7 @@ func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilot
 		for _, p := range u.plans {
 			c.byPlan[p]++
 		}
-		if u.lastActivity.IsZero() || u.lastActivity.Before(cutoff) {
+		if (u.lastActivity.IsZero() || u.lastActivity.Before(cutoff)) && !u.assigned.After(cutoff) {
 			c.inactive++
 		}
 		if !u.active {

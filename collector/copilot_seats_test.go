@@ -59,7 +59,7 @@ func TestCopilotSeatsManyPages(t *testing.T) {
 		`github_enterprise_copilot_seats{plan_type="unknown",target="test"}`:    float64(n / 50),
 		`github_enterprise_copilot_seats{plan_type="enterprise",target="test"}`: float64(n / 5),
 		`github_enterprise_copilot_seats{plan_type="business",target="test"}`:   float64(n - n/50 - n/5),
-		`github_enterprise_copilot_seats_inactive{target="test"}`:               float64(n / 5), // i%10 == 0 or 1
+		`github_enterprise_copilot_seats_inactive{target="test"}`:               float64(n/5 - n/20), // i%10 == 0 or 1, not the new rollout (i%20 == 10)
 		`github_enterprise_copilot_seats_pending_cancellation{target="test"}`:   float64(n / 25),
 	}
 	for k, v := range want {
@@ -69,6 +69,35 @@ func TestCopilotSeatsManyPages(t *testing.T) {
 	}
 	if hits := sim.Hits("/enterprises/large-corp/copilot/billing/seats"); hits != 20 {
 		t.Errorf("fetched %d pages, want 20", hits)
+	}
+}
+
+// A seat granted within copilot_inactive_days and not used yet is a rollout,
+// not waste; once the window has passed without use, it counts as inactive.
+func TestCopilotSeatsNewlyAssigned(t *testing.T) {
+	body := `{"total_seats":4,"seats":[
+	  {"assignee":{"login":"new"},"created_at":"2025-03-25T00:00:00Z","last_activity_at":null},
+	  {"assignee":{"login":"regranted"},"created_at":"2025-03-20T00:00:00Z","last_activity_at":"2024-01-01T00:00:00Z"},
+	  {"assignee":{"login":"old"},"created_at":"2025-01-01T00:00:00Z","last_activity_at":null},
+	  {"assignee":{"login":"undated"},"created_at":"soon","last_activity_at":null}
+	]}`
+	var p copilotSeatsPage
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	tally := newCopilotTally()
+	tally.add(&p)
+	for _, tc := range []struct {
+		now  time.Time
+		want int
+	}{
+		{time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), 2}, // old and undated
+		{time.Date(2025, 4, 20, 0, 0, 0, 0, time.UTC), 3}, // regranted's window has passed
+		{time.Date(2025, 4, 30, 0, 0, 0, 0, time.UTC), 4},
+	} {
+		if got := tally.count(tc.now, 30*24*time.Hour).inactive; got != tc.want {
+			t.Errorf("at %s: inactive = %d, want %d", tc.now.Format(time.DateOnly), got, tc.want)
+		}
 	}
 }
 

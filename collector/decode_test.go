@@ -38,6 +38,8 @@ func TestUndocumentedShapeIsBadResponse(t *testing.T) {
 		"license_sync_status": fixtureTarget(srv.URL),
 		"gitlab_license":      gitlabTarget(srv.URL),
 		"billing_actions":     fixtureTarget(srv.URL),
+		"security_products":   serverTarget(srv.URL),
+		"gitlab_add_ons":      gitlabTarget(srv.URL),
 	} {
 		ms, err := runUpdate(t, newCollector(t, name, tc))
 		if !api.IsKind(err, api.KindBadResponse) || len(ms) != 0 {

@@ -2,8 +2,11 @@ package collector
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +20,7 @@ import (
 
 var gitlabLicenseSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true},
-	Endpoint:      "GET /api/v4/license, /licenses, /license/usage_export.csv",
+	Endpoint:      "GET /api/v4/license, /licenses (and /version once, after a 404)",
 	Needs: Needs{
 		Role:   "an administrator (where Admin Mode is on, the token also needs `admin_mode`)",
 		Scopes: "`read_api` (or `api`), sent as PRIVATE-TOKEN",
@@ -47,10 +50,8 @@ var (
 		"When the current GitLab license starts (starts_at).")
 	glInfoDesc = gitlabLicenseSpec.gauge("gitlab_license_info",
 		"The current GitLab license; always 1.", "id", "plan")
-	glBillableDesc = gitlabLicenseSpec.gauge("gitlab_license_billable_users",
-		"Billable users in the latest row of the license usage export (usage_export.csv).")
-	glBillableTimeDesc = gitlabLicenseSpec.gauge("gitlab_license_billable_users_timestamp_seconds",
-		"When GitLab recorded the latest billable user count of the usage export.")
+	glAddOnDesc = gitlabLicenseSpec.gauge("gitlab_license_add_on",
+		"Count of each add-on of the current GitLab license (add_ons), e.g. GitLab_Auditor_User.", "name")
 	glLicensesDesc = gitlabLicenseSpec.gauge("gitlab_licenses",
 		"Licenses uploaded to the GitLab instance (GET /licenses), current, past and future.")
 	glLicensesUserLimitDesc = gitlabLicenseSpec.gauge("gitlab_licenses_user_limit",
@@ -70,6 +71,7 @@ func init() {
 type gitlabLicenseCollector struct {
 	src *Source
 	summaryHolder
+	toldNoLicenseAPI bool
 }
 
 var _ Collector = (*gitlabLicenseCollector)(nil)
@@ -85,64 +87,41 @@ type gitlabLicense struct {
 	Overage       api.Number `json:"overage"`
 	UserLimit     api.Number `json:"user_limit"`
 	ActiveUsers   api.Number `json:"active_users"`
+	// AddOns maps add-on names to counts; decoded leniently in collect, since
+	// a license without add-ons may give [] or null instead of {}.
+	AddOns json.RawMessage `json:"add_ons"`
 }
 
 func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	// GitLab answers null when no license is installed: current stays nil.
 	var current *gitlabLicense
-	if _, err := c.src.Client.GetJSON(ctx, "/license", nil, &current); err != nil {
+	_, err := c.src.Client.GetJSON(ctx, "/license", nil, &current)
+	if api.IsKind(err, api.KindNotFound) {
+		if ed, ok := gitlabEditionOf(ctx, c.src.Client); ok && !ed.enterprise {
+			// Community Edition has no license API: not a fault, and not a
+			// wrong api_url, since /version answered from the same base.
+			if !c.toldNoLicenseAPI {
+				c.toldNoLicenseAPI = true
+				level.Info(c.src.Logger).Log("msg", "GitLab Community Edition has no license API; gitlab_license serves no data", "version", ed.version)
+			}
+			c.setSummary("not available: GitLab %s is Community Edition; the license API (/license) belongs to Enterprise Edition", ed.version)
+			return nil
+		}
+	}
+	if err != nil {
 		return wrap("gitlab license", err)
 	}
 	var all []gitlabLicense
 	if _, err := c.src.Client.GetJSON(ctx, "/licenses", nil, &all); err != nil {
 		return wrap("gitlab licenses", err)
 	}
-	var (
-		row    billableRow
-		hasRow bool
-		err    error
-	)
-	// Without a current license GitLab fails the export with a 500.
-	if current != nil {
-		if row, hasRow, err = c.billableUsers(ctx); err != nil {
-			return err
-		}
-	}
-
 	target := c.src.Name()
 	if current != nil {
 		collectGitLabLicense(target, current, ch)
 	}
 	collectGitLabLicenses(target, all, ch)
-	if hasRow {
-		ch <- sample(glBillableDesc, row.Users, target)
-		if !row.At.IsZero() {
-			ch <- sample(glBillableTimeDesc, float64(row.At.Unix()), target)
-		}
-	}
 	c.setSummary("%s", gitlabSummary(current, len(all)))
 	return nil
-}
-
-// billableUsers reads the usage export. It is optional: GitLab before 16.x
-// and Free/CE instances answer 404, and the other figures still count.
-func (c *gitlabLicenseCollector) billableUsers(ctx context.Context) (billableRow, bool, error) {
-	b, _, err := c.src.Client.GetBytes(ctx, "/license/usage_export.csv", nil)
-	if api.IsKind(err, api.KindNotFound) {
-		level.Debug(c.src.Logger).Log("msg", "no license usage export on this GitLab; gitlab_license_billable_users is left out", "err", err)
-		return billableRow{}, false, nil
-	}
-	if err != nil {
-		return billableRow{}, false, wrap("gitlab license usage export", err)
-	}
-	row, ok, err := parseUsageExport(b)
-	if err != nil {
-		return billableRow{}, false, fmt.Errorf("gitlab license usage export: not readable as CSV: %w", err)
-	}
-	if !ok {
-		level.Debug(c.src.Logger).Log("msg", "the license usage export has no billable user rows")
-	}
-	return row, ok, nil
 }
 
 func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.Metric) {
@@ -163,6 +142,17 @@ func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.
 		ch <- sample(glStartDesc, l.StartsAt.Unix(), target)
 	}
 	ch <- sample(glInfoDesc, 1, target, idOf(l.ID), lowerLabel(l.Plan))
+	var addOns map[string]api.Number
+	_ = json.Unmarshal(l.AddOns, &addOns) // anything but an object means none
+	seen := map[string]bool{}
+	for _, key := range slices.Sorted(maps.Keys(addOns)) {
+		name := strings.TrimSpace(key)
+		if name == "" || seen[name] {
+			continue // a repeated name would make the scrape fail
+		}
+		seen[name] = true
+		sendNumber(ch, glAddOnDesc, addOns[key], target, name)
+	}
 }
 
 func collectGitLabLicenses(target string, all []gitlabLicense, ch chan<- prometheus.Metric) {

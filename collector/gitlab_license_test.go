@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -25,7 +26,8 @@ func TestGitLabLicenseGolden(t *testing.T) {
 		t.Run("base"+suffix, func(t *testing.T) {
 			url, paths := startRecordingSim(t)
 			assertGolden(t, newCollector(t, "gitlab_license", gitlabTarget(url+suffix)), "gitlab_license")
-			want := []string{"/api/v4/license", "/api/v4/licenses", "/api/v4/license/usage_export.csv"}
+			// Never the usage export: reading it marks usage data as exported.
+			want := []string{"/api/v4/license", "/api/v4/licenses"}
 			if got := paths(); strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("requested %v, want %v", got, want)
 			}
@@ -33,30 +35,75 @@ func TestGitLabLicenseGolden(t *testing.T) {
 	}
 }
 
-func TestGitLabLicenseWithoutUsageExport(t *testing.T) {
-	// Older GitLab answers 404 to the usage export: the rest still counts.
-	sim, url := startSim(t, simulator.Options{})
-	sim.SetFault("/api/v4/license/usage_export.csv", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
-	})
-	metrics, err := runUpdate(t, newCollector(t, "gitlab_license", gitlabTarget(url)))
+// Community Edition answers 404 to /license while /version answers: the
+// collector says the license API belongs to Enterprise Edition and succeeds
+// with no data. Where /version fails too, or says Enterprise Edition, the
+// 404 stays an error (wrong api_url, or a role missing).
+func TestGitLabLicenseCommunityEdition(t *testing.T) {
+	for name, tc := range map[string]struct {
+		version string // body of /version; empty: 404
+		wantErr bool
+	}{
+		"CE 15.5+":       {version: `{"version":"17.2.1","revision":"abc","enterprise":false}`},
+		"CE before 15.5": {version: `{"version":"15.4.0","revision":"abc"}`},
+		"EE":             {version: `{"version":"17.2.1-ee","revision":"abc","enterprise":true}`, wantErr: true},
+		"no /version":    {wantErr: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sim, url := startSim(t, simulator.Options{})
+			sim.SetFault("/api/v4/license", func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+			})
+			sim.SetFault("/api/v4/version", func(w http.ResponseWriter, r *http.Request) {
+				if tc.version == "" {
+					http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(tc.version))
+			})
+			c := newCollector(t, "gitlab_license", gitlabTarget(url))
+			ms, err := runUpdate(t, c)
+			if tc.wantErr {
+				if !api.IsKind(err, api.KindNotFound) {
+					t.Fatalf("err = %v, want the 404", err)
+				}
+				return
+			}
+			if err != nil || len(ms) != 0 {
+				t.Fatalf("err = %v, %d metrics; want success with no data", err, len(ms))
+			}
+			if s := c.(Summarizer).Summary(); !strings.Contains(s, "Community Edition") || !strings.Contains(s, "Enterprise Edition") || strings.Contains(s, "api_url") {
+				t.Errorf("summary %q", s)
+			}
+		})
+	}
+}
+
+func TestGitLabLicenseAddOns(t *testing.T) {
+	l, err := decodeJSON[*gitlabLicense]([]byte(`{"id":1,"plan":"premium","add_ons":{"GitLab_FileLocks":1,"GitLab_Auditor_User":"3"," GitLab_Auditor_User ":4,"Odd":null,"Bad":{"x":1},"":2}}`))
 	if err != nil {
-		t.Fatalf("a missing usage export must not fail the collector: %v", err)
+		t.Fatal(err)
 	}
-	got := values(t, metrics)
-	if _, ok := got[`gitlab_license_billable_users{target="test"}`]; ok {
-		t.Error("billable users without an export")
+	got := sent(t, func(ch chan<- prometheus.Metric) { collectGitLabLicense("test", l, ch) })
+	n := 0
+	for k, v := range got {
+		if strings.HasPrefix(k, "gitlab_license_add_on{") {
+			n++
+			if k == `gitlab_license_add_on{name="GitLab_Auditor_User",target="test"}` && v != 4 && v != 3 {
+				t.Errorf("%s = %v", k, v)
+			}
+		}
 	}
-	if got[`gitlab_license_user_limit{target="test"}`] != 100 || got[`gitlab_licenses{target="test"}`] != 2 {
-		t.Errorf("got %v", got)
+	if n != 2 || got[`gitlab_license_add_on{name="GitLab_FileLocks",target="test"}`] != 1 {
+		t.Errorf("want FileLocks and one Auditor_User, got %v", got)
 	}
 }
 
 func TestGitLabLicenseFailures(t *testing.T) {
 	for path, kind := range map[string]api.Kind{
-		"/api/v4/license":                  api.KindNotFound, // CE, or api_url wrong
-		"/api/v4/licenses":                 api.KindPermission,
-		"/api/v4/license/usage_export.csv": api.KindPermission, // only 404 is optional
+		"/api/v4/license":  api.KindNotFound, // api_url wrong: /version fails too
+		"/api/v4/licenses": api.KindPermission,
 	} {
 		t.Run(path, func(t *testing.T) {
 			sim, url := startSim(t, simulator.Options{})
@@ -196,5 +243,22 @@ func TestGitLabWithoutLicense(t *testing.T) {
 	}
 	if s := c.(Summarizer).Summary(); s != "no current license, 0 uploaded" {
 		t.Errorf("summary = %q", s)
+	}
+}
+
+// GitLab's own /version example is Enterprise Edition (18.1.1-ee,
+// enterprise: true): a 404 from /license there stays an error.
+func TestGitLabEditionOfExample(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	src := newTestTarget(t, gitlabTarget(url))
+	ed, ok := gitlabEditionOf(context.Background(), src.Client)
+	if !ok || !ed.enterprise || ed.version != "18.1.1-ee" {
+		t.Errorf("edition %+v, %v; want Enterprise Edition 18.1.1-ee", ed, ok)
+	}
+	sim.SetFault("/api/v4/license", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+	})
+	if _, err := runUpdate(t, newCollector(t, "gitlab_license", gitlabTarget(url))); !api.IsKind(err, api.KindNotFound) {
+		t.Errorf("err = %v, want the 404", err)
 	}
 }

@@ -2,8 +2,10 @@ package collector
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"regexp"
@@ -11,8 +13,82 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
 )
+
+// Reading the export is not free of side effects: since GitLab MR 185792
+// (https://gitlab.com/gitlab-org/gitlab/-/merge_requests/185792) GET
+// /license/usage_export.csv sets license_usage_data_exported, which lets the
+// reminder to send usage data on an offline cloud license be dismissed as if
+// it had been sent. Hence off by default, and read at most once a day.
+var gitlabUsageExportSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "gitlab_usage_export", Types: []string{config.TypeGitLab}},
+	Endpoint:      "GET /api/v4/license/usage_export.csv (at most once a day; marks the usage data as exported)",
+	Needs:         gitlabLicenseSpec.Needs,
+}
+
+// usageExportEvery is how rarely the export is read, whatever refresh_interval says.
+const usageExportEvery = 24 * time.Hour
+
+var (
+	glBillableDesc = gitlabUsageExportSpec.gauge("gitlab_license_billable_users",
+		"Billable users in the latest row of the license usage export (usage_export.csv); read at most once a day.")
+	glBillableTimeDesc = gitlabUsageExportSpec.gauge("gitlab_license_billable_users_timestamp_seconds",
+		"When GitLab recorded the latest billable user count of the usage export.")
+)
+
+func init() {
+	registerCollector(gitlabUsageExportSpec, func(t *Source) (Collector, error) {
+		return &gitlabUsageExportCollector{src: t, now: time.Now}, nil
+	})
+}
+
+// gitlabUsageExportCollector reads GET /license/usage_export.csv once a day
+// and serves the same row in between.
+type gitlabUsageExportCollector struct {
+	src *Source
+	now func() time.Time
+	summaryHolder
+
+	fetched time.Time // zero until the first read
+	row     billableRow
+	hasRow  bool
+}
+
+var _ Collector = (*gitlabUsageExportCollector)(nil)
+
+func (c *gitlabUsageExportCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	if now := c.now(); c.fetched.IsZero() || now.Sub(c.fetched) >= usageExportEvery {
+		b, _, err := c.src.Client.GetBytes(ctx, "/license/usage_export.csv", nil)
+		if err != nil {
+			return wrap("gitlab license usage export", err)
+		}
+		row, ok, err := parseUsageExport(b)
+		if err != nil {
+			return fmt.Errorf("gitlab license usage export: not readable as CSV: %w", err)
+		}
+		if !ok {
+			level.Debug(c.src.Logger).Log("msg", "the license usage export has no billable user rows")
+		}
+		c.fetched, c.row, c.hasRow = now, row, ok
+	}
+	target := c.src.Name()
+	next := c.fetched.Add(usageExportEvery).UTC().Format(time.RFC3339)
+	if !c.hasRow {
+		c.setSummary("the usage export has no billable user rows; read again after %s", next)
+		return nil
+	}
+	ch <- sample(glBillableDesc, c.row.Users, target)
+	if !c.row.At.IsZero() {
+		ch <- sample(glBillableTimeDesc, float64(c.row.At.Unix()), target)
+	}
+	c.setSummary("%g billable users in the usage export; read again after %s", c.row.Users, next)
+	return nil
+}
 
 // billableRow is one row of the usage export's "Date,Billable User Count"
 // section: the billable users GitLab recorded at a time.

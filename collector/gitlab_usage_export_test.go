@@ -1,8 +1,12 @@
 package collector
 
 import (
+	"net/http"
 	"testing"
 	"time"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
 
 	"github.com/license-exporter/license_exporter/internal/simulator"
 )
@@ -60,4 +64,67 @@ func FuzzParseUsageExport(f *testing.F) {
 			t.Fatalf("negative count %v", row.Users)
 		}
 	})
+}
+
+func TestUsageExportGolden(t *testing.T) {
+	_, url := startSim(t, simulator.Options{})
+	assertGolden(t, newCollector(t, "gitlab_usage_export", gitlabTarget(url)), "gitlab_usage_export")
+}
+
+// Reading the export marks usage data as exported, so the collector reads it
+// at most once a day, whatever the refresh interval, and serves the same row
+// in between. A failed read is retried (the cache backs off).
+func TestUsageExportOnceADay(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	const path = "/api/v4/license/usage_export.csv"
+	c := newCollector(t, "gitlab_usage_export", gitlabTarget(url)).(*gitlabUsageExportCollector)
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+
+	sim.SetFault(path, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"500 Internal Server Error"}`, http.StatusInternalServerError)
+	})
+	if _, err := runUpdate(t, c); err == nil {
+		t.Fatal("want the failure")
+	}
+	sim.SetFault(path, nil)
+	for i, step := range []struct {
+		after time.Duration
+		hits  int
+	}{{0, 2}, {time.Minute, 2}, {23 * time.Hour, 2}, {time.Hour, 3}, {time.Hour, 3}} {
+		now = now.Add(step.after)
+		ms, err := runUpdate(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := values(t, ms)[`gitlab_license_billable_users{target="test"}`]; got != 21 {
+			t.Errorf("step %d: billable users %v, want 21 every time", i, got)
+		}
+		if h := sim.Hits(path); h != step.hits {
+			t.Errorf("step %d: %d reads of the export, want %d", i, h, step.hits)
+		}
+	}
+}
+
+func TestUsageExportOffByDefault(t *testing.T) {
+	spec, ok := SpecOf("gitlab_usage_export")
+	if !ok || spec.Default {
+		t.Fatal("gitlab_usage_export must exist and be off by default")
+	}
+	for _, name := range Catalog().Enabled(&config.Target{Type: config.TypeGitLab}) {
+		if name == "gitlab_usage_export" {
+			t.Error("a GitLab target without a collectors list reads the usage export")
+		}
+	}
+}
+
+func TestUsageExportNotFound(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/api/v4/license/usage_export.csv", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+	})
+	// Turned on by hand, a GitLab without the export is a fault to report.
+	if _, err := runUpdate(t, newCollector(t, "gitlab_usage_export", gitlabTarget(url))); !api.IsKind(err, api.KindNotFound) {
+		t.Errorf("err = %v, want 404", err)
+	}
 }

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -31,6 +32,8 @@ var (
 		"When the Enterprise Server license expires (expire_at); absent when the license gives no date.")
 	serverLicenseInfoDesc = serverLicenseSpec.gauge("github_enterprise_server_license_info",
 		"The kind of Enterprise Server license; always 1.", "kind")
+	serverInfoDesc = serverLicenseSpec.gauge("github_enterprise_server_info",
+		"The Enterprise Server release, from the X-GitHub-Enterprise-Version header of the license answer (no extra request); always 1.", "version")
 )
 
 func init() {
@@ -58,10 +61,16 @@ type serverLicense struct {
 
 func (c *serverLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var l serverLicense
-	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &l); err != nil {
+	resp, err := c.src.Client.GetJSON(ctx, "/enterprise/settings/license", nil, &l)
+	if err != nil {
 		return wrap("server license", err)
 	}
 	collectServerLicense(c.src.Name(), l, ch)
+	// Every Enterprise Server answer names its release in a header; the
+	// license answer carries it at no extra cost.
+	if v := strings.TrimSpace(resp.Header.Get(versionHeader)); v != "" {
+		ch <- sample(serverInfoDesc, 1, c.src.Name(), v)
+	}
 	expiry := "no expiry date"
 	if l.ExpireAt.Valid {
 		expiry = "expires " + l.ExpireAt.UTC().Format("2006-01-02")

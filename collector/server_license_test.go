@@ -123,6 +123,36 @@ func TestServerLicenseOddValues(t *testing.T) {
 	}
 }
 
+// The release comes from the header of the license answer, at no extra
+// request; without the header there is no info series rather than an empty
+// version.
+func TestServerInfoFromHeader(t *testing.T) {
+	for _, version := range []string{"3.17.1", ""} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if version != "" {
+				w.Header().Set("X-GitHub-Enterprise-Version", version)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
+		}))
+		ms, err := runUpdate(t, newCollector(t, "server_license", serverTarget(srv.URL)))
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := values(t, ms)
+		v, ok := got[`github_enterprise_server_info{target="test",version="3.17.1"}`]
+		if version != "" && (!ok || v != 1) {
+			t.Errorf("no info series for %s in %v", version, got)
+		}
+		for k := range got {
+			if version == "" && strings.HasPrefix(k, "github_enterprise_server_info") {
+				t.Errorf("info series %s without a header", k)
+			}
+		}
+	}
+}
+
 func TestServerLicenseNotSiteAdmin(t *testing.T) {
 	// GHES answers 404 to a token that is not a site administrator's.
 	sim, url := startSim(t, simulator.Options{})
@@ -144,6 +174,7 @@ func TestServerLicenseWithoutRateLimiting(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-GitHub-Enterprise-Version", simulator.ServerVersion) // sent even with rate limiting off
 		_, _ = w.Write(simulator.Fixture("ghes-3.19-enterprise-settings-license.json"))
 	}))
 	t.Cleanup(srv.Close)

@@ -21,6 +21,9 @@ var ds = obj{"type": "prometheus", "uid": "${datasource}"}
 type query struct {
 	Expr, Legend string
 	Instant      bool // tables and stats of the latest value
+	// Unit is the unit of a table column (the column the query's legend
+	// names), e.g. dtdurations for an age in seconds; empty: the panel's.
+	Unit string
 }
 
 // panel is one Grafana panel, laid out by the dashboard in reading order.
@@ -51,7 +54,9 @@ func warnAt(orange, red float64) []step {
 // dashboard is a whole dashboard; row panels start a new row.
 type dashboard struct {
 	UID, Title, Desc string
-	Rows             []row
+	// From is the default start of the time range; empty means 7 days ago.
+	From string
+	Rows []row
 }
 
 type row struct {
@@ -82,6 +87,10 @@ func (d dashboard) JSON() ([]byte, error) {
 		}
 		y += rowH
 	}
+	from := d.From
+	if from == "" {
+		from = "now-7d"
+	}
 	out := obj{
 		"uid": d.UID, "title": d.Title, "description": d.Desc,
 		"tags":                 []string{"license_exporter"},
@@ -90,7 +99,7 @@ func (d dashboard) JSON() ([]byte, error) {
 		"refresh":              "5m",
 		"schemaVersion":        39,
 		"version":              1,
-		"time":                 obj{"from": "now-7d", "to": "now"},
+		"time":                 obj{"from": from, "to": "now"},
 		"timepicker":           obj{},
 		"timezone":             "",
 		"fiscalYearStartMonth": 0,
@@ -199,11 +208,20 @@ func (p panel) render(id, x, y int) obj {
 	for k, v := range p.Options {
 		options[k] = v
 	}
+	overrides := []any{}
+	for _, q := range p.Queries {
+		if q.Unit != "" && q.Legend != "" {
+			overrides = append(overrides, obj{
+				"matcher":    obj{"id": "byName", "options": q.Legend},
+				"properties": []any{obj{"id": "unit", "value": q.Unit}},
+			})
+		}
+	}
 	out := obj{
 		"id": id, "type": p.Type, "title": p.Title, "description": p.Desc, "datasource": ds,
 		"gridPos":     obj{"h": p.H, "w": p.W, "x": x, "y": y},
 		"targets":     targets,
-		"fieldConfig": obj{"defaults": defaults, "overrides": []any{}},
+		"fieldConfig": obj{"defaults": defaults, "overrides": overrides},
 		"options":     options,
 	}
 	if p.Type == "table" {

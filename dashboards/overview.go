@@ -38,6 +38,9 @@ func overview() dashboard {
 	return dashboard{
 		UID: "license-exporter-overview", Title: "License exporter / Overview",
 		Desc: "Seats consumed against purchased, license expiry, license-sync health and the exporter's own health (license_exporter).",
+		// Seat trends need weeks to show: a week hides the growth the seat
+		// alerts forecast from.
+		From: "now-30d",
 		Rows: []row{
 			{Title: "Seats", Panels: []panel{
 				{Title: "Seats used", Type: "gauge", W: 6, H: 6, Unit: "percentunit", Min: f(0), Max: f(1.1),
@@ -56,6 +59,16 @@ func overview() dashboard {
 				{Title: "License entries by type", Type: "bargauge", W: 6, H: 6, Unit: "none",
 					Desc:    "Consumed-license entries per license type (enterprise, visual_studio, …).",
 					Queries: []query{{Expr: perTarget("github_enterprise_license_users", "license_type"), Legend: "{{target}} {{license_type}}", Instant: true}}},
+				{Title: "Seats per organization (top 10)", Type: "bargauge", W: 12, H: 9, Unit: "none",
+					Desc:    "Licensed users per organization of the enterprise (from the consumed-licenses listing), the ten largest; a user in several organizations counts in each.",
+					Queries: []query{{Expr: fmt.Sprintf("topk(10, %s)", perTarget("github_enterprise_license_org_members", "org")), Legend: "{{target}} {{org}}", Instant: true}}},
+				{Title: "GitLab billable users", Type: "stat", W: 6, H: 9, Unit: "none",
+					Desc:    "Billable users counted against each GitLab instance's license (active_users).",
+					Queries: []query{{Expr: perTarget("gitlab_license_active_users"), Legend: "{{target}}", Instant: true}}},
+				{Title: "GitLab user limit", Type: "stat", W: 6, H: 9, Unit: "none",
+					Desc:     "Users each GitLab license is for; a license that sets no limit reports 0, shown as unlimited.",
+					Mappings: []any{valueText("0", "unlimited", "text")},
+					Queries:  []query{{Expr: perTarget("gitlab_license_user_limit"), Legend: "{{target}}", Instant: true}}},
 				{Title: "Seats consumed vs purchased", Type: "timeseries", W: 24, H: 9, Unit: "none",
 					Desc: "Seats consumed and purchased per target, and where consumption is heading in 30 days at the growth of the last 7 days.",
 					Queries: []query{
@@ -77,7 +90,7 @@ func overview() dashboard {
 					Desc: "Enterprise Server instances connected for license sync: whether the last sync succeeded and how long ago it was.",
 					Queries: []query{
 						{Expr: perTarget("github_enterprise_license_sync_success", "server_id", "hostname"), Legend: "last sync succeeded", Instant: true},
-						{Expr: fmt.Sprintf("time() - %s", perTarget("github_enterprise_license_sync_timestamp_seconds", "server_id", "hostname")), Legend: "since last sync", Instant: true},
+						{Expr: fmt.Sprintf("time() - %s", perTarget("github_enterprise_license_sync_timestamp_seconds", "server_id", "hostname")), Legend: "since last sync", Instant: true, Unit: "dtdurations"},
 					},
 					Options: obj{"sortBy": []any{obj{"displayName": "hostname", "desc": false}}}},
 			}},
@@ -86,16 +99,16 @@ func overview() dashboard {
 					Desc:       "Collectors whose last refresh failed (their last good data is still served). Run `license_exporter check` to see why.",
 					Thresholds: []step{{"green", nil}, {"red", f(1)}},
 					Queries:    []query{{Expr: fmt.Sprintf("count(%s) - sum(%s)", perTarget("license_exporter_collector_success", "collector"), perTarget("license_exporter_collector_success", "collector")), Legend: "failing", Instant: true}}},
-				{Title: "Oldest data", Type: "stat", W: 4, H: 5, Unit: "s",
+				{Title: "Oldest data", Type: "stat", W: 4, H: 5, Unit: "dtdurations",
 					Desc:    "Age of the oldest successfully fetched data across collectors.",
 					Queries: []query{{Expr: fmt.Sprintf("max(time() - %s)", perTarget("license_exporter_collector_last_success_timestamp_seconds", "collector")), Legend: "oldest", Instant: true}}},
 				{Title: "Collectors", Type: "table", W: 16, H: 5,
 					Desc: "Per collector: last refresh succeeded (1) or failed (0), age of the data, refresh interval and duration of the last refresh.",
 					Queries: []query{
 						{Expr: perTarget("license_exporter_collector_success", "collector"), Legend: "succeeded", Instant: true},
-						{Expr: fmt.Sprintf("time() - %s", perTarget("license_exporter_collector_last_success_timestamp_seconds", "collector")), Legend: "data age", Instant: true},
-						{Expr: perTarget("license_exporter_collector_refresh_interval_seconds", "collector"), Legend: "refresh interval", Instant: true},
-						{Expr: perTarget("license_exporter_collector_duration_seconds", "collector"), Legend: "last refresh took", Instant: true},
+						{Expr: fmt.Sprintf("time() - %s", perTarget("license_exporter_collector_last_success_timestamp_seconds", "collector")), Legend: "data age", Instant: true, Unit: "dtdurations"},
+						{Expr: perTarget("license_exporter_collector_refresh_interval_seconds", "collector"), Legend: "refresh interval", Instant: true, Unit: "dtdurations"},
+						{Expr: perTarget("license_exporter_collector_duration_seconds", "collector"), Legend: "last refresh took", Instant: true, Unit: "s"},
 					}},
 				{Title: "API rate limit left", Type: "timeseries", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1),
 					Desc:    "Share of each credential's API rate limit left in the current window; the rate-limit alert fires under 10 %.",

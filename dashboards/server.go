@@ -2,6 +2,15 @@ package dashboards
 
 import "fmt"
 
+// renewalUploaded is 1 where a GitLab license that expires or starts after
+// the current one is uploaded, as GitLabLicenseExpiringSoon decides it; a
+// current license that never expires is judged by the start alone.
+var renewalUploaded = func() string {
+	later := fmt.Sprintf("(%s > bool %s)", perTarget("gitlab_licenses_expiry_timestamp_seconds"), perTarget("gitlab_license_expiry_timestamp_seconds"))
+	starts := fmt.Sprintf("(%s > bool %s)", perTarget("gitlab_licenses_start_timestamp_seconds"), perTarget("gitlab_license_start_timestamp_seconds"))
+	return fmt.Sprintf("clamp_max(%s + %s, 1) or %s", later, starts, starts)
+}()
+
 func server() dashboard {
 	return dashboard{
 		UID: "license-exporter-server", Title: "License exporter / Enterprise Server and GitLab",
@@ -35,6 +44,20 @@ func server() dashboard {
 						{Expr: perTarget("github_enterprise_server_repositories"), Legend: "{{target}} repositories", Instant: true},
 						{Expr: perTarget("github_enterprise_server_organizations"), Legend: "{{target}} organizations", Instant: true},
 					}},
+				{Title: "Version", Type: "table", W: 6, H: 4,
+					Desc:    "The Enterprise Server release (X-GitHub-Enterprise-Version).",
+					Queries: []query{{Expr: perTarget("github_enterprise_server_info", "version"), Legend: "info", Instant: true}}},
+			}},
+			{Title: "Enterprise Server security products", Panels: []panel{
+				{Title: "Security committers vs licenses", Type: "timeseries", W: 12, H: 8, Unit: "none",
+					Desc: "Active committers of each GitHub security product against the committer licenses the server's license holds (Enterprise Server 3.17 and later).",
+					Queries: []query{
+						{Expr: perTarget("github_enterprise_server_advanced_security_committers", "product"), Legend: "{{target}} {{product}} active"},
+						{Expr: perTarget("github_enterprise_server_advanced_security_committers_purchased", "product"), Legend: "{{target}} {{product}} licenses"},
+					}},
+				{Title: "Repositories with security features", Type: "bargauge", W: 12, H: 8, Unit: "none",
+					Desc:    "Repositories with each security feature enabled, and all repositories (total).",
+					Queries: []query{{Expr: perTarget("github_enterprise_server_security_feature_repositories", "feature"), Legend: "{{target}} {{feature}}", Instant: true}}},
 			}},
 			{Title: "Self-hosted runners", Panels: []panel{
 				{Title: "Runners by status", Type: "timeseries", W: 12, H: 7, Unit: "none",
@@ -46,11 +69,11 @@ func server() dashboard {
 			}},
 			{Title: "GitLab", Panels: []panel{
 				{Title: "GitLab seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
-					Desc: "The license's user limit (0: no limit), active and billable users, and the maximum reached.",
+					Desc: "The license's user limit (none drawn when the license sets no limit), billable users (active_users) and the maximum reached.",
 					Queries: []query{
-						{Expr: perTarget("gitlab_license_user_limit"), Legend: "{{target}} user limit"},
+						// A limit of 0 means none: no line rather than one at 0.
+						{Expr: perTarget("gitlab_license_user_limit") + " > 0", Legend: "{{target}} user limit"},
 						{Expr: perTarget("gitlab_license_active_users"), Legend: "{{target}} active"},
-						{Expr: perTarget("gitlab_license_billable_users"), Legend: "{{target}} billable"},
 						{Expr: perTarget("gitlab_license_maximum_users"), Legend: "{{target}} maximum"},
 						{Expr: perTarget("gitlab_license_historical_max_users"), Legend: "{{target}} historical maximum"},
 					}},
@@ -75,6 +98,33 @@ func server() dashboard {
 				{Title: "License started", Type: "stat", W: 4, H: 4, Unit: "dateTimeAsIso",
 					Desc:    "When the current GitLab license started.",
 					Queries: []query{{Expr: perTarget("gitlab_license_start_timestamp_seconds") + " * 1000", Legend: "{{target}}", Instant: true}}},
+				{Title: "Renewal", Type: "stat", W: 4, H: 4,
+					Desc:     "Whether a license that expires or starts after the current one is uploaded (GitLabLicenseExpiringSoon stays silent then).",
+					Mappings: []any{valueText("0", "no renewal uploaded", "orange", "1", "renewal uploaded", "green")},
+					Queries:  []query{{Expr: renewalUploaded, Legend: "{{target}}", Instant: true}}},
+				{Title: "Uploaded licenses", Type: "table", W: 12, H: 6,
+					Desc: "Every license uploaded to the instance (the most recent 20): when each starts and expires, and its user limit.",
+					Queries: []query{
+						{Expr: perTarget("gitlab_licenses_start_timestamp_seconds", "id", "plan") + " * 1000", Legend: "starts", Instant: true, Unit: "dateTimeAsIso"},
+						{Expr: perTarget("gitlab_licenses_expiry_timestamp_seconds", "id", "plan") + " * 1000", Legend: "expires", Instant: true, Unit: "dateTimeAsIso"},
+						{Expr: perTarget("gitlab_licenses_user_limit", "id", "plan"), Legend: "user limit", Instant: true},
+					}},
+				{Title: "License add-ons", Type: "table", W: 12, H: 6,
+					Desc:    "Add-ons of the current license and their counts (add_ons of /license).",
+					Queries: []query{{Expr: perTarget("gitlab_license_add_on", "name"), Legend: "count", Instant: true}}},
+			}},
+			{Title: "GitLab Duo and other add-on seats", Panels: []panel{
+				{Title: "Add-on seats assigned vs purchased", Type: "timeseries", W: 16, H: 8, Unit: "none",
+					Desc: "Seats of each add-on (GitLab Duo Pro, Duo Enterprise, …) assigned to users against seats bought.",
+					Queries: []query{
+						{Expr: perTarget("gitlab_add_on_seats_assigned", "name"), Legend: "{{target}} {{name}} assigned"},
+						{Expr: perTarget("gitlab_add_on_seats_purchased", "name"), Legend: "{{target}} {{name}} purchased"},
+					}},
+				{Title: "Add-on seats used", Type: "bargauge", W: 8, H: 8, Unit: "percentunit", Min: f(0), Max: f(1),
+					Desc:       "Assigned seats as a share of purchased seats, per add-on.",
+					Thresholds: warnAt(0.9, 1),
+					Queries: []query{{Expr: fmt.Sprintf("%s / (%s > 0)", perTarget("gitlab_add_on_seats_assigned", "name"), perTarget("gitlab_add_on_seats_purchased", "name")),
+						Legend: "{{target}} {{name}}", Instant: true}}},
 			}},
 		},
 	}

@@ -14,7 +14,12 @@ import (
 	"github.com/license-exporter/license_exporter/internal/testdeps"
 )
 
-const rulesFile = "prometheus/license_exporter.rules.yml"
+const (
+	rulesFile    = "prometheus/license_exporter.rules.yml"
+	runbooksFile = "../docs/runbooks.md"
+	// runbookBase is where runbook_url points: the runbooks in the repository.
+	runbookBase = "https://github.com/license-exporter/license_exporter/blob/main/docs/runbooks.md"
+)
 
 type ruleFile struct {
 	Groups []struct {
@@ -57,8 +62,13 @@ func TestPromtool(t *testing.T) {
 
 // TestRulesConventions: every alert has a severity, a summary and a
 // description, uses only metrics the collectors' specs declare, and is
-// covered by a unit test.
+// covered by a unit test, and links its runbook section in docs/runbooks.md.
 func TestRulesConventions(t *testing.T) {
+	b, err := os.ReadFile(runbooksFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runbooks := string(b)
 	var tested strings.Builder
 	tests, _ := filepath.Glob("prometheus/tests/*.yml")
 	for _, f := range tests {
@@ -73,15 +83,21 @@ func TestRulesConventions(t *testing.T) {
 				continue
 			}
 			switch r.Labels["severity"] {
-			case "warning", "critical":
+			case "info", "warning", "critical":
 			default:
-				t.Errorf("%s: severity %q, want warning or critical", r.Alert, r.Labels["severity"])
+				t.Errorf("%s: severity %q, want info, warning or critical", r.Alert, r.Labels["severity"])
+			}
+			if want := runbookBase + "#" + strings.ToLower(r.Alert); r.Annotations["runbook_url"] != want {
+				t.Errorf("%s: runbook_url %q, want %q", r.Alert, r.Annotations["runbook_url"], want)
+			}
+			if !strings.Contains(runbooks, "\n## "+r.Alert+"\n") {
+				t.Errorf("%s: no section \"## %s\" in %s", r.Alert, r.Alert, runbooksFile)
 			}
 			if r.Annotations["summary"] == "" || len(r.Annotations["description"]) < 80 {
 				t.Errorf("%s: want a summary and a description that says what to do", r.Alert)
 			}
 			for _, m := range dashboards.MetricNames(r.Expr) {
-				if _, _, ok := collector.MetricByName(m); !ok {
+				if _, _, ok := collector.MetricByName(m); !ok && m != "up" { // up: Prometheus's own
 					t.Errorf("%s: %s is not a metric the exporter declares", r.Alert, m)
 				}
 			}

@@ -22,9 +22,9 @@ const rulesFile = "../deploy/prometheus/license_exporter.rules.yml"
 
 // TestPrometheus runs the exporter in --demo mode, lets Debian's prometheus
 // scrape it every second with the project's rules loaded, and checks through
-// Prometheus's API that the rules evaluate cleanly, that the seat-overage
-// alert is pending or firing for GitHub's own example (5000 consumed of 4500
-// purchased), and that every dashboard query returns data.
+// Prometheus's API that the rules evaluate cleanly, that the alerts the
+// demo's data calls for are pending or firing (and others quiet), and that
+// every dashboard query returns data.
 func TestPrometheus(t *testing.T) {
 	prometheus := testdeps.Need(t, "prometheus")
 	ctx := context.Background()
@@ -78,20 +78,38 @@ scrape_configs:
 		return len(s) == 1 && s[0].value() >= 3, fmt.Sprint(s)
 	})
 
-	t.Run("alert", func(t *testing.T) {
-		poll(t, "GitHubEnterpriseSeatsOverPurchase for octo-corp", 15*time.Second, func() (bool, string) {
+	t.Run("alerts", func(t *testing.T) {
+		active := func() (map[[2]string]string, error) {
 			alerts, err := api.alerts(ctx)
+			out := map[[2]string]string{}
+			for _, a := range alerts {
+				if a.State == "pending" || a.State == "firing" {
+					out[[2]string{a.Labels["alertname"], a.Labels["target"]}] = a.State
+				}
+			}
+			return out, err
+		}
+		poll(t, "the alerts the demo's data calls for", 20*time.Second, func() (bool, string) {
+			got, err := active()
 			if err != nil {
 				return false, err.Error()
 			}
-			for _, a := range alerts {
-				if a.Labels["alertname"] == "GitHubEnterpriseSeatsOverPurchase" && a.Labels["target"] == "octo-corp" &&
-					(a.State == "pending" || a.State == "firing") {
-					return true, ""
+			for _, want := range demoAlerts {
+				if got[want] == "" {
+					return false, fmt.Sprintf("%v is not pending or firing; active: %v", want, got)
 				}
 			}
-			return false, fmt.Sprintf("%d alerts: %v", len(alerts), alerts)
+			return true, ""
 		})
+		got, err := active()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, quiet := range demoQuiet {
+			if state := got[quiet]; state != "" {
+				t.Errorf("%v is %s, want it quiet on the demo", quiet, state)
+			}
+		}
 	})
 
 	t.Run("rules", func(t *testing.T) {
@@ -164,6 +182,33 @@ scrape_configs:
 			}
 		}
 	})
+}
+
+// demoAlerts are the alerts (name, target) the demo's data calls for:
+// GitHub's example uses 5000 seats of 4500; the Enterprise Server and GitLab
+// examples expired in 2016 and 2022, and GitLab's has 300 users on 100; 15 %
+// of the synthetic enterprise's Copilot seats are idle (a 5 % rollout of new
+// seats is not counted).
+var demoAlerts = [][2]string{
+	{"GitHubEnterpriseSeatsOverPurchase", "octo-corp"},
+	{"GitHubEnterpriseServerLicenseExpired", "octo-server"},
+	{"GitLabLicenseExpired", "gitlab"},
+	{"GitLabLicenseOverage", "gitlab"},
+	{"GitHubCopilotSeatsIdle", "large-corp"},
+}
+
+// demoQuiet must not go off on the demo: 20,000 of 21,000 seats (95 %) that
+// do not grow are not "nearly exhausted"; over-limit targets have their
+// over-limit alert instead; every collector works, and the exporter is up.
+var demoQuiet = [][2]string{
+	{"GitHubEnterpriseSeatsNearlyExhausted", "large-corp"},
+	{"GitHubEnterpriseSeatsNearlyExhausted", "octo-corp"},
+	{"GitHubEnterpriseServerSeatsNearlyExhausted", "octo-server"},
+	{"GitLabSeatsNearlyExhausted", "gitlab"},
+	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-corp"},
+	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-server"},
+	{"LicenseExporterDown", ""},
+	{"LicenseExporterConfigReloadFailed", ""},
 }
 
 // demoValues are what some overview panels must show for the demo's two

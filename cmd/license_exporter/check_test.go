@@ -74,6 +74,48 @@ targets:
 	}
 }
 
+// Data a product or release does not have is "not available", an OK line
+// that says why, not a failure: an Enterprise Server before 3.17 has no
+// security products statistics, GitLab Community Edition no license API.
+func TestCheckNotAvailable(t *testing.T) {
+	sim, url := startSim(t)
+	notFound := func(version string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-GitHub-Enterprise-Version", version)
+			http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
+		}
+	}
+	sim.SetFault("/enterprise/stats/security-products", notFound("3.16.3"))
+	sim.SetFault("/api/v4/license", notFound(""))
+	sim.SetFault("/api/v4/version", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"version":"17.5.0","revision":"abc","enterprise":false}`))
+	})
+	sim.SetFault("/api/graphql", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"errors":[{"message":"Field 'addOnPurchases' doesn't exist on type 'Query'"}]}`))
+	})
+	file := writeConfig(t, `
+targets:
+  - {name: old-server, type: github_server, api_url: %[1]s/api/v3, token_file: %[2]s, collectors: [security_products]}
+  - {name: ce, type: gitlab, api_url: %[1]s, token_file: %[2]s, collectors: [gitlab_license, gitlab_add_ons]}
+`, url)
+	code, out, errOut := check(t, file, 10*time.Second)
+	if code != checkOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	for _, want := range []string{
+		"security_products  OK  not available: Enterprise Server 3.16 predates GET /enterprise/stats/security-products (3.17 and later)",
+		"gitlab_license  OK  not available: GitLab 17.5.0 is Community Edition; the license API (/license) belongs to Enterprise Edition",
+		"gitlab_add_ons  OK  not available: this GitLab's GraphQL API has no addOnPurchases",
+		"3 of 3 collectors OK",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestCheckTimeout(t *testing.T) {
 	sim := simulator.New(simulator.Options{Token: testToken, Latency: 3 * time.Second})
 	srv := newServer(t, sim)

@@ -148,8 +148,9 @@ func LargeCopilotSeats(users int) int { return users / 4 }
 
 // SyntheticSeat is Copilot seat entry i of the large enterprise: every 5th
 // is on the enterprise plan, every 50th names no plan; every 10th user never
-// used Copilot and the next one last did in 2020; every 25th is pending
-// cancellation. The others were active within the last two days.
+// used Copilot (every 20th of them, from a rollout two days ago) and the next
+// one last did in 2020; every 25th is pending cancellation. The others were
+// active within the last two days.
 func SyntheticSeat(i int, now time.Time) map[string]any {
 	seat := map[string]any{
 		"created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-01-02T03:04:05Z",
@@ -166,6 +167,9 @@ func SyntheticSeat(i int, now time.Time) map[string]any {
 	switch i % 10 {
 	case 0:
 		seat["last_activity_at"] = nil
+		if i%20 == 10 {
+			seat["created_at"] = now.Add(-48 * time.Hour).UTC().Format(time.RFC3339)
+		}
 	case 1:
 		seat["last_activity_at"] = "2020-06-01T00:00:00Z"
 	}

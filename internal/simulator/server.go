@@ -17,6 +17,9 @@ func init() {
 		mux.HandleFunc("GET /enterprise/stats/all", func(w http.ResponseWriter, r *http.Request) {
 			serveFixture(w, "ghes-3.19-enterprise-stats-all.json")
 		})
+		mux.HandleFunc("GET /enterprise/stats/security-products", func(w http.ResponseWriter, r *http.Request) {
+			serveFixture(w, "ghes-3.19-enterprise-stats-security-products.json")
+		})
 		mux.HandleFunc("GET /enterprises/{enterprise}/actions/runners", s.runners)
 	})
 }

@@ -21,6 +21,10 @@ import (
 //go:embed fixtures/*.json fixtures/*.csv
 var fixtures embed.FS
 
+// ServerVersion is the Enterprise Server release the simulator claims to be
+// under /api/v3, the release of its fixtures.
+const ServerVersion = "3.19.0"
+
 // DemoToken is the credential the simulator accepts unless told otherwise.
 const DemoToken = "demo-token-not-a-secret"
 
@@ -165,7 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "the simulator is read-only"})
 		return
 	}
-	gitlab := strings.HasPrefix(r.URL.Path, "/api/v4/")
+	gitlab := strings.HasPrefix(r.URL.Path, "/api/v4/") || r.URL.Path == "/api/graphql"
 	if !s.authorized(r, gitlab) {
 		if gitlab {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
@@ -181,6 +185,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if path != r.URL.Path {
+		// Every Enterprise Server answer names its release.
+		w.Header().Set("X-GitHub-Enterprise-Version", ServerVersion)
 		ctx = context.WithValue(ctx, prefixKey{}, "/api/v3")
 	}
 	r2 := r.Clone(ctx)
