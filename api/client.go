@@ -69,6 +69,7 @@ type Client struct {
 	rate    rateState
 	now     func() time.Time
 	closed  atomic.Bool
+	partial ssoPartial // X-GitHub-SSO: partial-results seen on 2xx
 }
 
 // Close stops the client: requests fail at once and are no longer counted,
@@ -269,9 +270,12 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		}
 		return r, e
 	}
+	c.partial.note(u.Path, resp.Header)
 	if isHTML(resp.Header) {
 		c.observe(strconv.Itoa(resp.StatusCode), start)
-		return r, fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e := fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e.HTML = true
+		return r, e
 	}
 	lr := &limitedReader{r: resp.Body, n: c.opts.MaxBodyBytes}
 	err = decode(lr)

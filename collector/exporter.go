@@ -124,7 +124,10 @@ func sameTarget(a, b config.Target) bool {
 func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarget, error) {
 	base := e.opts.Transport
 	if base == nil {
-		base = api.NewTransport()
+		var err error
+		if base, err = api.NewTargetTransport(tc.Transport()); err != nil {
+			return nil, err
+		}
 	}
 	tok, err := tokenSource(tc, base)
 	if err != nil {
