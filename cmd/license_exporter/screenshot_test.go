@@ -49,7 +49,7 @@ func TestGoldenStatusPageScreenshot(t *testing.T) {
 	cmd := exec.CommandContext(ctx, chromium, "--headless", "--disable-gpu", "--hide-scrollbars",
 		"--no-sandbox", // as root in a container there is no sandbox to have; the page is our own, on loopback
 		"--no-first-run", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--window-size=1400,1000", "--screenshot="+shot, url)
+		"--window-size=1400,1200", "--screenshot="+shot, url)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
