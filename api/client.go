@@ -70,15 +70,16 @@ type Options struct {
 
 // Client is safe for concurrent use. Build one per target and keep it.
 type Client struct {
-	opts   Options
-	base   *url.URL
-	http   *http.Client
-	sched  *Scheduler
-	now    func() time.Time
-	sleep  func(context.Context, time.Duration) error
-	jitter func(time.Duration) time.Duration
-	etags  etagStore
-	closed atomic.Bool
+	opts    Options
+	base    *url.URL
+	http    *http.Client
+	sched   *Scheduler
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
+	jitter  func(time.Duration) time.Duration
+	etags   etagStore
+	closed  atomic.Bool
+	partial ssoPartial // X-GitHub-SSO: partial-results seen on 2xx
 }
 
 // Close stops the client: requests fail at once and are no longer counted,
@@ -366,9 +367,12 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 		}
 		return r, e
 	}
+	c.partial.note(u.Path, resp.Header)
 	if isHTML(resp.Header) {
 		c.observe(strconv.Itoa(resp.StatusCode), start)
-		return r, fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e := fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e.HTML = true
+		return r, e
 	}
 	lr := &limitedReader{r: resp.Body, n: maxBody}
 	err = decode(lr)

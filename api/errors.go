@@ -53,6 +53,13 @@ type Error struct {
 	// headers said on a 403: the classic scopes the endpoint accepts, those
 	// the token has, and the fine-grained permissions it accepts.
 	AcceptedScopes, TokenScopes, AcceptedPermissions string
+	// SSO is set when GitHub said the credential needs SAML SSO
+	// authorization (403 with X-GitHub-SSO or GitHub's SSO message).
+	SSO *SSO
+	// HTML is set when the answer was an HTML page: not the API.
+	HTML bool
+	// ProxyAuth is set when a proxy answered 407.
+	ProxyAuth bool
 	// RetryAt, when set, is the earliest time a retry can succeed.
 	RetryAt time.Time
 	Err     error
@@ -139,6 +146,7 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 			e.Hint = "the answer was an HTML page, not the API: a proxy or load balancer answered, or api_url is not the API's address"
 		}
 	}
+	e.classifyTransport(flavor, h)
 	return e
 }
 

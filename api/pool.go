@@ -8,12 +8,18 @@ import (
 // TransportKey names a shared transport. Targets on the same host with the
 // same connection settings share one transport, and so its connections:
 // several enterprises on api.github.com cost one set of TLS connections.
-// Settings is an opaque digest of whatever changes how connections are made
-// (a CA file, a proxy URL); targets that differ in it get transports of their
-// own, so that a connection made for one is never handed to the other.
+// Targets that differ in their settings (a CA file, a proxy) get transports
+// of their own, so that a connection made for one is never handed to the
+// other.
 type TransportKey struct {
 	Scheme, Host string
-	Settings     string
+	Options      TransportOptions
+}
+
+// idleCloser is a transport whose idle connections can be closed.
+type idleCloser interface {
+	http.RoundTripper
+	CloseIdleConnections()
 }
 
 // Pool is what the exporter shares between its targets: one transport per
@@ -24,7 +30,7 @@ type TransportKey struct {
 type Pool struct {
 	lim        Limits
 	mu         sync.Mutex
-	transports map[TransportKey]*pooled[*http.Transport]
+	transports map[TransportKey]*pooled[http.RoundTripper]
 	schedulers map[string]*pooled[*Scheduler]
 }
 
@@ -36,30 +42,34 @@ type pooled[T any] struct {
 // NewPool builds an empty pool whose schedulers keep lim (zero fields take
 // DefaultLimits; the benchmark shrinks the window to run in scaled time).
 func NewPool(lim Limits) *Pool {
-	return &Pool{lim: lim, transports: map[TransportKey]*pooled[*http.Transport]{}, schedulers: map[string]*pooled[*Scheduler]{}}
+	return &Pool{lim: lim, transports: map[TransportKey]*pooled[http.RoundTripper]{}, schedulers: map[string]*pooled[*Scheduler]{}}
 }
 
-// Transport returns the transport for key, built by build (NewTransport when
-// nil) if no target holds one yet. release must be called exactly once when
-// the caller no longer uses it.
-func (p *Pool) Transport(key TransportKey, build func() *http.Transport) (t *http.Transport, release func()) {
+// Transport returns the transport for key (NewTargetTransport with its
+// options), built if no target holds one yet. release must be called exactly
+// once when the caller no longer uses it; when the last holder lets go, the
+// transport's idle connections are closed.
+func (p *Pool) Transport(key TransportKey) (t http.RoundTripper, release func(), err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e, ok := p.transports[key]
 	if !ok {
-		if build == nil {
-			build = NewTransport
+		rt, err := NewTargetTransport(key.Options)
+		if err != nil {
+			return nil, nil, err
 		}
-		e = &pooled[*http.Transport]{v: build()}
+		e = &pooled[http.RoundTripper]{v: rt}
 		p.transports[key] = e
 	}
 	e.refs++
 	return e.v, p.once(func() {
 		if e.refs--; e.refs == 0 {
 			delete(p.transports, key)
-			e.v.CloseIdleConnections()
+			if c, ok := e.v.(idleCloser); ok {
+				c.CloseIdleConnections()
+			}
 		}
-	})
+	}), nil
 }
 
 // Scheduler returns the scheduler of the credential named by key (the API

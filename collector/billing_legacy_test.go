@@ -31,7 +31,7 @@ func TestLegacyBillingOffByDefault(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"billing_usage", "premium_requests", "advanced_security", "cost_centers", "copilot_seats"} {
+	for _, want := range []string{"billing_usage", "ai_credits", "budgets", "advanced_security", "cost_centers", "copilot_seats"} {
 		found := false
 		for _, e := range enabled {
 			found = found || e == want

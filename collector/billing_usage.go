@@ -71,15 +71,16 @@ var _ Collector = (*billingUsageCollector)(nil)
 // usageItem is one line of the summary, the detailed report or the premium
 // request report: they share these field names.
 type usageItem struct {
-	Product        api.String `json:"product"`
-	SKU            api.String `json:"sku"`
-	Model          api.String `json:"model"`
-	UnitType       api.String `json:"unitType"`
-	GrossQuantity  api.Number `json:"grossQuantity"`
-	Quantity       api.Number `json:"quantity"`
-	GrossAmount    api.Number `json:"grossAmount"`
-	DiscountAmount api.Number `json:"discountAmount"`
-	NetAmount      api.Number `json:"netAmount"`
+	Product          api.String `json:"product"`
+	SKU              api.String `json:"sku"`
+	Model            api.String `json:"model"`
+	UnitType         api.String `json:"unitType"`
+	GrossQuantity    api.Number `json:"grossQuantity"`
+	Quantity         api.Number `json:"quantity"`
+	DiscountQuantity api.Number `json:"discountQuantity"`
+	GrossAmount      api.Number `json:"grossAmount"`
+	DiscountAmount   api.Number `json:"discountAmount"`
+	NetAmount        api.Number `json:"netAmount"`
 }
 
 type usageReport struct {

@@ -174,10 +174,19 @@ func (c *cached) refresh(done chan struct{}) {
 		close(done)
 		c.mu.Unlock()
 	}()
+	if err != nil && c.baseCtx.Err() != nil {
+		// A reload replaced the target or the exporter is stopping: the
+		// API did not fail, so the state stays as it was.
+		level.Debug(c.logger).Log("msg", "refresh cancelled by a reload or shutdown", "err", err)
+		return
+	}
 	c.state.LastAttempt = end
 	c.state.LastDuration = end.Sub(start)
 	c.state.LastError = err
 	if err == nil {
+		if c.state.Failures > 0 {
+			level.Info(c.logger).Log("msg", "refresh succeeded again", "failures_before", c.state.Failures)
+		}
 		c.metrics = fresh
 		c.state.LastSuccess = end
 		c.state.Failures = 0

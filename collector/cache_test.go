@@ -3,6 +3,8 @@ package collector
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/license-exporter/license_exporter/internal/testdeps"
 )
 
 var fakeDesc = (&Spec{}).gauge("fake_value", "A value for tests.")
@@ -213,5 +217,57 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCacheCancelledRefreshIsNoFailure: a refresh cut short by a reload or by
+// shutdown is logged at debug and leaves the state as it was: it is not an
+// API failure, and must not look like one in the logs or the metrics.
+func TestCacheCancelledRefreshIsNoFailure(t *testing.T) {
+	logs := &testdeps.SyncBuffer{}
+	base, stop := context.WithCancel(context.Background())
+	f := &fakeCollector{value: 1}
+	c := newCached(base, "t", "fake", f, time.Minute, log.NewLogfmtLogger(logs))
+	c.get(context.Background())
+	before := c.snapshot()
+
+	gate := make(chan struct{})
+	f.set(2, nil, gate)
+	c.mu.Lock()
+	done := c.startLocked()
+	c.mu.Unlock()
+	stop() // what a reload does to the target it replaces
+	<-done
+	st := c.snapshot()
+	if st.Failures != 0 || st.LastError != nil || st.LastAttempt != before.LastAttempt || !st.Succeeded() {
+		t.Errorf("a cancelled refresh counted as a failure: %+v", st)
+	}
+	if strings.Contains(logs.String(), "level=error") || !regexp.MustCompile(`level=debug .*msg="refresh cancelled by a reload or shutdown"`).MatchString(logs.String()) {
+		t.Errorf("logs:\n%s", logs)
+	}
+}
+
+// TestCacheRecoveryLogged: after failures, the first success says so once.
+func TestCacheRecoveryLogged(t *testing.T) {
+	logs := &testdeps.SyncBuffer{}
+	f := &fakeCollector{value: 1, err: errors.New("boom")}
+	c := newCached(context.Background(), "t", "fake", f, time.Minute, log.NewLogfmtLogger(logs))
+	now := time.Unix(1_700_000_000, 0)
+	c.now = func() time.Time { return now }
+	// Each refresh runs in the background once there was a first attempt:
+	// settle waits for it before the clock moves.
+	c.get(context.Background())
+	now = now.Add(time.Hour)
+	c.get(context.Background())
+	settle(c)
+	f.set(1, nil, nil)
+	now = now.Add(time.Hour)
+	c.get(context.Background())
+	settle(c)
+	now = now.Add(time.Hour)
+	c.get(context.Background())
+	settle(c)
+	if n := strings.Count(logs.String(), `msg="refresh succeeded again" failures_before=2`); n != 1 {
+		t.Errorf("%d recovery lines, want 1:\n%s", n, logs)
 	}
 }

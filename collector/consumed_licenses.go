@@ -19,7 +19,7 @@ var consumedLicensesSpec = &Spec{
 	Endpoint:      "GET /enterprises/{e}/consumed-licenses (paginated)",
 	Needs: Needs{
 		Role:   "an enterprise owner",
-		Scopes: "`read:enterprise` (or `manage_billing:enterprise`)",
+		Scopes: "`read:enterprise`",
 	},
 }
 
@@ -40,6 +40,8 @@ var (
 		"GitHub.com users whose two-factor status is not true.")
 	orgMembersDesc = consumedLicensesSpec.gauge("github_enterprise_license_org_members",
 		"Licensed users per organization (from github_com_member_roles).", "org")
+	pendingInvitesDesc = consumedLicensesSpec.gauge("github_enterprise_license_pending_invitations",
+		"License entries with a pending invitation to an organization (github_com_orgs_with_pending_invites not empty); GitHub bills these on enterprises without managed users.")
 	serverUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_server_users",
 		"Licensed users per Enterprise Server host (from enterprise_server_user_ids).", "server")
 )
@@ -70,6 +72,7 @@ type licensedUser struct {
 	TwoFactor        api.Bool    `json:"github_com_two_factor_auth"`
 	MemberRoles      api.Strings `json:"github_com_member_roles"`
 	ServerUserIDs    api.Strings `json:"enterprise_server_user_ids"`
+	PendingInvites   api.Strings `json:"github_com_orgs_with_pending_invites"`
 }
 
 // licenseTally folds pages of consumed licenses into counts: it keeps
@@ -79,6 +82,7 @@ type licenseTally struct {
 	users                        int
 	byType                       map[string]int
 	githubCom, server, vs, no2FA int
+	pending                      int
 	orgs, servers                map[string]int
 }
 
@@ -110,6 +114,9 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 		if u.VisualStudio.True() {
 			t.vs++
 		}
+		if slices.ContainsFunc(u.PendingInvites, func(org string) bool { return strings.TrimSpace(org) != "" }) {
+			t.pending++
+		}
 		countDistinct(t.orgs, u.MemberRoles, func(role string) string {
 			org, _, _ := strings.Cut(role, ":") // "org1:Owner"
 			return org
@@ -137,6 +144,7 @@ func (t *licenseTally) merge(o *licenseTally) {
 	t.server += o.server
 	t.vs += o.vs
 	t.no2FA += o.no2FA
+	t.pending += o.pending
 	for k, v := range o.byType {
 		t.byType[k] += v
 	}
@@ -171,6 +179,7 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 	ch <- sample(serverOnlyUsersDesc, float64(t.server), target)
 	ch <- sample(vsUsersDesc, float64(t.vs), target)
 	ch <- sample(without2FADesc, float64(t.no2FA), target)
+	ch <- sample(pendingInvitesDesc, float64(t.pending), target)
 	for _, org := range slices.Sorted(maps.Keys(t.orgs)) {
 		ch <- sample(orgMembersDesc, float64(t.orgs[org]), target, org)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/license-exporter/license_exporter/config"
 	"github.com/license-exporter/license_exporter/internal/simulator"
 )
@@ -92,5 +94,38 @@ func TestConsumedLicensesManyPages(t *testing.T) {
 	}
 	if hits := sim.Hits("/enterprises/large-corp/consumed-licenses"); hits != 24 {
 		t.Errorf("fetched %d pages, want 24 (each page once)", hits)
+	}
+}
+
+func TestPendingInvitationsOddValues(t *testing.T) {
+	body := `{"users": [
+	  {"github_com_orgs_with_pending_invites": ["org1", "org2"]},
+	  {"github_com_orgs_with_pending_invites": "org3"},
+	  {"github_com_orgs_with_pending_invites": null},
+	  {"github_com_orgs_with_pending_invites": [""]},
+	  {"github_com_orgs_with_pending_invites": [7]},
+	  {}
+	]}`
+	var p consumedLicensesPage
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	tally := newLicenseTally()
+	tally.add(&p)
+	got := sent(t, func(ch chan<- prometheus.Metric) { tally.collect("t", ch) })
+	if v := got[`github_enterprise_license_pending_invitations{target="t"}`]; v != 2 {
+		t.Errorf("pending invitations = %v, want 2 (an entry counts once; empty, null and non-strings do not count)", v)
+	}
+}
+
+func TestPendingInvitationsLargeEnterprise(t *testing.T) {
+	_, url := startSim(t, simulator.Options{LargeUsers: 1000})
+	c := newCollector(t, "consumed_licenses", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := values(t, metrics)[`github_enterprise_license_pending_invitations{target="test"}`]; v != 25 {
+		t.Errorf("pending invitations = %v, want 25 (every 40th of 1000)", v)
 	}
 }

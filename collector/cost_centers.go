@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
@@ -17,9 +18,10 @@ import (
 
 var costCentersSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "cost_centers", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
-	Endpoint:      "GET /enterprises/{e}/settings/billing/cost-centers?state=active",
+	Endpoint: "GET /enterprises/{e}/settings/billing/cost-centers?state=active; " +
+		"GET …/settings/billing/usage/summary?year=Y&month=M&cost_center_id=ID once per active cost center and once for cost_center_id=none",
 	Needs: Needs{
-		Role:       "an enterprise owner or billing manager (an organization owner sees only the cost centers of what they administer)",
+		Role:       "an enterprise owner or billing manager, or a custom role with read access to enterprise billing (an organization owner sees only the cost centers of what they administer)",
 		Scopes:     "`manage_billing:enterprise`",
 		Permission: "read access to enterprise billing (a GitHub App installed on the enterprise)",
 	},
@@ -31,15 +33,25 @@ var (
 		"cost_center_id", "cost_center", "resource_type")
 	costCentersDesc = costCentersSpec.gauge("github_enterprise_cost_centers",
 		"Active cost centers of the enterprise.")
+	costCenterAICapDesc = costCentersSpec.gauge("github_enterprise_cost_center_ai_credits_cap",
+		"AI credits a cost center may use this month, capped from its members' licenses (ai_credit_pool_state.target_amount); absent without a pool or while GitHub has not computed it.",
+		"cost_center_id", "cost_center")
+	costCenterAIUsedDesc = costCentersSpec.gauge("github_enterprise_cost_center_ai_credits_used",
+		"AI credits a cost center has used this month (UTC) against its cap (ai_credit_pool_state.current_amount); absent without a pool or while GitHub has not computed it.",
+		"cost_center_id", "cost_center")
+	costCenterNetDesc = costCentersSpec.gauge("github_enterprise_cost_center_net_amount_dollars",
+		"Net amount this month (UTC) to date per cost center and product, in US dollars (usage summary with cost_center_id; cost_center_id=\"none\" is usage outside any cost center).",
+		"cost_center_id", "cost_center", "product")
 )
 
 func init() {
-	registerCollector(costCentersSpec, func(t *Source) (Collector, error) { return &costCentersCollector{src: t}, nil })
+	registerCollector(costCentersSpec, func(t *Source) (Collector, error) { return &costCentersCollector{src: t, now: time.Now}, nil })
 }
 
 // costCentersCollector reads GET /enterprises/{e}/settings/billing/cost-centers.
 type costCentersCollector struct {
 	src *Source
+	now func() time.Time
 	summaryHolder
 }
 
@@ -53,6 +65,10 @@ type costCenterList struct {
 		Resources []struct {
 			Type api.String `json:"type"`
 		} `json:"resources"`
+		// Only present when the cost center draws from the AI credit pool;
+		// both amounts are null until GitHub computes the cap (OpenAPI
+		// schema get-all-cost-centers).
+		AIPool *aiCreditPool `json:"ai_credit_pool_state"`
 	} `json:"costCenters"`
 }
 
@@ -89,7 +105,93 @@ func (l *costCenterList) collect(target string, ch chan<- prometheus.Metric) (ce
 		resources += counts[k]
 	}
 	ch <- sample(costCentersDesc, float64(centers), target)
+	for _, cc := range l.active() {
+		if cc.AIPool != nil {
+			sendNumber(ch, costCenterAICapDesc, cc.AIPool.Target, target, cc.ID, cc.Name)
+			sendNumber(ch, costCenterAIUsedDesc, cc.AIPool.Current, target, cc.ID, cc.Name)
+		}
+	}
 	return centers, resources
+}
+
+// costCenterRef is an active cost center's id and name.
+type costCenterRef struct {
+	ID, Name string
+	AIPool   *aiCreditPool
+}
+
+type aiCreditPool struct {
+	Target  api.Number `json:"target_amount"`
+	Current api.Number `json:"current_amount"`
+}
+
+// active lists the active cost centers with an id, once each, by id.
+func (l *costCenterList) active() []costCenterRef {
+	seen := map[string]bool{}
+	var out []costCenterRef
+	for _, cc := range l.CostCenters {
+		id := strings.TrimSpace(string(cc.ID))
+		// "none" is the summary's name for usage outside any cost center.
+		if id == "" || id == noCostCenter || seen[id] || strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
+			continue
+		}
+		seen[id] = true
+		out = append(out, costCenterRef{ID: id, Name: strings.TrimSpace(string(cc.Name)), AIPool: cc.AIPool})
+	}
+	slices.SortFunc(out, func(a, b costCenterRef) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// noCostCenter is the usage summary's cost_center_id for usage outside any
+// cost center ("An ID of 'none' will target usage not associated to any
+// cost center", OpenAPI parameter cost_center_id).
+const noCostCenter = "none"
+
+// netByCostCenter asks the usage summary once per active cost center and
+// once for usage outside any, and sends the month's net amount per product.
+// A cost center the summary does not know (404, 400) is left out.
+func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []costCenterRef, ch chan<- prometheus.Metric) error {
+	centers = append(slices.Clone(centers), costCenterRef{ID: noCostCenter, Name: noCostCenter})
+	nets := make([]map[string]*sum, len(centers))
+	month := monthQuery(c.now())
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i, cc := range centers {
+		g.Go(func() error {
+			q := url.Values{"cost_center_id": {cc.ID}}
+			for k, v := range month {
+				q[k] = v
+			}
+			var r usageReport
+			_, err := c.src.Client.GetJSON(gctx, c.src.enterprisePath("settings/billing/usage/summary"), q, &r)
+			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
+				return nil
+			}
+			if err != nil {
+				return wrap("cost centers: usage summary", err)
+			}
+			byProduct := map[string]*sum{}
+			for _, it := range r.UsageItems {
+				p := label(it.Product)
+				if byProduct[p] == nil {
+					byProduct[p] = &sum{}
+				}
+				byProduct[p].add(it.NetAmount)
+			}
+			nets[i] = byProduct
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	target := c.src.Name()
+	for i, cc := range centers {
+		for _, p := range slices.Sorted(maps.Keys(nets[i])) {
+			nets[i][p].send(ch, costCenterNetDesc, target, cc.ID, cc.Name, p)
+		}
+	}
+	return nil
 }
 
 func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
@@ -98,7 +200,10 @@ func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.
 	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), q, &l); err != nil {
 		return wrap("cost centers", err)
 	}
+	if err := c.netByCostCenter(ctx, l.active(), ch); err != nil {
+		return err
+	}
 	centers, resources := l.collect(c.src.Name(), ch)
-	c.setSummary("%d cost centers, %d resources assigned", centers, resources)
+	c.setSummary("%d cost centers, %d resources assigned, %d usage summary requests", centers, resources, len(l.active())+1)
 	return nil
 }

@@ -2,6 +2,8 @@ package collector
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +31,69 @@ func TestCostCentersLargeEnterprise(t *testing.T) {
 	k := `github_enterprise_cost_center_resources{cost_center="Cost center 4",cost_center_id="00000000-0000-4000-8000-000000000004",resource_type="user",target="test"}`
 	if got[k] != 50 {
 		t.Errorf("%s = %v, want 50", k, got[k])
+	}
+}
+
+func TestCostCentersSpendAndAICreditPools(t *testing.T) {
+	const users = 20000
+	sim, url := startSim(t, simulator.Options{LargeUsers: users})
+	c := newCollector(t, "cost_centers", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := values(t, metrics)
+	cc := func(name string, i int, extra string) string {
+		return fmt.Sprintf(`%s{cost_center="Cost center %d",cost_center_id="00000000-0000-4000-8000-00000000000%d",%starget="test"}`, name, i, i, extra)
+	}
+	for k, want := range map[string]float64{
+		// Cost center 4: 50 users at 1,900 credits, 93 % used.
+		cc("github_enterprise_cost_center_ai_credits_cap", 4, ""):  95000,
+		cc("github_enterprise_cost_center_ai_credits_used", 4, ""): 88350,
+		// Cost center 2 has 3/20 of the enterprise's usage: Packages $240.
+		cc("github_enterprise_cost_center_net_amount_dollars", 2, `product="Packages",`): 36,
+		// Usage outside any cost center: a quarter of Actions' $3200.
+		`github_enterprise_cost_center_net_amount_dollars{cost_center="none",cost_center_id="none",product="Actions",target="test"}`: 800,
+	} {
+		if v, ok := got[k]; !ok || !near(v, want) {
+			t.Errorf("%s = %v (present %v), want %v", k, v, ok, want)
+		}
+	}
+	// Cost center 0 draws from the shared pool: no cap, no used.
+	for _, absent := range []string{cc("github_enterprise_cost_center_ai_credits_cap", 0, ""), cc("github_enterprise_cost_center_ai_credits_used", 0, "")} {
+		if _, ok := got[absent]; ok {
+			t.Errorf("%s should be absent", absent)
+		}
+	}
+	// Five active cost centers and "none": six questions, no more.
+	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 6 {
+		t.Errorf("usage summary requests = %d, want 6", n)
+	}
+}
+
+func TestCostCentersPoolOddValues(t *testing.T) {
+	body := `{"costCenters": [
+	  {"id": "a", "name": "null pool", "ai_credit_pool_enabled": true, "ai_credit_pool_state": null},
+	  {"id": "b", "name": "not computed", "ai_credit_pool_enabled": true, "ai_credit_pool_state": {"target_amount": null, "current_amount": null}},
+	  {"id": "c", "name": "strings", "ai_credit_pool_enabled": "true", "ai_credit_pool_state": {"target_amount": "1900", "current_amount": "unlimited"}},
+	  {"id": "d", "name": "gone", "state": "deleted", "ai_credit_pool_state": {"target_amount": 5, "current_amount": 1}},
+	  {"id": "c", "name": "strings again", "ai_credit_pool_state": {"target_amount": 7}},
+	  {"id": "none", "name": "a cost center named like usage outside any", "ai_credit_pool_state": {"target_amount": 9}}
+	]}`
+	var l costCenterList
+	if err := json.Unmarshal([]byte(body), &l); err != nil {
+		t.Fatal(err)
+	}
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { l.collect("t", ch) }))
+	var pools []string
+	for k, v := range got {
+		if strings.Contains(k, "ai_credits") {
+			pools = append(pools, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	want := `github_enterprise_cost_center_ai_credits_cap{cost_center="strings",cost_center_id="c",target="t"}=1900`
+	if len(pools) != 1 || pools[0] != want {
+		t.Errorf("pool series = %v, want only %s", pools, want)
 	}
 }
 

@@ -25,6 +25,9 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 	if !ok {
 		return oneLine(err.Error())
 	}
+	if fix, ok := explainTransport(e, t); ok {
+		return fix
+	}
 	status := ""
 	if e.Status != 0 {
 		status = fmt.Sprintf("%d: ", e.Status)

@@ -155,7 +155,11 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 	t := &liveTarget{cfg: *tc, src: &Source{Config: tc}, cancel: cancel}
 	base := e.opts.Transport
 	if base == nil {
-		tr, release := e.pool.Transport(transportKey(u, tc), nil)
+		tr, release, err := e.pool.Transport(transportKey(u, tc))
+		if err != nil {
+			t.stop()
+			return nil, err
+		}
 		base = tr
 		t.release = append(t.release, release)
 	}
@@ -201,10 +205,9 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 }
 
 // transportKey says which targets may share connections: those on the same
-// scheme and host. Connection settings a target may add (a CA file, a proxy)
-// belong in Settings, so that targets differing in them do not share.
-func transportKey(u *url.URL, _ *config.Target) api.TransportKey {
-	return api.TransportKey{Scheme: u.Scheme, Host: u.Host}
+// scheme and host with the same connection settings (CA file, proxy).
+func transportKey(u *url.URL, tc *config.Target) api.TransportKey {
+	return api.TransportKey{Scheme: u.Scheme, Host: u.Host, Options: tc.Transport()}
 }
 
 // credentialKey names the credential a target's requests are charged to at

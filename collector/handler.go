@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -20,6 +21,12 @@ type HandlerOptions struct {
 	// TimeoutOffset is kept back from the scraper's deadline, to leave time
 	// to encode and send the answer.
 	TimeoutOffset time.Duration
+	// MaxTimeout caps the wait a scraper's header can ask for; 0 means
+	// DefaultMaxTimeout.
+	MaxTimeout time.Duration
+	// MaxRequests is how many scrapes are served at once; beyond it the
+	// answer is 503. 0 means no limit.
+	MaxRequests int
 	// Gatherer serves the exporter's own metrics (process, Go, build info,
 	// API request counters) beside the data.
 	Gatherer prometheus.Gatherer
@@ -32,8 +39,27 @@ func (e *Exporter) Handler(o HandlerOptions) http.Handler {
 	if o.DefaultTimeout <= 0 {
 		o.DefaultTimeout = 10 * time.Second
 	}
+	if o.MaxTimeout <= 0 {
+		o.MaxTimeout = DefaultMaxTimeout
+	}
+	// One semaphore for all requests, as promhttp's MaxRequestsInFlight
+	// does (which cannot be used here: a promhttp handler is built per
+	// scrape, for its deadline).
+	var inFlight chan struct{}
+	if o.MaxRequests > 0 {
+		inFlight = make(chan struct{}, o.MaxRequests)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		timeout := scrapeTimeout(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), o.DefaultTimeout, o.TimeoutOffset)
+		if inFlight != nil {
+			select {
+			case inFlight <- struct{}{}:
+				defer func() { <-inFlight }()
+			default:
+				http.Error(w, fmt.Sprintf("Limit of concurrent requests reached (%d), try again later.", o.MaxRequests), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		timeout := scrapeTimeout(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), o.DefaultTimeout, o.MaxTimeout, o.TimeoutOffset)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 
@@ -50,18 +76,20 @@ func (e *Exporter) Handler(o HandlerOptions) http.Handler {
 	})
 }
 
-// maxScrapeTimeout bounds what a scraper's header can ask for; a larger (or
-// absurd) value would otherwise overflow time.Duration into the past.
-const maxScrapeTimeout = 10 * time.Minute
+// DefaultMaxTimeout bounds what a scraper's header can ask for: a scrape
+// holds a connection (and one of MaxRequests) while it waits, and a larger
+// (or absurd) value would otherwise overflow time.Duration into the past.
+const DefaultMaxTimeout = 2 * time.Minute
 
 // scrapeTimeout is how long a scrape may wait: the scraper's
-// X-Prometheus-Scrape-Timeout-Seconds (or def) minus offset, when that leaves
-// time.
-func scrapeTimeout(header string, def, offset time.Duration) time.Duration {
+// X-Prometheus-Scrape-Timeout-Seconds (or def), at most maxWait, minus
+// offset when that leaves time.
+func scrapeTimeout(header string, def, maxWait, offset time.Duration) time.Duration {
 	timeout := def
 	if secs, err := strconv.ParseFloat(header, 64); err == nil && secs > 0 && !math.IsInf(secs, 0) {
-		timeout = time.Duration(min(secs, maxScrapeTimeout.Seconds()) * float64(time.Second))
+		timeout = time.Duration(min(secs, maxWait.Seconds()) * float64(time.Second))
 	}
+	timeout = min(timeout, maxWait)
 	if timeout-offset > 0 {
 		timeout -= offset
 	}

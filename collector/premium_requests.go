@@ -12,8 +12,14 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+// Off by default: since 2026-06-01 GitHub bills Copilot in AI credits
+// (collector ai_credits). Request-based billing remains only for "Copilot
+// Pro and Copilot Pro+ subscribers on an existing annual plan"
+// (https://docs.github.com/en/enterprise-cloud@latest/copilot/reference/copilot-billing/request-based-billing-legacy/copilot-requests),
+// individual plans that an enterprise report does not cover; for an
+// enterprise this report holds only months before June 2026.
 var premiumRequestsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
+	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: false, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/premium_request/usage?year=Y&month=M (current month, UTC)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/license-exporter/license_exporter/api"
 )
 
 // Status is a collector's state with what an operator needs to act on it:
@@ -16,6 +18,9 @@ type Status struct {
 	// Fix says in one line what went wrong and what to do; empty when the
 	// last refresh succeeded or none has run.
 	Fix string
+	// APIMessage is the API's own message about the last failure, when it
+	// sent one (GitHub's and GitLab's "message"), shown beside Fix.
+	APIMessage string
 }
 
 // Statuses reports every collector's status, in configuration order,
@@ -58,6 +63,9 @@ func (t *liveTarget) status(c *cached, st State) Status {
 	s := Status{State: st, Type: t.cfg.Type, APIURL: t.src.Client.BaseURL(), Interval: c.interval}
 	if st.LastError != nil {
 		s.Fix = c.explain(st.LastError)
+		if e, ok := api.AsError(st.LastError); ok && !e.HTML {
+			s.APIMessage = e.Message
+		}
 	}
 	return s
 }

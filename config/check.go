@@ -93,8 +93,12 @@ func (t *Target) check(cat Catalog) error {
 	if t.Enterprise != "" && !validSlug.MatchString(t.Enterprise) {
 		return fmt.Errorf("key enterprise: %q is not an enterprise slug", t.Enterprise)
 	}
+	t.fixAPIURL()
 	if err := checkURL(t.APIURL, t.Type, t.InsecureHTTP); err != nil {
 		return fmt.Errorf("key api_url: %w", err)
+	}
+	if err := t.checkTransport(); err != nil {
+		return err
 	}
 	if t.CopilotInactiveDays < 0 || t.CopilotInactiveDays > 3650 {
 		return fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays)

@@ -54,6 +54,15 @@ type Target struct {
 	// CopilotInactiveDays is how long a Copilot seat may go without activity
 	// before copilot_seats counts it as inactive; 0 means the default.
 	CopilotInactiveDays int `yaml:"copilot_inactive_days"`
+	// The way to the API (transport.go): a CA bundle for an internal CA, and
+	// a proxy whose credentials are never written here.
+	CAFile               string `yaml:"ca_file"`
+	ProxyURL             string `yaml:"proxy_url"`
+	ProxyCredentialsFile string `yaml:"proxy_credentials_file"`
+	ProxyCredentialsEnv  string `yaml:"proxy_credentials_env"`
+	// Notes are corrections made while loading (an api_url fixed), for the
+	// log and the check command.
+	Notes []string `yaml:"-"`
 
 	// Line is where the target starts in the file, for messages.
 	Line int `yaml:"-"`

@@ -1,18 +1,40 @@
 package dashboards
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 const (
 	net   = "github_enterprise_billing_usage_net_amount_dollars"
 	gross = "github_enterprise_billing_usage_gross_amount_dollars"
 	disc  = "github_enterprise_billing_usage_discount_amount_dollars"
 	ghas  = "github_enterprise_advanced_security_committers"
+
+	budgetSpent = "github_enterprise_budget_spent_dollars"
+	budgetLimit = "github_enterprise_budget_limit_dollars"
+	aiCredits   = "github_enterprise_ai_credits"
 )
+
+// budgetBy are the labels that name a budget.
+var budgetBy = []string{"budget_id", "scope", "entity", "sku"}
+
+// monthDaysLeft is what remains of the month in UTC, in days, as a scalar.
+const monthDaysLeft = "(scalar(days_in_month() - day_of_month()) + 1 - (time() % 86400) / 86400)"
+
+// budgetForecast is each budget's spend at the month's end at the last 24
+// hours' pace. On the 1st (UTC), and before Prometheus holds a day of data,
+// the pace is not known and counts as 0: the forecast is the spend so far.
+func budgetForecast() string {
+	s := perTarget(budgetSpent, budgetBy...)
+	ago := fmt.Sprintf("max by (target, %s) (%s offset 24h)", strings.Join(budgetBy, ", "), sel(budgetSpent))
+	return fmt.Sprintf("%s + clamp_min(%s - (%s or %s), 0) * %s", s, s, ago, s, monthDaysLeft)
+}
 
 func billing() dashboard {
 	return dashboard{
 		UID: "license-exporter-billing", Title: "License exporter / Billing",
-		Desc: "GitHub Enterprise spend this month by product and SKU, premium requests, Advanced Security committers, Copilot seats and cost centers (license_exporter).",
+		Desc: "GitHub Enterprise spend this month by product and SKU, budgets, AI credits, Copilot seats, Advanced Security committers, Visual Studio subscriptions and cost centers (license_exporter).",
 		Rows: []row{
 			{Title: "Spend this month", Panels: []panel{
 				{Title: "Net spend this month", Type: "stat", W: 8, H: 5, Unit: "currencyUSD",
@@ -38,33 +60,71 @@ func billing() dashboard {
 						{Expr: perTarget(net, "product", "sku"), Legend: "net $", Instant: true},
 					}},
 			}},
-			{Title: "Copilot and premium requests", Panels: []panel{
-				{Title: "Premium requests by model", Type: "bargauge", W: 8, H: 7, Unit: "none",
-					Desc:    "Copilot premium requests this month per model.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (model) (%s))", perTarget("github_enterprise_premium_requests", "model")), Legend: "{{model}}", Instant: true}}},
-				{Title: "Premium request spend by model", Type: "bargauge", W: 8, H: 7, Unit: "currencyUSD",
-					Desc:    "Net amount of premium requests this month per model.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (model) (%s))", perTarget("github_enterprise_premium_requests_net_amount_dollars", "model")), Legend: "{{model}}", Instant: true}}},
+			{Title: "Budgets", Panels: []panel{
+				{Title: "Budget spent", Type: "bargauge", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
+					Desc:    "Share of each dollar budget spent this month (UTC). A budget that stops usage stops the product for everyone it covers at 100 %.",
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget(budgetSpent, budgetBy...), perTarget(budgetLimit, budgetBy...)), Legend: "{{scope}} {{entity}} {{sku}}", Instant: true}}},
+				{Title: "Budgets: limit, spent, forecast", Type: "table", W: 12, H: 8,
+					Desc: "Per budget: monthly limit, spend to date, spend at the month's end at the last 24 hours' pace, and whether it stops usage (1).",
+					Queries: []query{
+						{Expr: perTarget(budgetLimit, budgetBy...), Legend: "limit $", Instant: true},
+						{Expr: perTarget(budgetSpent, budgetBy...), Legend: "spent $", Instant: true},
+						{Expr: budgetForecast(), Legend: "forecast $", Instant: true},
+						{Expr: perTarget("github_enterprise_budget_prevent_further_usage", budgetBy...), Legend: "stops usage", Instant: true},
+					}},
+				{Title: "Budgets over the month", Type: "timeseries", W: 24, H: 8, Unit: "currencyUSD", Min: f(0),
+					Desc: "Each budget's spend against its limit, and the forecast to the end of the month (UTC).",
+					Queries: []query{
+						{Expr: perTarget(budgetSpent, budgetBy...), Legend: "{{scope}} {{entity}} {{sku}} spent"},
+						{Expr: perTarget(budgetLimit, budgetBy...), Legend: "{{scope}} {{entity}} {{sku}} limit"},
+						{Expr: budgetForecast(), Legend: "{{scope}} {{entity}} {{sku}} forecast"},
+					}},
+			}},
+			{Title: "Copilot and AI credits", Panels: []panel{
+				{Title: "AI credits by model", Type: "bargauge", W: 8, H: 7, Unit: "none",
+					Desc:    "Copilot AI credits used this month (UTC) per model (1 credit = $0.01 gross).",
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (model) (%s))", perTarget(aiCredits, "product", "sku", "model")), Legend: "{{model}}", Instant: true}}},
+				{Title: "AI credits: included and billed", Type: "stat", W: 8, H: 7, Unit: "none",
+					Desc: "AI credits this month covered by the credits included in licenses, and those billed beyond them, with the net amount billed.",
+					Queries: []query{
+						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits+"_included", "product", "sku", "model")), Legend: "{{target}} included", Instant: true},
+						{Expr: fmt.Sprintf("sum by (target) (%s) - sum by (target) (%s)", perTarget(aiCredits, "product", "sku", "model"), perTarget(aiCredits+"_included", "product", "sku", "model")), Legend: "{{target}} billed", Instant: true},
+					}},
 				{Title: "Copilot seats", Type: "stat", W: 8, H: 7, Unit: "none",
 					Desc: "Copilot seats per plan type, and the idle ones: no activity for 30 days or never used, paid for and unused.",
 					Queries: []query{
 						{Expr: perTarget("github_enterprise_copilot_seats", "plan_type"), Legend: "{{target}} {{plan_type}}", Instant: true},
 						{Expr: perTarget("github_enterprise_copilot_seats_inactive"), Legend: "{{target}} idle", Instant: true},
 					}},
-				{Title: "Idle Copilot seats", Type: "timeseries", W: 24, H: 7, Unit: "percentunit", Min: f(0),
+				{Title: "AI credits over the month", Type: "timeseries", W: 12, H: 7, Unit: "none", Min: f(0),
+					Desc: "AI credits used and included month to date; they start again at 0 on the 1st (UTC).",
+					Queries: []query{
+						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits, "product", "sku", "model")), Legend: "{{target}} used"},
+						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits+"_included", "product", "sku", "model")), Legend: "{{target}} included"},
+					}},
+				{Title: "Idle Copilot seats", Type: "timeseries", W: 12, H: 7, Unit: "percentunit", Min: f(0),
 					Desc: "Share of Copilot seats with no activity for 30 days (or never active): candidates to reclaim.",
 					Queries: []query{{Expr: fmt.Sprintf("%s / sum by (target) (%s)",
 						perTarget("github_enterprise_copilot_seats_inactive"), perTarget("github_enterprise_copilot_seats", "plan_type")), Legend: "{{target}}"}}},
 			}},
 			{Title: "Advanced Security and cost centers", Panels: []panel{
 				{Title: "Advanced Security committers vs purchased", Type: "timeseries", W: 12, H: 8, Unit: "none",
-					Desc: "Active Advanced Security committers, the maximum this billing period, and the committers purchased.",
+					Desc: "Active committers per product (bundled Advanced Security, or the standalone Code Security and Secret Protection), the licenses needed if every repository enabled it, and those purchased.",
 					Queries: []query{
-						{Expr: perTarget(ghas), Legend: "{{target}} active"},
-						{Expr: perTarget(ghas + "_maximum"), Legend: "{{target}} maximum"},
-						{Expr: perTarget(ghas + "_purchased"), Legend: "{{target}} purchased"},
+						{Expr: perTarget(ghas, "product"), Legend: "{{target}} {{product}} active"},
+						{Expr: perTarget(ghas+"_maximum", "product"), Legend: "{{target}} {{product}} if all repositories"},
+						{Expr: perTarget(ghas+"_purchased", "product"), Legend: "{{target}} {{product}} purchased"},
 					}},
-				{Title: "Cost centers", Type: "table", W: 12, H: 8,
+				{Title: "Unmatched Visual Studio subscriptions", Type: "stat", W: 12, H: 8, Unit: "none", Thresholds: warnAt(1, 10),
+					Desc:    "Visual Studio subscriptions with GitHub Enterprise linked to no GitHub user: paid seats nobody uses. Match them (Enterprise settings > Licensing) or reassign them.",
+					Queries: []query{{Expr: perTarget("github_enterprise_visual_studio_subscriptions_unmatched"), Legend: "{{target}}", Instant: true}}},
+				{Title: "Cost centers by spend", Type: "bargauge", W: 12, H: 8, Unit: "currencyUSD",
+					Desc:    "Net amount this month (UTC) per cost center; \"none\" is usage outside any cost center.",
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (cost_center) (%s))", perTarget("github_enterprise_cost_center_net_amount_dollars", "cost_center_id", "cost_center", "product")), Legend: "{{cost_center}}", Instant: true}}},
+				{Title: "Cost center AI credit pools", Type: "bargauge", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
+					Desc:    "Share of each capped cost center's AI credits used this month; cost centers without a pool draw from the enterprise's shared credits.",
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget("github_enterprise_cost_center_ai_credits_used", "cost_center_id", "cost_center"), perTarget("github_enterprise_cost_center_ai_credits_cap", "cost_center_id", "cost_center")), Legend: "{{cost_center}}", Instant: true}}},
+				{Title: "Cost centers", Type: "table", W: 24, H: 8,
 					Desc:    "Resources assigned to each cost center, by type (users, organizations, repositories).",
 					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Legend: "resources", Instant: true}}},
 			}},

@@ -142,10 +142,25 @@ func TestSystemdUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes", "ProtectHome=yes",
-		"PrivateTmp=yes", "CapabilityBoundingSet=\n", "LoadCredential=", "ExecStart=/usr/local/bin/license_exporter"} {
+	for _, want := range []string{"User=license_exporter", "ProtectSystem=strict", "NoNewPrivileges=yes", "ProtectHome=yes",
+		"PrivateTmp=yes", "CapabilityBoundingSet=\n", "ExecStart=/usr/local/bin/license_exporter"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("%s: no %q", unit, strings.TrimSpace(want))
+		}
+	}
+	// The README promises that a rotated token_file needs no restart. A
+	// systemd credential (LoadCredential=, SetCredential=) is a copy made at
+	// start, which would break that promise.
+	if regexp.MustCompile(`(?m)^\w*Credential\w*=`).Match(b) {
+		t.Errorf("%s passes the token as a credential: copied once at start, so a rotated token would be missed", unit)
+	}
+	for _, path := range []string{"/etc/license_exporter/github-token"} {
+		if !strings.Contains(string(b), path) {
+			t.Errorf("%s does not name the token file %s", unit, path)
+		}
+		readme, _ := os.ReadFile("../README.md")
+		if !strings.Contains(string(readme), "token_file: "+path) {
+			t.Errorf("the README's systemd section does not name token_file: %s", path)
 		}
 	}
 	analyze, err := exec.LookPath("systemd-analyze")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,9 +15,12 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
-var update = flag.Bool("update", false, "regenerate kubernetes/prometheusrule.yaml from the rule file")
+var update = flag.Bool("update", false, "regenerate kubernetes/base/prometheusrule.yaml from the rule file")
 
-const prometheusRule = "kubernetes/prometheusrule.yaml"
+const (
+	kustomizeBase  = "kubernetes/base"
+	prometheusRule = kustomizeBase + "/prometheusrule.yaml"
+)
 
 // generatePrometheusRule wraps the rule file, unchanged, as the spec of a
 // Prometheus Operator PrometheusRule.
@@ -99,11 +101,11 @@ func TestKustomization(t *testing.T) {
 			Files []string
 		} `yaml:"configMapGenerator"`
 	}
-	readYAML(t, "kubernetes/kustomization.yaml", &k)
+	readYAML(t, filepath.Join(kustomizeBase, "kustomization.yaml"), &k)
 	kinds := map[string]bool{}
 	for _, r := range k.Resources {
 		var m struct{ Kind string }
-		readYAML(t, filepath.Join("kubernetes", r), &m)
+		readYAML(t, filepath.Join(kustomizeBase, r), &m)
 		kinds[m.Kind] = true
 	}
 	for _, want := range []string{"Deployment", "Service", "Secret", "ServiceMonitor", "PrometheusRule"} {
@@ -148,7 +150,7 @@ func TestKustomization(t *testing.T) {
 			}
 		}
 	}
-	readYAML(t, "kubernetes/deployment.yaml", &d)
+	readYAML(t, filepath.Join(kustomizeBase, "deployment.yaml"), &d)
 	pod := d.Spec.Template.Spec
 	if !pod.SecurityContext.RunAsNonRoot || len(pod.Containers) != 1 {
 		t.Fatal("want runAsNonRoot and one container")
@@ -183,14 +185,14 @@ func TestKustomization(t *testing.T) {
 	}
 
 	// The configuration as the pod sees it, with the token the Secret holds.
-	b, err := os.ReadFile(filepath.Join("kubernetes", cfgName))
+	b, err := os.ReadFile(filepath.Join(kustomizeBase, cfgName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var secret struct {
 		StringData map[string]string `yaml:"stringData"`
 	}
-	readYAML(t, "kubernetes/secret.yaml", &secret)
+	readYAML(t, filepath.Join(kustomizeBase, "secret.yaml"), &secret)
 	dir := t.TempDir()
 	for key, val := range secret.StringData {
 		if err := os.WriteFile(filepath.Join(dir, key), []byte(val), 0o600); err != nil {
@@ -205,14 +207,19 @@ func TestKustomization(t *testing.T) {
 		t.Errorf("%s: %v", cfgName, err)
 	}
 
-	// Where kubectl is installed, let kustomize itself build the base.
-	if kubectl, err := exec.LookPath("kubectl"); err == nil {
-		if out, err := exec.Command(kubectl, "kustomize", "kubernetes").CombinedOutput(); err != nil {
-			t.Errorf("kubectl kustomize: %v\n%s", err, out)
-		}
-	} else {
-		t.Log("kubectl not installed: the base was not built with kustomize")
+	// Kubernetes probes the endpoints made for it, not the status page.
+	if p := probePath(c.LivenessProbe); p != "/-/healthy" {
+		t.Errorf("livenessProbe path %q, want /-/healthy", p)
 	}
+	if p := probePath(c.ReadinessProbe); p != "/-/ready" {
+		t.Errorf("readinessProbe path %q, want /-/ready", p)
+	}
+}
+
+func probePath(probe map[string]any) string {
+	get, _ := probe["httpGet"].(map[string]any)
+	p, _ := get["path"].(string)
+	return p
 }
 
 func containsArg(args []string, want string) bool {

@@ -26,12 +26,13 @@ func start(t *testing.T, name string, args ...string) {
 	var out testdeps.SyncBuffer
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
+	tmp := testdeps.IsolateTemp(t, cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		testdeps.Stop(cmd)
+		testdeps.AssertNothingLeft(t, tmp)
 		if t.Failed() {
 			t.Logf("output of %s:\n%s", filepath.Base(name), tail(out.String(), 4000))
 		}

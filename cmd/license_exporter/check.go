@@ -27,8 +27,13 @@ const (
 func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts collector.Options) int {
 	cfg, err := config.Load(file, collector.Catalog())
 	if err != nil {
-		fmt.Fprintf(stderr, "%s check: %v\n", name, err)
+		fmt.Fprintf(stderr, "%s check: %v\n", name, withConfigHint(err, file))
 		return checkBadConfig
+	}
+	for _, t := range cfg.Targets {
+		for _, n := range t.Notes {
+			fmt.Fprintf(stdout, "%s: note: %s\n", t.Name, n)
+		}
 	}
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
@@ -43,6 +48,9 @@ func runCheck(stdout, stderr io.Writer, file string, timeout time.Duration, opts
 	defer cancel()
 	statuses := exp.RefreshAll(ctx)
 	code := printCheck(stdout, statuses, exp, timeout)
+	for t, orgs := range exp.SSOPartial() {
+		fmt.Fprintf(stdout, "%s: %s\n", t, ssoPartialText(orgs))
+	}
 	if idle := idleTargets(cfg, statuses); len(idle) > 0 {
 		for _, t := range idle {
 			fmt.Fprintf(stdout, "%s (%s): no collector runs for this target; name them under collectors\n", t.Name, t.Type)
@@ -107,6 +115,8 @@ func checkLine(s collector.Status, timeout time.Duration) (result, detail string
 	switch {
 	case s.LastAttempt.IsZero():
 		return "FAIL", fmt.Sprintf("no answer within the check's --timeout (%s): the API is slow or unreachable; try a longer --timeout", timeout)
+	case !s.Succeeded() && s.APIMessage != "":
+		return "FAIL", fmt.Sprintf("%s (the API said: %q)", s.Fix, s.APIMessage)
 	case !s.Succeeded():
 		return "FAIL", s.Fix
 	}

@@ -65,6 +65,7 @@ targets:
 		"license_sync_status  every 1h   FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
 		`consumed_licenses  every 15m  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
 		"license_sync_status  every 1h  FAIL  cannot reach api_url http://127.0.0.1:1: ",
+		"(GitHub answers 404, not 403, to anyone else) (the API said: \"Not Found\")", // the API's own words, kept
 		"0 of 4 collectors OK",
 	} {
 		if !strings.Contains(out, want) {
@@ -150,5 +151,51 @@ func TestIdleTargets(t *testing.T) {
 	idle := idleTargets(cfg, sts)
 	if len(idle) != 1 || idle[0].Name != "b" {
 		t.Errorf("idle = %v", idle)
+	}
+}
+
+// TestCheckCorrectsAPIURL: an Enterprise Server api_url without /api/v3 is
+// corrected as the file loads; check says so and the collectors then work.
+func TestCheckCorrectsAPIURL(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: ghes, type: github_server, api_url: %[1]s, token_file: %[2]s, collectors: [server_license]}
+`, url)
+	code, out, _ := check(t, file, 10*time.Second)
+	for _, want := range []string{
+		"ghes: note: api_url " + url + " is the web site, not the API: using " + url + "/api/v3",
+		"1 of 1 collectors OK",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != checkOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// TestCheckSSOPartialResults: GitHub answers 200 but leaves out organizations
+// the token is not authorized for (X-GitHub-SSO: partial-results); check
+// says the data is incomplete and why, though every collector succeeded.
+func TestCheckSSOPartialResults(t *testing.T) {
+	sim, _ := startSim(t)
+	url := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-GitHub-SSO", "partial-results; organizations=21955855,20582480")
+		sim.ServeHTTP(w, r)
+	}))
+	file := writeConfig(t, `
+targets:
+  - {name: acme, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s, collectors: [consumed_licenses]}
+`, url)
+	_, out, _ := check(t, file, 10*time.Second)
+	for _, want := range []string{
+		"1 of 1 collectors OK",
+		"acme: incomplete data: GitHub left out the organizations with IDs 20582480, 21955855, for which the token is not authorized for SAML single sign-on",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

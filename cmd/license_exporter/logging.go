@@ -15,12 +15,13 @@ import (
 
 type logFlags struct {
 	level, format string
+	levelSet      bool // --log.level was given, not defaulted
 }
 
 func addLogFlags(app *kingpin.Application) *logFlags {
 	f := &logFlags{}
 	app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").
-		Default("info").EnumVar(&f.level, "debug", "info", "warn", "error")
+		Default("info").IsSetByUser(&f.levelSet).EnumVar(&f.level, "debug", "info", "warn", "error")
 	app.Flag("log.format", "Output format of log messages. One of: [logfmt, json]").
 		Default("logfmt").EnumVar(&f.format, "logfmt", "json")
 	return f

@@ -3,12 +3,14 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"syscall"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -30,6 +32,8 @@ func main() {
 		metricsPath    = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
 		defaultTimeout = app.Flag("scrape.default-timeout", "How long a scrape waits for a refresh when the scraper sends no X-Prometheus-Scrape-Timeout-Seconds.").Default("10s").Duration()
 		timeoutOffset  = app.Flag("scrape.timeout-offset", "Kept back from the scraper's deadline to send the answer in time.").Default("500ms").Duration()
+		maxTimeout     = app.Flag("scrape.max-timeout", "The longest wait a scraper's X-Prometheus-Scrape-Timeout-Seconds can ask for.").Default(collector.DefaultMaxTimeout.String()).Duration()
+		maxRequests    = app.Flag("web.max-requests", "Maximum number of scrapes served at once; beyond it the answer is 503. 0 means no limit.").Default("40").Int()
 		webFlags       = kingpinflag.AddFlags(app, ":9947")
 		logFlags       = addLogFlags(app)
 
@@ -42,8 +46,13 @@ func main() {
 	}
 	app.Version(version.Print(name))
 	app.HelpFlag.Short('h')
+	app.UsageWriter(os.Stdout) // --version and --help are asked-for output, not errors
 	cmd := kingpin.MustParse(app.Parse(os.Args[1:]))
 	logger, slogger := logFlags.newLogger(os.Stderr)
+	isCheck := cmd == checkCmd.FullCommand()
+	if isCheck && !logFlags.levelSet {
+		logger = log.NewNopLogger() // check's table says it all
+	}
 
 	stopDemo := func() {}
 	if *demo {
@@ -60,10 +69,7 @@ func main() {
 	defer stopDemo()
 	opts := collector.Options{Logger: logger, UserAgent: name + "/" + version.Version}
 
-	if cmd == checkCmd.FullCommand() {
-		if logFlags.level != "debug" {
-			opts.Logger = nil // the table says it all
-		}
+	if isCheck {
 		code := runCheck(os.Stdout, os.Stderr, *configFile, *checkTimeout, opts)
 		stopDemo()
 		os.Exit(code)
@@ -81,26 +87,38 @@ func main() {
 	defer exp.Close()
 	reload := newReloader(*configFile, exp, reg, logger)
 	if err := reload.Reload(); err != nil {
-		level.Error(logger).Log("msg", "loading configuration", "err", err)
+		level.Error(logger).Log("msg", "loading configuration", "err", withConfigHint(err, *configFile))
 		exit1()
 	}
 	defer reload.watch(syscall.SIGHUP)()
+	// Fetch once now rather than at the first scrape, so the status page and
+	// the first scrape show data. Refreshes run on the exporter's context;
+	// this only stops waiting for them.
+	go exp.RefreshAll(context.Background())
 
 	mux := http.NewServeMux()
 	mux.Handle(*metricsPath, exp.Handler(collector.HandlerOptions{
 		DefaultTimeout: *defaultTimeout, TimeoutOffset: *timeoutOffset, Gatherer: reg,
+		MaxTimeout: *maxTimeout, MaxRequests: *maxRequests,
 	}))
 	mux.Handle("/-/reload", reload)
+	mux.HandleFunc("/-/healthy", healthy)
+	mux.HandleFunc("/-/ready", reload.ready)
 	if *metricsPath != "/" {
-		mux.Handle("/", &statusPage{src: exp, now: time.Now, landing: web.LandingConfig{
+		page, err := newStatusPage(web.LandingConfig{
 			Name:        name,
 			Description: "Licenses and billing of GitHub Enterprise and GitLab",
 			Version:     version.Info(),
 			Links:       []web.LandingLinks{{Address: *metricsPath, Text: "Metrics"}},
 			Profiling:   "false", // no /debug/pprof here
-		}})
+		}, exp, time.Now)
+		if err != nil {
+			level.Error(logger).Log("msg", "building the status page", "err", err)
+			exit1()
+		}
+		mux.Handle("/", page)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(mux, newServerLimits(*maxTimeout), logger)
 	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {
 		level.Error(logger).Log("msg", "serving", "err", err)
 		exit1()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"github.com/license-exporter/license_exporter/internal/testdeps"
 	"io"
 	"net/http"
@@ -39,8 +38,8 @@ func TestMain(m *testing.M) {
 func startExporter(t *testing.T, args ...string) (addr string, logs *strings.Builder) {
 	t.Helper()
 	addr = testdeps.FreePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binary, append(args, "--web.listen-address="+addr)...)
+	cmd := exec.Command(binary, append(args, "--web.listen-address="+addr)...)
+	tmp := testdeps.IsolateTemp(t, cmd)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -54,7 +53,11 @@ func startExporter(t *testing.T, args ...string) (addr string, logs *strings.Bui
 		}
 		close(done)
 	}()
-	t.Cleanup(func() { cancel(); _ = cmd.Wait(); <-done })
+	t.Cleanup(func() {
+		<-done // the pipe must be drained before Wait closes it
+		testdeps.AssertNothingLeft(t, tmp)
+	})
+	t.Cleanup(func() { testdeps.Stop(cmd) })
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if resp, err := http.Get("http://" + addr + "/"); err == nil {
@@ -97,6 +100,11 @@ func TestDemoServesRealMetrics(t *testing.T) {
 	if page := get(t, "http://"+addr+"/"); !strings.Contains(page, "license_exporter") || !strings.Contains(page, "/metrics") {
 		t.Errorf("landing page:\n%s", page)
 	}
+	for path, want := range map[string]string{"/-/healthy": "Healthy.\n", "/-/ready": "Ready.\n"} {
+		if got := get(t, "http://"+addr+path); got != want {
+			t.Errorf("GET %s: %q, want %q", path, got, want)
+		}
+	}
 }
 
 func TestConfigErrorStopsWithMessage(t *testing.T) {
@@ -118,9 +126,9 @@ func TestConfigErrorStopsWithMessage(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
-	out, err := exec.Command(binary, "--version").CombinedOutput()
+	out, err := exec.Command(binary, "--version").Output() // stdout only
 	if err != nil || !regexp.MustCompile(`license_exporter, version \S+`).Match(out) {
-		t.Errorf("--version: %v %s", err, out)
+		t.Errorf("--version on stdout: %v %q", err, out)
 	}
 	out, _ = exec.Command(binary, "--help").CombinedOutput()
 	for _, want := range []string{"--config.file", "demo", "--web.listen-address", "--web.config.file", "--log.level", ":9947"} {
@@ -153,5 +161,62 @@ func TestDemoRemovesItsFilesOnSIGTERM(t *testing.T) {
 	_ = cmd.Wait()
 	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
 		t.Errorf("the demo left %v behind (its token among them)", entries[0].Name())
+	}
+}
+
+// TestMissingConfigSaysWhatToDo: without a configuration file the exporter
+// says how to pass one and how to try the demo.
+func TestMissingConfigSaysWhatToDo(t *testing.T) {
+	cmd := exec.Command(binary, "--web.listen-address="+testdeps.FreePort(t))
+	cmd.Dir = t.TempDir() // no license_exporter.yml here
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, out)
+	}
+	for _, want := range []string{"no such file", "--config.file=PATH", "--demo"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the message lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCheckPrintsOnlyItsTable: check writes its table to stdout and no log
+// line unless --log.level asks for them.
+func TestCheckPrintsOnlyItsTable(t *testing.T) {
+	var stdout, stderr strings.Builder
+	cmd := exec.Command(binary, "check", "--demo")
+	tmp := testdeps.IsolateTemp(t, cmd)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("check --demo: %v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	testdeps.AssertNothingLeft(t, tmp)
+	if !strings.Contains(stdout.String(), "collectors OK") || stderr.Len() != 0 {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+	cmd = exec.Command(binary, "check", "--demo", "--log.level=info")
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), "demo mode") {
+		t.Errorf("--log.level=info should log:\n%s", out)
+	}
+}
+
+// TestRefreshesAtStart: the exporter fetches once when it starts, so the
+// status page and the first scrape have data; nothing has scraped it here.
+func TestRefreshesAtStart(t *testing.T) {
+	sim, url := startSim(t)
+	file := writeConfig(t, oneTarget, url)
+	addr, _ := startExporter(t, "--config.file="+file)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		page := get(t, "http://"+addr+"/")
+		if strings.Contains(page, `<tr class="ok"><td>consumed_licenses</td><td>15m</td><td>OK</td>`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no refresh at start (%d API requests); page:\n%s", sim.Total(), page)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

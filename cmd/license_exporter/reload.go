@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-kit/log"
@@ -25,7 +28,8 @@ type reloader struct {
 	logger log.Logger
 	now    func() time.Time
 
-	mu          sync.Mutex // one reload at a time
+	loaded      atomic.Bool // a configuration is in force
+	mu          sync.Mutex  // one reload at a time
 	success     prometheus.Gauge
 	successTime prometheus.Gauge
 }
@@ -53,9 +57,24 @@ func (r *reloader) Reload() error {
 		return err
 	}
 	r.success.Set(1)
+	r.loaded.Store(true)
 	r.successTime.Set(float64(r.now().UnixNano()) / 1e9)
+	for _, t := range cfg.Targets {
+		for _, n := range t.Notes {
+			level.Warn(r.logger).Log("msg", n, "target", t.Name)
+		}
+	}
 	level.Info(r.logger).Log("msg", "configuration loaded", "file", r.file, "targets", len(cfg.Targets))
 	return nil
+}
+
+// withConfigHint adds, to the error of a configuration file that does not
+// exist, how to name one and how to try the exporter without one.
+func withConfigHint(err error, file string) error {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return fmt.Errorf("%w: pass the configuration with --config.file=PATH (the README's Configuration section shows one), or try the exporter on simulated data with --demo", err)
 }
 
 // reloadLogged reloads and logs a failure; the old configuration stays.
@@ -65,6 +84,16 @@ func (r *reloader) reloadLogged(trigger string) error {
 		level.Error(r.logger).Log("msg", "reloading the configuration failed; keeping the previous one", "trigger", trigger, "err", err)
 	}
 	return err
+}
+
+// ready serves /-/ready: 200 once a configuration is in force, 503 before.
+// A failed reload keeps the previous configuration, so it stays ready.
+func (r *reloader) ready(w http.ResponseWriter, _ *http.Request) {
+	if !r.loaded.Load() {
+		http.Error(w, "Not ready: no configuration loaded yet.", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "Ready.")
 }
 
 // ServeHTTP serves /-/reload: POST reloads, anything else is 405.

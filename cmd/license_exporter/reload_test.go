@@ -111,3 +111,36 @@ func TestReloadHTTP(t *testing.T) {
 		t.Errorf("after POST: %q, successful %v", targets(exp), testutil.ToFloat64(r.success))
 	}
 }
+
+// TestReadyProbe: /-/ready answers 503 until a configuration is in force, and
+// stays ready when a later reload fails (the old one is still served).
+func TestReadyProbe(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, oneTarget, url)
+	r, _, _ := newTestReloader(t, file)
+	probe := func() int {
+		rec := httptest.NewRecorder()
+		r.ready(rec, httptest.NewRequest(http.MethodGet, "/-/ready", nil))
+		return rec.Code
+	}
+	good, _ := os.ReadFile(file)
+	writeFile(t, file, "targets: [")
+	if err := r.Reload(); err == nil {
+		t.Fatal("a bad file loaded")
+	}
+	if code := probe(); code != http.StatusServiceUnavailable {
+		t.Errorf("no configuration yet: %d, want 503", code)
+	}
+	writeFile(t, file, string(good))
+	if err := r.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if code := probe(); code != http.StatusOK {
+		t.Errorf("configuration loaded: %d, want 200", code)
+	}
+	writeFile(t, file, "targets: [")
+	_ = r.Reload()
+	if code := probe(); code != http.StatusOK {
+		t.Errorf("after a failed reload (old configuration in force): %d, want 200", code)
+	}
+}

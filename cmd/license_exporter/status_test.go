@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/license-exporter/license_exporter/api"
@@ -28,10 +29,15 @@ func getPage(t *testing.T, h http.Handler) string {
 	return string(b)
 }
 
-func newStatusPage(src statusSource, now time.Time) *statusPage {
-	return &statusPage{src: src, now: func() time.Time { return now }, landing: web.LandingConfig{
+func testStatusPage(t *testing.T, src statusSource, now time.Time) *statusPage {
+	t.Helper()
+	p, err := newStatusPage(web.LandingConfig{
 		Name: name, Links: []web.LandingLinks{{Address: "/metrics", Text: "Metrics"}}, Profiling: "false",
-	}}
+	}, src, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestStatusPageLive serves the page of a real exporter: the page shows what
@@ -52,7 +58,7 @@ targets:
 	if err := exp.ApplyConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
-	page := newStatusPage(exp, time.Now())
+	page := testStatusPage(t, exp, time.Now())
 
 	before := getPage(t, page)
 	if !strings.Contains(before, "waiting for the first scrape") || sim.Total() != 0 {
@@ -71,7 +77,7 @@ targets:
 		`<tr class="ok"><td>license_sync_status</td><td>1h</td><td>OK</td>`,
 		"<h4>typo ",
 		`<tr class="fail"><td>consumed_licenses</td><td>15m</td><td>FAILING (1 in a row)</td><td>never</td><td>no data</td><td></td>` +
-			`<td>404: the enterprise slug &#34;octo-crop&#34; is wrong, or the token cannot see it: the token&#39;s user must be an enterprise owner (GitHub answers 404, not 403, to anyone else)</td>`,
+			`<td>404: the enterprise slug &#34;octo-crop&#34; is wrong, or the token cannot see it: the token&#39;s user must be an enterprise owner (GitHub answers 404, not 403, to anyone else)<br><small>the API said: “Not Found”</small></td>`,
 		"Rate-limit budget: core: ",
 		`<a href="/metrics">Metrics</a>`,
 	} {
@@ -85,12 +91,26 @@ targets:
 }
 
 type fakeSource struct {
-	sts    []collector.Status
-	limits map[string][]api.RateLimit
+	sts     []collector.Status
+	limits  map[string][]api.RateLimit
+	cached  []prometheus.Metric
+	partial map[string][]string
 }
 
 func (f fakeSource) Statuses() []collector.Status           { return f.sts }
 func (f fakeSource) RateLimits() map[string][]api.RateLimit { return f.limits }
+func (f fakeSource) Cached() prometheus.Collector           { return replay(f.cached) }
+func (f fakeSource) SSOPartial() map[string][]string        { return f.partial }
+
+// replay is an unchecked collector of fixed metrics.
+type replay []prometheus.Metric
+
+func (replay) Describe(chan<- *prometheus.Desc) {}
+func (r replay) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range r {
+		ch <- m
+	}
+}
 
 func TestStatusPageStates(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -111,12 +131,12 @@ func TestStatusPageStates(t *testing.T) {
 	src := fakeSource{sts: []collector.Status{stale, fresh, running}, limits: map[string][]api.RateLimit{
 		"t<1>": {{Resource: "core", Limit: 5000, Remaining: 42, Reset: now.Add(10 * time.Minute)}},
 	}}
-	body := getPage(t, newStatusPage(src, now))
+	body := getPage(t, testStatusPage(t, src, now))
 	for _, want := range []string{
 		"<h4>t&lt;1&gt; <small>github · https://api.github.com</small></h4>",
-		`<tr class="fail"><td>stale</td><td>5m</td><td>FAILING (3 in a row)</td><td>2026-03-01 11:40:00 UTC (20m0s ago)</td><td>20m0s (older than its interval, 5m)</td><td></td>` +
+		`<tr class="fail"><td>stale</td><td>5m</td><td>FAILING (3 in a row)</td><td>2026-03-01 11:40:00 UTC (20m0s ago)</td><td class="stale">20m0s, stale (over 3 × refresh_interval 5m0s)</td><td></td>` +
 			`<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td><td>not before 12:02:00 UTC (backoff)</td></tr>`,
-		`<tr class="ok"><td>fresh</td><td>5m</td><td>OK</td><td>2026-03-01 11:59:00 UTC (1m0s ago)</td><td>1m0s</td><td>1 &amp; 2 &lt;b&gt;</td><td></td><td>first scrape after 12:04:00 UTC</td></tr>`,
+		`<tr class="ok"><td>fresh</td><td>5m</td><td>OK</td><td>2026-03-01 11:59:00 UTC (1m0s ago)</td><td>1m0s, fresh</td><td>1 &amp; 2 &lt;b&gt;</td><td></td><td>first scrape after 12:04:00 UTC</td></tr>`,
 		`<tr class="pending"><td>running</td><td>5m</td><td>first refresh under way</td>`,
 		"Rate-limit budget: core: 42 of 5000 requests left, resets in 10m0s",
 	} {
@@ -133,8 +153,95 @@ func TestStatusPageStates(t *testing.T) {
 }
 
 func TestStatusPageNoTargets(t *testing.T) {
-	body := getPage(t, newStatusPage(fakeSource{}, time.Now()))
+	body := getPage(t, testStatusPage(t, fakeSource{}, time.Now()))
 	if !strings.Contains(body, "No targets are configured.") {
 		t.Error(body)
+	}
+}
+
+// TestStatusPageRenderedOnce: the landing page's templates are parsed once,
+// not on every request (probes and people load this page often); only the
+// status table is rendered per request.
+func TestStatusPageRenderedOnce(t *testing.T) {
+	p := testStatusPage(t, fakeSource{}, time.Now())
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nope", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /nope: %d, want 404", rec.Code)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		p.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	})
+	// Parsing the toolkit's templates takes thousands of allocations.
+	if allocs > 200 {
+		t.Errorf("%v allocations per request: the templates are parsed again", allocs)
+	}
+	t.Logf("%v allocations per request", allocs)
+}
+
+func TestDataAgeWording(t *testing.T) {
+	const iv = 5 * time.Minute
+	for age, want := range map[time.Duration]string{
+		time.Minute:      "1m0s, fresh",
+		6 * time.Minute:  "6m0s, renewed at the next scrape", // normal: the next scrape renews it
+		15 * time.Minute: "15m0s, renewed at the next scrape",
+		16 * time.Minute: "16m0s, stale (over 3 × refresh_interval 5m0s)",
+	} {
+		if got := dataAge(age, iv); got != want {
+			t.Errorf("dataAge(%v) = %q, want %q", age, got, want)
+		}
+	}
+}
+
+func gaugeOf(t *testing.T, name, target string, v float64) prometheus.Metric {
+	t.Helper()
+	if _, _, ok := collector.MetricByName(name); !ok {
+		t.Fatalf("no collector declares %s: the status page reads a metric that does not exist", name)
+	}
+	return prometheus.MustNewConstMetric(prometheus.NewDesc(name, "h", []string{"target"}, nil), prometheus.GaugeValue, v, target)
+}
+
+// TestStatusPageLicenses: the page highlights the licenses' own state from
+// the data last fetched: over the seats bought, expired, expiring, a spent
+// rate-limit budget; and says so when all is well.
+func TestStatusPageLicenses(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	st := func(target string) collector.Status {
+		return collector.Status{State: collector.State{Target: target, Collector: "c", LastAttempt: now, LastSuccess: now}, Type: "github", Interval: time.Minute}
+	}
+	src := fakeSource{
+		sts: []collector.Status{st("over"), st("ghes"), st("gitlab"), st("fine")},
+		cached: []prometheus.Metric{
+			gaugeOf(t, "github_enterprise_seats_consumed", "over", 5000),
+			gaugeOf(t, "github_enterprise_seats_purchased", "over", 4500),
+			gaugeOf(t, "github_enterprise_server_license_expiry_timestamp_seconds", "ghes", float64(now.Add(-2*day).Unix())),
+			gaugeOf(t, "github_enterprise_server_license_seats_used", "ghes", 97),
+			gaugeOf(t, "github_enterprise_server_license_seats", "ghes", 100),
+			gaugeOf(t, "gitlab_license_expiry_timestamp_seconds", "gitlab", float64(now.Add(10*day).Unix())),
+			gaugeOf(t, "gitlab_license_overage_users", "gitlab", 0),
+			gaugeOf(t, "github_enterprise_seats_consumed", "fine", 10),
+			gaugeOf(t, "github_enterprise_seats_purchased", "fine", 100),
+		},
+		limits:  map[string][]api.RateLimit{"over": {{Resource: "core", Limit: 5000, Remaining: 120, Reset: now.Add(20 * time.Minute)}}},
+		partial: map[string][]string{"over": {"21955855"}},
+	}
+	body := getPage(t, testStatusPage(t, src, now))
+	for _, want := range []string{
+		`<li class="critical">GitHub Enterprise seats: 5000 in use, 500 more than the 4500 bought</li>`,
+		`<li class="warning">API rate-limit budget nearly spent: 120 of 5000 core requests left until 12:20 UTC</li>`,
+		`<li class="critical">the Enterprise Server license expired on 2026-02-27</li>`,
+		`<li class="warning">incomplete data: GitHub left out the organizations with IDs 21955855, for which the token is not authorized for SAML single sign-on`,
+		`<li class="warning">Enterprise Server license seats: 97 of 100 in use (97 %)</li>`,
+		`<li class="warning">the GitLab license expires on 2026-03-11, in 10 days</li>`,
+		`<h4>fine <small>github · </small></h4>
+<p class="licenses-ok">Licenses: within what was bought`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q\n%s", want, body)
+		}
+	}
+	if strings.Count(body, "licenses-ok\">") != 1 {
+		t.Error("only the target with nothing to act on reads as fine")
 	}
 }

@@ -15,10 +15,10 @@ import (
 func init() {
 	routes = append(routes, func(s *Server, mux *http.ServeMux) {
 		base := "GET /enterprises/{enterprise}/settings/billing/"
-		mux.HandleFunc(base+"usage/summary", s.byEnterprise("ghec-billing-usage-summary.json", s.largeUsageSummary))
+		mux.HandleFunc(base+"usage/summary", s.byEnterprise("", s.largeUsageSummary))
 		mux.HandleFunc(base+"usage", s.byEnterprise("ghec-billing-usage.json", s.largeUsageReport))
 		mux.HandleFunc(base+"premium_request/usage", s.byEnterprise("ghec-billing-premium-request-usage.json", s.largePremiumRequests))
-		mux.HandleFunc(base+"advanced-security", s.byEnterprise("ghec-billing-advanced-security.json", s.largeAdvancedSecurity))
+		mux.HandleFunc(base+"advanced-security", s.advancedSecurity)
 		mux.HandleFunc(base+"cost-centers", s.byEnterprise("ghec-billing-cost-centers.json", s.largeCostCenters))
 		mux.HandleFunc("GET /enterprises/{enterprise}/copilot/billing/seats", s.byEnterprise("ghec-copilot-billing-seats.json", s.largeCopilotSeats))
 		mux.HandleFunc(base+"actions", s.byEnterprise("ghec-legacy-billing-actions.json", Gone()))
@@ -33,6 +33,10 @@ func (s *Server) byEnterprise(fixture string, large http.HandlerFunc) http.Handl
 	return func(w http.ResponseWriter, r *http.Request) {
 		switch r.PathValue("enterprise") {
 		case FixtureEnterprise:
+			if fixture == "" { // the summary: filters apply to the example
+				filteredFixture(w, r, "ghec-billing-usage-summary.json")
+				return
+			}
 			serveFixture(w, fixture)
 		case LargeEnterprise:
 			large(w, r)
@@ -62,9 +66,13 @@ func usageItem(product, sku, unit string, price, q float64) map[string]any {
 }
 
 func (s *Server) largeUsageSummary(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	share := usageShare(q)
 	items := make([]map[string]any, 0, len(largeSKUs))
 	for _, k := range largeSKUs {
-		items = append(items, usageItem(k.product, k.sku, k.unit, k.price, k.perUser*float64(s.opts.LargeUsers)))
+		if share > 0 && keepItem(q, k.product, k.sku) {
+			items = append(items, usageItem(k.product, k.sku, k.unit, k.price, share*k.perUser*float64(s.opts.LargeUsers)))
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items,
@@ -99,13 +107,46 @@ func (s *Server) largePremiumRequests(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items})
 }
 
-// LargeCommitters is the synthetic enterprise's Advanced Security committers.
+// LargeCommitters is the synthetic enterprise's Code Security committers
+// (Secret Protection has twice as many).
 func LargeCommitters(users int) int { return users / 4 }
 
 // LargeRepositories is how many repositories it lists under Advanced Security.
 func LargeRepositories(users int) int { return users / 20 }
 
-func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request) {
+// advancedSecurity serves the fixture enterprise on the bundled Advanced
+// Security plan (the advanced_security_product parameter is refused) and
+// the large one on the standalone products (the bare call is refused), as
+// the OpenAPI description says of the parameter.
+func (s *Server) advancedSecurity(w http.ResponseWriter, r *http.Request) {
+	product := r.URL.Query().Get("advanced_security_product")
+	switch r.PathValue("enterprise") {
+	case FixtureEnterprise:
+		if product != "" {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "advanced_security_product cannot be used for this enterprise's plan"})
+			return
+		}
+		serveFixture(w, "ghec-billing-advanced-security.json")
+	case LargeEnterprise:
+		switch product {
+		case "code_security":
+			s.largeAdvancedSecurity(w, r, 1)
+		case "secret_protection":
+			s.largeAdvancedSecurity(w, r, 2)
+		case "":
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "advanced_security_product is required for standalone Code Security and Secret Protection"})
+		default:
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "invalid advanced_security_product"})
+		}
+	default:
+		notFound(w)
+	}
+}
+
+// largeAdvancedSecurity serves a standalone product of the large
+// enterprise: Secret Protection (factor 2) covers twice the committers of
+// Code Security (factor 1).
+func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request, factor int) {
 	n := LargeRepositories(s.opts.LargeUsers)
 	from, to := Page(w, r, n)
 	repos := make([]map[string]any, 0, to-from)
@@ -117,12 +158,24 @@ func (s *Server) largeAdvancedSecurity(w http.ResponseWriter, r *http.Request) {
 			},
 		})
 	}
-	c := LargeCommitters(s.opts.LargeUsers)
+	c := factor * LargeCommitters(s.opts.LargeUsers)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"total_advanced_security_committers": c, "total_count": n,
 		"maximum_advanced_security_committers": c + 50, "purchased_advanced_security_committers": c + 100,
 		"repositories": repos,
 	})
+}
+
+// costCenterIDPrefix + i is the id of the large enterprise's cost center i.
+const costCenterIDPrefix = "00000000-0000-4000-8000-00000000000"
+
+// LargeAICreditPool is the AI credit pool of the large enterprise's cost
+// center i (1-4; 0 has none): 1,900 credits per user of its 10*(i+1), used
+// 40 %, 55 %, 70 % and 93 %. The last is nearly exhausted.
+func LargeAICreditPool(i int) map[string]any {
+	target := float64(10*(i+1)) * 1900
+	used := []float64{0, 0.4, 0.55, 0.7, 0.93}[i]
+	return map[string]any{"target_amount": target, "current_amount": used * target}
 }
 
 func (s *Server) largeCostCenters(w http.ResponseWriter, r *http.Request) {
@@ -133,10 +186,14 @@ func (s *Server) largeCostCenters(w http.ResponseWriter, r *http.Request) {
 			res = append(res, map[string]any{"type": "User", "name": fmt.Sprintf("user%d", i*100+j)})
 		}
 		res = append(res, map[string]any{"type": "Org", "name": fmt.Sprintf("org%02d", i)})
-		centers = append(centers, map[string]any{
-			"id": fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i), "name": fmt.Sprintf("Cost center %d", i),
-			"state": "active", "resources": res,
-		})
+		cc := map[string]any{
+			"id": fmt.Sprintf("%s%d", costCenterIDPrefix, i), "name": fmt.Sprintf("Cost center %d", i),
+			"state": "active", "resources": res, "ai_credit_pool_enabled": i > 0,
+		}
+		if i > 0 {
+			cc["ai_credit_pool_state"] = LargeAICreditPool(i)
+		}
+		centers = append(centers, cc)
 	}
 	centers = append(centers, map[string]any{"id": "00000000-0000-4000-8000-000000000009", "name": "Retired", "state": "deleted",
 		"resources": []map[string]any{{"type": "User", "name": "gone"}}})

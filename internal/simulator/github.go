@@ -55,7 +55,8 @@ func LargePurchased(n int) int { return n + n/20 }
 
 // SyntheticUser is user i of the large enterprise. It has the documented
 // shape; every 7th user lacks two-factor authentication, every 3rd also has
-// an Enterprise Server account, and users spread over 25 organizations.
+// an Enterprise Server account, every 40th has a pending invitation to
+// another organization, and users spread over 25 organizations.
 func SyntheticUser(i int) map[string]any {
 	lt := "enterprise"
 	if i%10 == 9 {
@@ -75,6 +76,10 @@ func SyntheticUser(i int) map[string]any {
 		"github_com_two_factor_auth":        i%7 != 0,
 		"enterprise_server_user_ids":        []string{},
 		"total_user_accounts":               1,
+	}
+	u["github_com_orgs_with_pending_invites"] = []string{}
+	if i%40 == 39 {
+		u["github_com_orgs_with_pending_invites"] = []string{fmt.Sprintf("org%02d", (i+1)%25)}
 	}
 	if i%3 == 0 {
 		u["enterprise_server_user_ids"] = []string{fmt.Sprintf("ghes-%d.large-corp.example:%d", i%2, i)}

@@ -1,6 +1,6 @@
 // Package testdeps holds what tests in several packages share: FreePort,
 // SyncBuffer, and Need, which finds the external programs some tests need
-// (Debian's prometheus package: promtool, prometheus). In CI (CI=true) a
+// (promtool, prometheus, kustomize or kubectl, chromium). In CI (CI=true) a
 // missing program fails the test; elsewhere the test is skipped with a hint.
 package testdeps
 
@@ -18,7 +18,7 @@ func Need(t testing.TB, program string) string {
 	if err == nil {
 		return path
 	}
-	msg := program + " not found: run scripts/install-test-deps (Debian's prometheus package)"
+	msg := program + " not found: run scripts/install-test-deps"
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg + "; CI=true, so this is a failure")
 	}

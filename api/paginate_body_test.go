@@ -1,0 +1,135 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+type bodyPage struct {
+	Items []int `json:"items"`
+	More  Bool  `json:"has_next_page"`
+}
+
+func (p *bodyPage) HasNextPage() bool { return p.More.True() }
+
+// bodyListing serves n items, per_page at a time, saying in the body
+// whether another page follows; it sends no Link header.
+func bodyListing(n int, hits *atomic.Int32) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		q := r.URL.Query()
+		per, _ := strconv.Atoi(q.Get("per_page"))
+		page, _ := strconv.Atoi(q.Get("page"))
+		if q.Get("scope") != "enterprise" {
+			http.Error(w, "the query was lost", http.StatusBadRequest)
+			return
+		}
+		var items []string
+		for i := (page - 1) * per; i < min(page*per, n); i++ {
+			items = append(items, strconv.Itoa(i))
+		}
+		fmt.Fprintf(w, `{"items":[%s],"has_next_page":%v}`, strings.Join(items, ","), page*per < n)
+	}
+}
+
+func TestPaginateBody(t *testing.T) {
+	for _, n := range []int{0, 100, 250} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			var hits atomic.Int32
+			c, _ := newTestClient(t, bodyListing(n, &hits), GitHub)
+			sum, count := 0, 0
+			err := PaginateBody(context.Background(), c, "/budgets", url.Values{"scope": {"enterprise"}}, func(p *bodyPage) error {
+				for _, i := range p.Items {
+					sum += i
+					count++
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if count != n || sum != n*(n-1)/2 {
+				t.Errorf("got %d items summing to %d", count, sum)
+			}
+			if want := max((n+PerPage-1)/PerPage, 1); int(hits.Load()) != want {
+				t.Errorf("requests = %d, want %d", hits.Load(), want)
+			}
+		})
+	}
+}
+
+func TestPaginateBodyOddFlags(t *testing.T) {
+	// A missing, null or worded has_next_page ends the listing rather than
+	// looping; "true" as a string still pages on.
+	for body, want := range map[string]int32{
+		`{"items":[1]}`:                         1,
+		`{"items":[1],"has_next_page":null}`:    1,
+		`{"items":[1],"has_next_page":"maybe"}`: 1,
+	} {
+		var hits atomic.Int32
+		c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			fmt.Fprint(w, body)
+		}), GitHub)
+		if err := PaginateBody(context.Background(), c, "/budgets", nil, func(*bodyPage) error { return nil }); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if hits.Load() != want {
+			t.Errorf("%s: requests = %d, want %d", body, hits.Load(), want)
+		}
+	}
+	var hits atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			fmt.Fprint(w, `{"items":[1],"has_next_page":"true"}`)
+			return
+		}
+		fmt.Fprint(w, `{"items":[2],"has_next_page":false}`)
+	}), GitHub)
+	if err := PaginateBody(context.Background(), c, "/budgets", nil, func(*bodyPage) error { return nil }); err != nil || hits.Load() != 2 {
+		t.Errorf("err = %v, requests = %d, want nil and 2", err, hits.Load())
+	}
+}
+
+func TestPaginateBodyStopsOnError(t *testing.T) {
+	var hits atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 2 {
+			http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
+			return
+		}
+		fmt.Fprint(w, `{"items":[1],"has_next_page":true}`)
+	}), GitHub)
+	pages := 0
+	err := PaginateBody(context.Background(), c, "/budgets", nil, func(*bodyPage) error { pages++; return nil })
+	if !IsKind(err, KindNotFound) || pages != 1 {
+		t.Errorf("err = %v after %d pages, want not found after 1", err, pages)
+	}
+}
+
+func TestPaginateBodyNeverEnding(t *testing.T) {
+	if testing.Short() {
+		t.Skip("walks MaxPages pages")
+	}
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, `{"items":[],"has_next_page":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Options{Target: "t", BaseURL: srv.URL, Flavor: GitHub, Token: staticToken("s3cret"), Scheduler: NewScheduler(Limits{PerEndpoint: 1 << 30})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = PaginateBody(context.Background(), c, "/budgets", nil, func(*bodyPage) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "more than") || int(hits.Load()) != MaxPages {
+		t.Errorf("err = %v after %d requests", err, hits.Load())
+	}
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	stdlog "log"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+)
+
+// serverLimits bound what one client can hold of the server: without them
+// idle keep-alive connections stay open until the open-file limit makes real
+// scrapes fail, and headers of a megabyte each inflate memory.
+type serverLimits struct {
+	ReadHeader, Read, Write, Idle time.Duration
+	MaxHeaderBytes                int
+}
+
+// newServerLimits derives the limits from the longest wait a scrape may be
+// granted: a scrape must be able to write its answer after waiting that long.
+func newServerLimits(maxScrapeWait time.Duration) serverLimits {
+	return serverLimits{
+		ReadHeader: 10 * time.Second,
+		// Requests have no body worth the name (GET /metrics, POST /-/reload).
+		Read:  30 * time.Second,
+		Write: maxScrapeWait + 30*time.Second,
+		// Longer than a typical scrape interval, so Prometheus keeps its
+		// connection; short enough that abandoned ones are soon closed.
+		Idle:           90 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+	}
+}
+
+// newHTTPServer builds the server with the limits, and net/http's own error
+// lines (accept errors, TLS handshakes, panics) logged through logger.
+func newHTTPServer(h http.Handler, l serverLimits, logger log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.ReadHeader,
+		ReadTimeout:       l.Read,
+		WriteTimeout:      l.Write,
+		IdleTimeout:       l.Idle,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		ErrorLog:          stdlog.New(httpErrorLog{logger}, "", 0),
+	}
+}
+
+// httpErrorLog turns net/http's log lines into structured ones.
+type httpErrorLog struct{ logger log.Logger }
+
+func (l httpErrorLog) Write(p []byte) (int, error) {
+	msg := strings.TrimSpace(string(p))
+	lvl := level.Error
+	// Port scanners and load balancers' TCP checks make these; they say
+	// nothing about the exporter.
+	if strings.Contains(msg, "TLS handshake error") {
+		lvl = level.Debug
+	}
+	lvl(l.logger).Log("msg", "http server", "err", msg)
+	return len(p), nil
+}
+
+// healthy serves /-/healthy: the process is up and serving.
+func healthy(w http.ResponseWriter, _ *http.Request) {
+	fmt.Fprintln(w, "Healthy.")
+}

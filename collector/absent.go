@@ -1,0 +1,29 @@
+package collector
+
+import (
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+
+	"github.com/license-exporter/license_exporter/api"
+)
+
+// absence turns a 404 from an endpoint that an enterprise may simply not
+// have (no budgets, no AI credits, no Visual Studio bundle) into "no data"
+// rather than a failed refresh, and says so once, not on every refresh.
+// GitHub also answers 404 when it hides a resource from the token, so the
+// message names that cause too.
+type absence struct{ said bool }
+
+// notFound reports whether err is a 404; the first one in a row is logged
+// with meaning. Any other outcome re-arms the message.
+func (a *absence) notFound(logger log.Logger, err error, meaning string) bool {
+	if !api.IsKind(err, api.KindNotFound) {
+		a.said = false
+		return false
+	}
+	if !a.said {
+		a.said = true
+		level.Info(logger).Log("msg", meaning+" (GitHub answers 404 too when the token may not see it: check the slug and the credential if this is unexpected)", "err", err)
+	}
+	return true
+}

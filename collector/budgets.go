@@ -1,0 +1,394 @@
+package collector
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
+)
+
+// Budgets: https://docs.github.com/en/enterprise-cloud@latest/rest/billing/budgets#get-all-budgets
+// and https://docs.github.com/en/billing/concepts/budgets-and-alerts.
+var budgetsSpec = &Spec{
+	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
+	Endpoint: "GET /enterprises/{e}/settings/billing/budgets (paged by page and has_next_page); " +
+		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
+		"GET …/settings/billing/usage/summary?year=Y&month=M once per distinct filter (organization, repository or cost_center_id, with product or sku)",
+	Needs: Needs{
+		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing; an organization owner sees only the budgets of what they administer)",
+		Scopes:     "`manage_billing:enterprise`",
+		Permission: "read access to enterprise billing (a GitHub App installed on the enterprise)",
+	},
+}
+
+var (
+	budgetLabels      = []string{"budget_id", "scope", "entity", "sku"}
+	budgetLimitDesc   = budgetsSpec.gauge("github_enterprise_budget_limit_dollars", "Monthly limit of a budget in US dollars (budget_amount).", budgetLabels...)
+	budgetLicenseDesc = budgetsSpec.gauge("github_enterprise_budget_limit_licenses",
+		"Monthly limit of a budget on a license-based product (GitHub Enterprise, Advanced Security), in licenses (budget_amount).", budgetLabels...)
+	budgetSpentDesc = budgetsSpec.gauge("github_enterprise_budget_spent_dollars",
+		"Net amount this month (UTC) to date that counts against a dollar budget, in US dollars: the usage summary filtered to the budget's scope and products or SKUs, or consumed_amount for a user's budget.", budgetLabels...)
+	budgetPreventDesc = budgetsSpec.gauge("github_enterprise_budget_prevent_further_usage",
+		"1 when the product stops once the budget is spent (prevent_further_usage), else 0.", budgetLabels...)
+)
+
+func init() {
+	registerCollector(budgetsSpec, func(t *Source) (Collector, error) { return &budgetsCollector{src: t, now: time.Now}, nil })
+}
+
+// budgetsCollector reads the enterprise's budgets and what each has spent.
+type budgetsCollector struct {
+	src *Source
+	now func() time.Time
+	summaryHolder
+	absent absence
+}
+
+var _ Collector = (*budgetsCollector)(nil)
+
+type budget struct {
+	ID      api.String `json:"id"`
+	Type    api.String `json:"budget_type"`
+	Amount  api.Number `json:"budget_amount"`
+	Prevent api.Bool   `json:"prevent_further_usage"`
+	Scope   api.String `json:"budget_scope"`
+	Entity  api.String `json:"budget_entity_name"`
+	// The schema names one product or SKU as the string budget_product_sku;
+	// GitHub's own example sends the array budget_product_skus. Accept both.
+	SKU      api.Strings `json:"budget_product_sku"`
+	SKUs     api.Strings `json:"budget_product_skus"`
+	Consumed api.Number  `json:"consumed_amount"`
+	// budget_alerting names recipients by login: never read.
+}
+
+type budgetPage struct {
+	Budgets budgetList `json:"budgets"`
+	More    api.Bool   `json:"has_next_page"`
+}
+
+// budgetList decodes each budget on its own: an entry that is not an object
+// is skipped rather than failing the page.
+type budgetList []budget
+
+// UnmarshalJSON implements json.Unmarshaler; a list that is not a list is empty.
+func (l *budgetList) UnmarshalJSON(b []byte) error {
+	*l = nil
+	var raw []json.RawMessage
+	if json.Unmarshal(b, &raw) != nil {
+		return nil
+	}
+	for _, r := range raw {
+		var one budget
+		if json.Unmarshal(r, &one) == nil && len(r) > 0 && r[0] == '{' {
+			*l = append(*l, one)
+		}
+	}
+	return nil
+}
+
+// HasNextPage implements api.NextPager.
+func (p *budgetPage) HasNextPage() bool { return p.More.True() }
+
+// skus lists the budget's products or SKUs, lower-cased, sorted, once each:
+// GitHub writes "actions" in budgets and "Actions" in usage reports.
+func (b *budget) skus() []string {
+	var out []string
+	for _, s := range append(slices.Clone(b.SKU), b.SKUs...) {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func (b *budget) scope() string { return lowerLabel(b.Scope) }
+
+// licenseBased reports whether a budget's amount counts licenses, not
+// dollars: "For license-based products, this represents the number of
+// licenses" (OpenAPI schema of budget_amount). Of the product identifiers
+// (https://docs.github.com/en/billing/reference/product-and-sku-names),
+// GitHub Enterprise (ghec) and Advanced Security (ghas, and its standalone
+// code_security and secret_protection) are sold as licenses.
+func licenseBased(skus []string) bool {
+	if len(skus) == 0 {
+		return false
+	}
+	for _, s := range skus {
+		switch {
+		case s == "ghec", s == "ghas", strings.HasPrefix(s, "ghec_"), strings.HasPrefix(s, "ghas_"),
+			strings.HasPrefix(s, "code_security"), strings.HasPrefix(s, "secret_protection"):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// usageFilter is one question to the usage summary. A budget with several
+// products or SKUs asks one per product or SKU.
+type usageFilter struct {
+	organization, repository, costCenterID, product, sku string
+}
+
+func (f usageFilter) query(month url.Values) url.Values {
+	q := url.Values{}
+	for k, v := range month {
+		q[k] = v
+	}
+	for k, v := range map[string]string{"organization": f.organization, "repository": f.repository,
+		"cost_center_id": f.costCenterID, "product": f.product, "sku": f.sku} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+// spendPlan says how a budget's spend is found: from consumed_amount, from
+// the summary under filters, as 0 (its cost center is gone), or not at all.
+type spendPlan struct {
+	consumed bool
+	zero     bool
+	filters  []usageFilter
+}
+
+func (p spendPlan) known() bool { return p.consumed || p.zero || len(p.filters) > 0 }
+
+// plan decides where a budget's spend comes from. costCenters maps cost
+// center names to ids; nil when no listing was needed.
+func (b *budget) plan(costCenters map[string]string) spendPlan {
+	skus := b.skus()
+	if licenseBased(skus) {
+		return spendPlan{} // licenses, not dollars: nothing to compare
+	}
+	scope := b.scope()
+	if scope == "user" {
+		// A user's budget carries what that user consumed.
+		return spendPlan{consumed: b.Consumed.Valid}
+	}
+	var base usageFilter
+	entity := strings.TrimSpace(string(b.Entity))
+	switch scope {
+	case "enterprise":
+	case "organization":
+		base.organization = entity
+	case "repository":
+		base.repository = entity
+	case "cost_center":
+		id, ok := costCenters[strings.ToLower(entity)]
+		if entity != "" && !ok {
+			return spendPlan{zero: true} // a cost center that no longer exists spends nothing
+		}
+		base.costCenterID = id
+	default:
+		// multi_user_* budgets limit each user; their spend is per user,
+		// which the exporter does not turn into series. Unknown scopes:
+		// nothing documented to filter by.
+		return spendPlan{}
+	}
+	if scope != "enterprise" && entity == "" {
+		return spendPlan{}
+	}
+	var byProduct bool
+	switch strings.ToLower(strings.TrimSpace(string(b.Type))) {
+	case "productpricing":
+		byProduct = true
+	case "skupricing":
+	default:
+		return spendPlan{} // e.g. BundlePricing (ai_credits): not a product or SKU of the summary
+	}
+	if len(skus) == 0 {
+		return spendPlan{}
+	}
+	p := spendPlan{}
+	for _, s := range skus {
+		f := base
+		if byProduct {
+			f.product = s
+		} else {
+			f.sku = s
+		}
+		p.filters = append(p.filters, f)
+	}
+	return p
+}
+
+func (b *budget) needsCostCenter() bool { return b.scope() == "cost_center" }
+
+func (b *budget) labels(target, enterprise string) []string {
+	entity := strings.TrimSpace(string(b.Entity))
+	switch b.scope() {
+	case "enterprise":
+		entity = enterprise
+	case "user":
+		entity = "" // a login: never a label
+	}
+	return []string{target, label(b.ID), b.scope(), entity, strings.Join(b.skus(), ",")}
+}
+
+// collectBudgets sends each budget's series; spend maps each filter to its
+// net amount.
+func collectBudgets(target, enterprise string, budgets []budget, plans []spendPlan, spend map[usageFilter]float64, ch chan<- prometheus.Metric) (spent int) {
+	seen := map[[5]string]bool{}
+	for i := range budgets {
+		b := &budgets[i]
+		l := b.labels(target, enterprise)
+		// Two budgets that look alike (no id, repeated on a page) would be
+		// duplicate series and fail the whole scrape: keep the first.
+		if k := [5]string(l); seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
+		if licenseBased(b.skus()) {
+			sendNumber(ch, budgetLicenseDesc, b.Amount, l...)
+		} else {
+			sendNumber(ch, budgetLimitDesc, b.Amount, l...)
+		}
+		if b.Prevent.Valid {
+			v := 0.0
+			if b.Prevent.Value {
+				v = 1
+			}
+			ch <- sample(budgetPreventDesc, v, l...)
+		}
+		p := plans[i]
+		switch {
+		case p.consumed:
+			sendNumber(ch, budgetSpentDesc, b.Consumed, l...)
+		case p.zero:
+			ch <- sample(budgetSpentDesc, 0, l...)
+		case len(p.filters) > 0:
+			var v float64
+			for _, f := range p.filters {
+				v += spend[f]
+			}
+			ch <- sample(budgetSpentDesc, v, l...)
+		}
+		if p.known() {
+			spent++
+		}
+	}
+	return spent
+}
+
+func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	var budgets []budget
+	err := api.PaginateBody(ctx, c.src.Client, c.src.enterprisePath("settings/billing/budgets"), nil, func(p *budgetPage) error {
+		budgets = append(budgets, p.Budgets...)
+		return nil
+	})
+	if c.absent.notFound(c.src.Logger, err, "no budgets for this enterprise (404); the budget metrics are left out") {
+		c.setSummary("no budgets (404)")
+		return nil
+	}
+	if err != nil {
+		return wrap("budgets", err)
+	}
+	slices.SortStableFunc(budgets, func(a, b budget) int { return cmp.Compare(label(a.ID), label(b.ID)) })
+
+	var costCenters map[string]string
+	if slices.ContainsFunc(budgets, func(b budget) bool { return b.needsCostCenter() }) {
+		if costCenters, err = c.costCenterIDs(ctx); err != nil {
+			return err
+		}
+	}
+	plans := make([]spendPlan, len(budgets))
+	spend := map[usageFilter]float64{}
+	for i := range budgets {
+		plans[i] = budgets[i].plan(costCenters)
+		for _, f := range plans[i].filters {
+			spend[f] = 0
+		}
+	}
+	if err := c.fetchSpend(ctx, spend); err != nil {
+		return err
+	}
+	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
+	c.setSummary("%d budgets, spend known for %d, %d usage summary requests", len(budgets), n, len(spend))
+	return nil
+}
+
+// costCenterIDs maps active cost centers' lower-cased names to their ids:
+// a cost-center budget names its cost center, the usage summary wants the id.
+func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string, error) {
+	var l costCenterList
+	_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), url.Values{"state": {"active"}}, &l)
+	if api.IsKind(err, api.KindNotFound) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, wrap("budgets: cost centers", err)
+	}
+	out := map[string]string{}
+	for _, cc := range l.CostCenters {
+		name, id := strings.ToLower(strings.TrimSpace(string(cc.Name))), strings.TrimSpace(string(cc.ID))
+		if name != "" && id != "" && !strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
+			out[name] = id
+		}
+	}
+	return out, nil
+}
+
+// fetchSpend asks the usage summary once per distinct filter for the
+// month's net amount. A filter GitHub rejects (400, 404: an unknown SKU, an
+// organization gone) spends 0; any other failure fails the refresh, which
+// keeps the last good figures.
+func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter]float64) error {
+	month := monthQuery(c.now())
+	filters := slices.SortedFunc(func(yield func(usageFilter) bool) {
+		for f := range spend {
+			if !yield(f) {
+				return
+			}
+		}
+	}, func(a, b usageFilter) int {
+		return cmp.Or(strings.Compare(a.organization, b.organization), strings.Compare(a.repository, b.repository),
+			strings.Compare(a.costCenterID, b.costCenterID), strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku))
+	})
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for _, f := range filters {
+		g.Go(func() error {
+			net, err := summaryNet(gctx, c.src, f.query(month))
+			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
+				level.Debug(c.src.Logger).Log("msg", "the usage summary rejects a budget's filter; counting 0", "filter", f.query(nil).Encode(), "err", err)
+				return nil
+			}
+			if err != nil {
+				return wrap("budgets: usage summary", err)
+			}
+			mu.Lock()
+			spend[f] = net
+			mu.Unlock()
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// summaryNet is the net amount of a usage summary query, over every line.
+func summaryNet(ctx context.Context, src *Source, q url.Values) (float64, error) {
+	var r usageReport
+	if _, err := src.Client.GetJSON(ctx, src.enterprisePath("settings/billing/usage/summary"), q, &r); err != nil {
+		return 0, err
+	}
+	var s sum
+	for i := range r.UsageItems {
+		s.add(r.UsageItems[i].NetAmount)
+	}
+	return s.value, nil
+}

@@ -1,0 +1,82 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/license-exporter/license_exporter/api"
+)
+
+// fixAPIURL corrects the api_url mistakes that are valid URLs but answer
+// with a web page later, and notes each correction with the exact fix:
+//   - https://github.com: the API is https://api.github.com;
+//   - https://SUBDOMAIN.ghe.com (GitHub Enterprise Cloud with data
+//     residency): the API is https://api.SUBDOMAIN.ghe.com
+//     (docs.github.com/en/enterprise-cloud@latest/admin/data-residency);
+//   - an Enterprise Server URL without a path: the REST API is under
+//     /api/v3 (docs.github.com/en/enterprise-server@latest/rest).
+//
+// A GitLab URL that ends in /api/v4 is accepted as it is (api.ParseBaseURL).
+func (t *Target) fixAPIURL() {
+	u, err := url.Parse(strings.TrimSpace(t.APIURL))
+	if err != nil || u.Host == "" {
+		return // checkURL says what is wrong
+	}
+	host, path := strings.ToLower(u.Hostname()), strings.TrimRight(u.Path, "/")
+	fixed := ""
+	switch {
+	case t.Type == TypeGitHub && (host == "github.com" || host == "www.github.com") && path == "":
+		fixed = "https://api.github.com"
+	case t.Type == TypeGitHub && strings.HasSuffix(host, ".ghe.com") && strings.Count(host, ".") == 2 && path == "":
+		fixed = "https://api." + host
+	case t.Type == TypeGitHubServer && path == "":
+		u.Path = "/api/v3"
+		fixed = u.String()
+	case t.Type == TypeGitHubServer && path != "/api/v3" && !strings.HasSuffix(path, "/api/v3"):
+		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s: Enterprise Server's REST API is usually under /api/v3 (https://%s/api/v3); if requests answer with web pages, that is why", t.APIURL, u.Host))
+	}
+	if fixed != "" {
+		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is the web site, not the API: using %s (write that in the configuration to silence this)", t.APIURL, fixed))
+		t.APIURL = fixed
+	}
+}
+
+// checkTransport checks ca_file and the proxy keys as the file loads, so a
+// typo fails the load rather than every request.
+func (t *Target) checkTransport() error {
+	if t.CAFile != "" {
+		if _, err := api.LoadCAFile(t.CAFile); err != nil {
+			return fmt.Errorf("key ca_file: %w", err)
+		}
+	}
+	creds := t.ProxyCredentialsFile != "" || t.ProxyCredentialsEnv != ""
+	switch {
+	case t.ProxyURL == "" && creds:
+		return errors.New("key proxy_credentials_file/proxy_credentials_env: set only with proxy_url (with HTTPS_PROXY, put user:password in that variable)")
+	case t.ProxyCredentialsFile != "" && t.ProxyCredentialsEnv != "":
+		return errors.New("key proxy_credentials_file: set proxy_credentials_file or proxy_credentials_env, not both")
+	case t.ProxyURL == "":
+		return nil
+	}
+	if err := api.CheckProxyURL(t.ProxyURL); err != nil {
+		return fmt.Errorf("key proxy_url: %w", err)
+	}
+	switch {
+	case t.ProxyCredentialsFile != "":
+		if err := readable(t.ProxyCredentialsFile); err != nil {
+			return fmt.Errorf("key proxy_credentials_file: %w", err)
+		}
+	case t.ProxyCredentialsEnv != "" && os.Getenv(t.ProxyCredentialsEnv) == "":
+		return fmt.Errorf("key proxy_credentials_env: the environment variable %s is empty or unset", t.ProxyCredentialsEnv)
+	}
+	return nil
+}
+
+// Transport is the target's settings below HTTP, for the API client.
+func (t *Target) Transport() api.TransportOptions {
+	return api.TransportOptions{CAFile: t.CAFile, ProxyURL: t.ProxyURL,
+		ProxyCredentialsFile: t.ProxyCredentialsFile, ProxyCredentialsEnv: t.ProxyCredentialsEnv}
+}
