@@ -229,11 +229,11 @@ func (b *budget) needsCostCenter() bool { return b.scope() == "cost_center" }
 
 func (b *budget) labels(target, enterprise string) []string {
 	entity := strings.TrimSpace(string(b.Entity))
-	switch b.scope() {
-	case "enterprise":
+	switch scope := b.scope(); {
+	case scope == "enterprise":
 		entity = enterprise
-	case "user":
-		entity = "" // a login: never a label
+	case scope == "user", strings.HasPrefix(scope, "multi_user"):
+		entity = "" // may name a login: never a label
 	}
 	return []string{target, label(b.ID), b.scope(), entity, strings.Join(b.skus(), ",")}
 }

@@ -334,3 +334,14 @@ func TestBudgetListLenient(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetLabelsNoLogin: budgets of users may name a login in
+// budget_entity_name; it never becomes a label value.
+func TestBudgetLabelsNoLogin(t *testing.T) {
+	for _, scope := range []string{"user", "User", "multi_user_customer", "multi_user_org"} {
+		b := budget{ID: "b", Scope: api.String(scope), Entity: "octocat", SKUs: api.Strings{"copilot"}}
+		if l := b.labels("t", "e"); slices.Contains(l, "octocat") {
+			t.Errorf("scope %s: labels %q name the login", scope, l)
+		}
+	}
+}

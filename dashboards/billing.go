@@ -2,7 +2,6 @@ package dashboards
 
 import (
 	"fmt"
-	"strings"
 )
 
 const (
@@ -19,17 +18,12 @@ const (
 // budgetBy are the labels that name a budget.
 var budgetBy = []string{"budget_id", "scope", "entity", "sku"}
 
-// monthDaysLeft is what remains of the month in UTC, in days, as a scalar.
-const monthDaysLeft = "(scalar(days_in_month() - day_of_month()) + 1 - (time() % 86400) / 86400)"
+// budgetForecast is each budget's spend at the month's end at the month's
+// average pace: the recording rule of deploy/prometheus, which the alerts
+// use too. It is empty on the 1st (UTC) and without the rules loaded.
+const budgetForecastRule = "budget:" + budgetSpent + ":month_end_forecast"
 
-// budgetForecast is each budget's spend at the month's end at the last 24
-// hours' pace. On the 1st (UTC), and before Prometheus holds a day of data,
-// the pace is not known and counts as 0: the forecast is the spend so far.
-func budgetForecast() string {
-	s := perTarget(budgetSpent, budgetBy...)
-	ago := fmt.Sprintf("max by (target, %s) (%s offset 24h)", strings.Join(budgetBy, ", "), sel(budgetSpent))
-	return fmt.Sprintf("%s + clamp_min(%s - (%s or %s), 0) * %s", s, s, ago, s, monthDaysLeft)
-}
+func budgetForecast() string { return perTarget(budgetForecastRule, budgetBy...) }
 
 func billing() dashboard {
 	return dashboard{
@@ -65,7 +59,7 @@ func billing() dashboard {
 					Desc:    "Share of each dollar budget spent this month (UTC). A budget that stops usage stops the product for everyone it covers at 100 %.",
 					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget(budgetSpent, budgetBy...), perTarget(budgetLimit, budgetBy...)), Legend: "{{scope}} {{entity}} {{sku}}", Instant: true}}},
 				{Title: "Budgets: limit, spent, forecast", Type: "table", W: 12, H: 8,
-					Desc: "Per budget: monthly limit, spend to date, spend at the month's end at the last 24 hours' pace, and whether it stops usage (1).",
+					Desc: "Per budget: monthly limit, spend to date, spend at the month's end at this month's average pace (recording rule " + budgetForecastRule + " of the bundled rules), and whether it stops usage (1).",
 					Queries: []query{
 						{Expr: perTarget(budgetLimit, budgetBy...), Legend: "limit $", Instant: true},
 						{Expr: perTarget(budgetSpent, budgetBy...), Legend: "spent $", Instant: true},
