@@ -4,23 +4,31 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"strconv"
 )
 
 // NextPager is a page of a listing that says in its body whether another
 // page follows, instead of in a Link header. GitHub's budgets listing pages
-// this way: "page" in the query and "has_next_page" in the answer
-// (https://docs.github.com/en/enterprise-cloud@latest/rest/billing/budgets#get-all-budgets).
+// this way: "page" in the query, "has_next_page" and "total_count" in the
+// answer (https://docs.github.com/en/enterprise-cloud@latest/rest/billing/budgets#get-all-budgets).
 type NextPager interface {
 	HasNextPage() bool
+	// ItemIDs are the ids of the page's items ("" for an item without one).
+	ItemIDs() []string
+	// TotalCount is the listing's stated size, if the page states one.
+	TotalCount() Number
 }
 
 // PaginateBody fetches page 1, 2, … of a listing whose body says whether
-// another page follows, and hands each decoded page to each, in order. It
-// stops when a page says no more follow, and fails after MaxPages pages so
-// that a body that always says "more" cannot keep a refresh going forever.
-// Pages are fetched one by one: nothing says how many there are.
+// another page follows, and hands each decoded page to each, in order.
+// Pages are fetched one by one: nothing says how many there are. It stops
+// when a page says no more follow, and also, since a body that always says
+// "more" must not cost thousands of requests, on an empty page, on a page
+// whose items were all seen before, and once the stated total_count is
+// reached. With a total it fails beyond ceil(total/per_page)+1 pages,
+// without one beyond MaxPages.
 func PaginateBody[T any, P interface {
 	*T
 	NextPager
@@ -30,9 +38,11 @@ func PaginateBody[T any, P interface {
 		q[k] = v
 	}
 	q.Set("per_page", strconv.Itoa(PerPage))
+	seen := map[string]bool{}
+	limit, items := MaxPages, 0
 	for page := 1; ; page++ {
-		if page > MaxPages {
-			return fmt.Errorf("GET %s: more than %d pages", path, MaxPages)
+		if page > limit {
+			return fmt.Errorf("GET %s: page %d still says more follow, beyond the %d pages its total_count or the exporter allows", path, page-1, limit)
 		}
 		q.Set("page", strconv.Itoa(page))
 		var body T
@@ -47,7 +57,25 @@ func PaginateBody[T any, P interface {
 		if err := each(p); err != nil {
 			return err
 		}
-		if !p.HasNextPage() {
+		ids := p.ItemIDs()
+		fresh := false
+		for _, id := range ids {
+			if id == "" || !seen[id] {
+				fresh = true
+			}
+			if id != "" {
+				seen[id] = true
+			}
+		}
+		items += len(ids)
+		total := p.TotalCount()
+		if total.Valid && total.Value >= 0 {
+			limit = min(MaxPages, int(math.Ceil(total.Value/PerPage))+1)
+		}
+		switch {
+		case !p.HasNextPage(), !fresh:
+			return nil
+		case total.Valid && float64(items) >= total.Value:
 			return nil
 		}
 	}

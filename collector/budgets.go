@@ -75,6 +75,7 @@ type budget struct {
 type budgetPage struct {
 	Budgets budgetList `json:"budgets"`
 	More    api.Bool   `json:"has_next_page"`
+	Total   api.Number `json:"total_count"`
 }
 
 // budgetList decodes each budget on its own: an entry that is not an object
@@ -99,6 +100,18 @@ func (l *budgetList) UnmarshalJSON(b []byte) error {
 
 // HasNextPage implements api.NextPager.
 func (p *budgetPage) HasNextPage() bool { return p.More.True() }
+
+// TotalCount implements api.NextPager.
+func (p *budgetPage) TotalCount() api.Number { return p.Total }
+
+// ItemIDs implements api.NextPager.
+func (p *budgetPage) ItemIDs() []string {
+	ids := make([]string, len(p.Budgets))
+	for i := range p.Budgets {
+		ids[i] = string(p.Budgets[i].ID)
+	}
+	return ids
+}
 
 // skus lists the budget's products or SKUs, lower-cased, sorted, once each:
 // GitHub writes "actions" in budgets and "Actions" in usage reports.
