@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
@@ -53,9 +54,30 @@ type budgetsCollector struct {
 	now func() time.Time
 	summaryHolder
 	absent absence
+	warned warnOnce
 }
 
 var _ Collector = (*budgetsCollector)(nil)
+
+// warnOnce logs each distinct message once per process: a problem that
+// repeats every refresh is said once, not every hour.
+type warnOnce struct {
+	mu   sync.Mutex
+	said map[string]bool
+}
+
+func (w *warnOnce) warn(logger log.Logger, key string, keyvals ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.said[key] {
+		return
+	}
+	if w.said == nil {
+		w.said = map[string]bool{}
+	}
+	w.said[key] = true
+	level.Warn(logger).Log(keyvals...)
+}
 
 type budget struct {
 	ID      api.String `json:"id"`
@@ -180,7 +202,8 @@ type spendPlan struct {
 func (p spendPlan) known() bool { return p.consumed || p.zero || len(p.filters) > 0 }
 
 // plan decides where a budget's spend comes from. costCenters maps cost
-// center names to ids; nil when no listing was needed.
+// center names to ids; nil when the listing was not needed or not
+// available, and then a cost center's spend is unknown.
 func (b *budget) plan(costCenters map[string]string) spendPlan {
 	skus := b.skus()
 	if licenseBased(skus) {
@@ -200,6 +223,9 @@ func (b *budget) plan(costCenters map[string]string) spendPlan {
 	case "repository":
 		base.repository = entity
 	case "cost_center":
+		if costCenters == nil {
+			return spendPlan{} // the listing failed: the spend is unknown, not 0
+		}
 		id, ok := costCenters[strings.ToLower(entity)]
 		if entity != "" && !ok {
 			return spendPlan{zero: true} // a cost center that no longer exists spends nothing
@@ -313,9 +339,14 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 	slices.SortStableFunc(budgets, func(a, b budget) int { return cmp.Compare(label(a.ID), label(b.ID)) })
 
 	var costCenters map[string]string
+	var note string
 	if slices.ContainsFunc(budgets, func(b budget) bool { return b.needsCostCenter() }) {
-		if costCenters, err = c.costCenterIDs(ctx); err != nil {
-			return err
+		costCenters, err = c.costCenterIDs(ctx)
+		if api.IsKind(err, api.KindNotFound) {
+			note = "; cost-center listing not found (404): cost-center budgets' spend unknown"
+			c.warned.warn(c.src.Logger, "cost centers", "msg", "the cost-center listing answers 404: the spend of cost-center budgets is unknown and left out", "collector", "budgets", "err", err)
+		} else if err != nil {
+			return wrap("budgets: cost centers", err)
 		}
 	}
 	plans := make([]spendPlan, len(budgets))
@@ -330,7 +361,7 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return err
 	}
 	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
-	c.setSummary("%d budgets, spend known for %d, %d usage summary requests", len(budgets), n, len(spend))
+	c.setSummary("%d budgets, spend known for %d, %d usage summary requests%s", len(budgets), n, len(spend), note)
 	return nil
 }
 
@@ -338,12 +369,8 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 // a cost-center budget names its cost center, the usage summary wants the id.
 func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string, error) {
 	var l costCenterList
-	_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), url.Values{"state": {"active"}}, &l)
-	if api.IsKind(err, api.KindNotFound) {
-		return map[string]string{}, nil
-	}
-	if err != nil {
-		return nil, wrap("budgets: cost centers", err)
+	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), url.Values{"state": {"active"}}, &l); err != nil {
+		return nil, err
 	}
 	out := map[string]string{}
 	for _, cc := range l.CostCenters {
@@ -357,8 +384,8 @@ func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string
 
 // fetchSpend asks the usage summary once per distinct filter for the
 // month's net amount. A filter GitHub rejects (400, 404: an unknown SKU, an
-// organization gone) spends 0; any other failure fails the refresh, which
-// keeps the last good figures.
+// organization gone) spends 0, said once at warn; any other failure fails
+// the refresh, which keeps the last good figures.
 func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter]float64) error {
 	month := monthQuery(c.now())
 	filters := slices.SortedFunc(func(yield func(usageFilter) bool) {
@@ -378,7 +405,7 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter
 		g.Go(func() error {
 			net, err := summaryNet(gctx, c.src, f.query(month))
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
-				level.Debug(c.src.Logger).Log("msg", "the usage summary rejects a budget's filter; counting 0", "filter", f.query(nil).Encode(), "err", err)
+				c.warned.warn(c.src.Logger, "filter "+f.query(nil).Encode(), "msg", "the usage summary rejects a budget's filter; counting 0", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
 				return nil
 			}
 			if err != nil {

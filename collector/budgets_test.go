@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/api"
@@ -343,5 +345,45 @@ func TestBudgetLabelsNoLogin(t *testing.T) {
 		if l := b.labels("t", "e"); slices.Contains(l, "octocat") {
 			t.Errorf("scope %s: labels %q name the login", scope, l)
 		}
+	}
+}
+
+// A cost-center listing that answers 404 leaves the spend of cost-center
+// budgets unknown (no series), not 0, and says so once at warn; a filter
+// the summary rejects is said once at warn too.
+func TestBudgetsCostCentersNotFoundIsUnknown(t *testing.T) {
+	sim, base := startSim(t, simulator.Options{})
+	sim.SetFault(budgetsPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"budgets": [
+		  {"id": "cc", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "cost_center", "budget_entity_name": "Platform", "budget_amount": 100},
+		  {"id": "bad", "budget_type": "SkuPricing", "budget_product_sku": "no_such_sku", "budget_scope": "enterprise", "budget_amount": 10}
+		], "has_next_page": false}`)
+	})
+	sim.SetFault(centersPath, simulator.JSONFault(http.StatusNotFound, `{"message":"Not Found"}`))
+	sim.SetFault(summaryPath, simulator.JSONFault(http.StatusBadRequest, `{"message":"Invalid sku"}`))
+	c := budgetsCollectorAt(t, fixtureTarget(base))
+	var logs bytes.Buffer
+	c.src.Logger = log.NewLogfmtLogger(&logs)
+	for range 2 {
+		metrics, err := runUpdate(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := values(t, metrics)
+		if v, ok := got[`github_enterprise_budget_spent_dollars{budget_id="cc",entity="Platform",scope="cost_center",sku="actions",target="test"}`]; ok {
+			t.Errorf("cost-center budget spent = %v, want no series (unknown)", v)
+		}
+		if _, ok := got[`github_enterprise_budget_limit_dollars{budget_id="cc",entity="Platform",scope="cost_center",sku="actions",target="test"}`]; !ok {
+			t.Error("the cost-center budget's limit is lost")
+		}
+	}
+	if s := c.Summary(); !strings.Contains(s, "spend known for 1") || !strings.Contains(s, "cost-center budgets' spend unknown") {
+		t.Errorf("summary = %q", s)
+	}
+	l := logs.String()
+	if strings.Count(l, "level=warn") != 2 || strings.Count(l, "cost-center listing answers 404") != 1 ||
+		strings.Count(l, "rejects a budget's filter") != 1 || !strings.Contains(l, "collector=budgets") {
+		t.Errorf("want one warning each over two refreshes, got:\n%s", l)
 	}
 }
