@@ -84,7 +84,7 @@ func (a aiCreditTotals) collect(target string, ch chan<- prometheus.Metric) (cre
 		t := a[k]
 		t.gross.send(ch, aiCreditsDesc, target, k.product, k.sku, k.model)
 		t.included.send(ch, aiCreditsIncludedDesc, target, k.product, k.sku, k.model)
-		t.net.send(ch, aiCreditsNetDesc, target, k.product, k.sku, k.model)
+		t.net.rounded().send(ch, aiCreditsNetDesc, target, k.product, k.sku, k.model)
 		credits += t.gross.value
 		net += t.net.value
 	}

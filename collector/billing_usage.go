@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -101,6 +102,18 @@ func (s *sum) add(n api.Number) {
 	}
 }
 
+// rounded drops the float noise of a sum of dollar amounts
+// (239.99999999999997 for $240) so that a figure at exactly a limit
+// compares >= 100 %. GitHub's line amounts carry fractions of a cent
+// ($0.008 a Linux minute), so usage sums keep micro-dollars; a budget's
+// spend, compared with a limit in whole cents, is rounded to the cent.
+func (s sum) rounded() sum {
+	s.value = math.Round(s.value*1e6) / 1e6
+	return s
+}
+
+func cents(v float64) float64 { return math.Round(v*100) / 100 }
+
 func (s sum) send(ch chan<- prometheus.Metric, d *Metric, labels ...string) {
 	if s.valid {
 		ch <- sample(d, s.value, labels...)
@@ -174,9 +187,9 @@ func (u *usageTotals) collect(target string, ch chan<- prometheus.Metric) {
 	}
 	for _, k := range sortedUsageKeys(u.amounts) {
 		a := u.amounts[k]
-		a.gross.send(ch, usageGrossDesc, target, k.product, k.sku)
-		a.discount.send(ch, usageDiscountDesc, target, k.product, k.sku)
-		a.net.send(ch, usageNetDesc, target, k.product, k.sku)
+		a.gross.rounded().send(ch, usageGrossDesc, target, k.product, k.sku)
+		a.discount.rounded().send(ch, usageDiscountDesc, target, k.product, k.sku)
+		a.net.rounded().send(ch, usageNetDesc, target, k.product, k.sku)
 	}
 }
 

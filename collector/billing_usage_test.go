@@ -214,3 +214,17 @@ func TestUsageSKUsOneForm(t *testing.T) {
 		t.Errorf("empty → %q", got)
 	}
 }
+
+// TestSumRounded: dollar sums are exported without float noise, keeping
+// fractions of a cent.
+func TestSumRounded(t *testing.T) {
+	for want, parts := range map[float64][]float64{240: {8.11, 231.79, 0.1}, 0.3: {0.1, 0.2}, 0.024: {0.008, 0.008, 0.008}} {
+		var s sum
+		for _, v := range parts {
+			s.add(api.Number{Value: v, Valid: true})
+		}
+		if got := s.rounded(); got.value != want || !got.valid {
+			t.Errorf("%v: rounded = %v (raw %v), want %v", parts, got.value, s.value, want)
+		}
+	}
+}

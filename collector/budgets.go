@@ -306,7 +306,7 @@ func collectBudgets(target, enterprise string, budgets []budget, plans []spendPl
 		p := plans[i]
 		switch {
 		case p.consumed:
-			sendNumber(ch, budgetSpentDesc, b.Consumed, l...)
+			ch <- sample(budgetSpentDesc, cents(b.Consumed.Value), l...)
 		case p.zero:
 			ch <- sample(budgetSpentDesc, 0, l...)
 		case len(p.filters) > 0:
@@ -314,7 +314,7 @@ func collectBudgets(target, enterprise string, budgets []budget, plans []spendPl
 			for _, f := range p.filters {
 				v += spend[f]
 			}
-			ch <- sample(budgetSpentDesc, v, l...)
+			ch <- sample(budgetSpentDesc, cents(v), l...)
 		}
 		if p.known() {
 			spent++

@@ -387,3 +387,23 @@ func TestBudgetsCostCentersNotFoundIsUnknown(t *testing.T) {
 		t.Errorf("want one warning each over two refreshes, got:\n%s", l)
 	}
 }
+
+// TestBudgetSpentCents: a spend summed from fractional amounts that lands
+// on the limit is exactly the limit (no 239.99999999999997 against 240).
+func TestBudgetSpentCents(t *testing.T) {
+	b := []budget{{ID: "x", Type: "SkuPricing", Scope: "enterprise", SKUs: api.Strings{"a", "b", "c"}, Amount: api.Number{Value: 240, Valid: true}}}
+	plans := []spendPlan{b[0].plan(nil)}
+	spend := map[usageFilter]float64{{sku: "a"}: 8.11, {sku: "b"}: 231.79, {sku: "c"}: 0.1}
+	for _, f := range plans[0].filters {
+		if _, ok := spend[f]; !ok {
+			t.Fatalf("unexpected filter %+v", f)
+		}
+	}
+	if s := spend[usageFilter{sku: "a"}] + spend[usageFilter{sku: "b"}] + spend[usageFilter{sku: "c"}]; s == 240 {
+		t.Fatalf("the test needs float noise: %v", s)
+	}
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { collectBudgets("t", "e", b, plans, spend, ch) }))
+	if v := got[`github_enterprise_budget_spent_dollars{budget_id="x",entity="e",scope="enterprise",sku="a,b,c",target="t"}`]; v != 240 {
+		t.Errorf("spent = %v, want exactly 240", v)
+	}
+}

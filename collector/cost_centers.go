@@ -188,7 +188,7 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 	target := c.src.Name()
 	for i, cc := range centers {
 		for _, p := range slices.Sorted(maps.Keys(nets[i])) {
-			nets[i][p].send(ch, costCenterNetDesc, target, cc.ID, cc.Name, p)
+			nets[i][p].rounded().send(ch, costCenterNetDesc, target, cc.ID, cc.Name, p)
 		}
 	}
 	return nil

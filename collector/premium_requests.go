@@ -78,7 +78,7 @@ func (p *premiumTotals) add(r *usageReport) {
 func (p *premiumTotals) collect(target string, ch chan<- prometheus.Metric) (requests, net float64) {
 	for _, m := range slices.Sorted(maps.Keys(p.requests)) {
 		p.requests[m].send(ch, premiumRequestsDesc, target, m)
-		p.net[m].send(ch, premiumNetDesc, target, m)
+		p.net[m].rounded().send(ch, premiumNetDesc, target, m)
 		requests += p.requests[m].value
 		net += p.net[m].value
 	}
