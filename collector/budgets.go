@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -25,7 +26,8 @@ var budgetsSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/budgets (paged by page and has_next_page); " +
 		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
-		"GET …/settings/billing/usage/summary?year=Y&month=M once per distinct filter (organization, repository or cost_center_id, with product or sku)",
+		"GET …/settings/billing/usage/summary?year=Y&month=M once per distinct filter (organization, repository or cost_center_id, with product or sku); " +
+		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per distinct filter (organization or cost_center_id) of AI credit budgets",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing; an organization owner sees only the budgets of what they administer)",
 		Scopes:     "`manage_billing:enterprise`",
@@ -39,7 +41,7 @@ var (
 	budgetLicenseDesc = budgetsSpec.gauge("github_enterprise_budget_limit_licenses",
 		"Monthly limit of a budget on a license-based product (GitHub Enterprise, Advanced Security), in licenses (budget_amount).", budgetLabels...)
 	budgetSpentDesc = budgetsSpec.gauge("github_enterprise_budget_spent_dollars",
-		"Net amount this month (UTC) to date that counts against a dollar budget, in US dollars: the usage summary filtered to the budget's scope and products or SKUs, or consumed_amount for a user's budget.", budgetLabels...)
+		"Net amount this month (UTC) to date that counts against a dollar budget, in US dollars: the usage summary filtered to the budget's scope and products or SKUs, the AI credit usage report filtered to its scope for an AI credit budget, or consumed_amount for a user's budget.", budgetLabels...)
 	budgetPreventDesc = budgetsSpec.gauge("github_enterprise_budget_prevent_further_usage",
 		"1 when the product stops once the budget is spent (prevent_further_usage), else 0.", budgetLabels...)
 )
@@ -171,10 +173,20 @@ func licenseBased(skus []string) bool {
 	return true
 }
 
-// usageFilter is one question to the usage summary. A budget with several
-// products or SKUs asks one per product or SKU.
+// usageFilter is one question to the usage summary, or with aiCredit to the
+// AI credit usage report. A budget with several products or SKUs asks one
+// per product or SKU.
 type usageFilter struct {
 	organization, repository, costCenterID, product, sku string
+	aiCredit                                             bool
+}
+
+// path is the report the filter asks.
+func (f usageFilter) path() string {
+	if f.aiCredit {
+		return "settings/billing/ai_credit/usage"
+	}
+	return "settings/billing/usage/summary"
 }
 
 func (f usageFilter) query(month url.Values) url.Values {
@@ -245,8 +257,17 @@ func (b *budget) plan(costCenters map[string]string) spendPlan {
 	case "productpricing":
 		byProduct = true
 	case "skupricing":
+	case "bundlepricing":
+		// AI credits: not a product or SKU of the summary, but the AI credit
+		// report filters by organization and cost_center_id (not by
+		// repository): https://docs.github.com/en/enterprise-cloud@latest/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-enterprise
+		if scope == "repository" {
+			return spendPlan{}
+		}
+		base.aiCredit = true
+		return spendPlan{filters: []usageFilter{base}}
 	default:
-		return spendPlan{} // e.g. BundlePricing (ai_credits): not a product or SKU of the summary
+		return spendPlan{}
 	}
 	if len(skus) == 0 {
 		return spendPlan{}
@@ -361,7 +382,7 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return err
 	}
 	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
-	c.setSummary("%d budgets, spend known for %d, %d usage summary requests%s", len(budgets), n, len(spend), note)
+	c.setSummary("%d budgets, spend known for %d, %d usage report requests%s", len(budgets), n, len(spend), note)
 	return nil
 }
 
@@ -395,7 +416,7 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter
 			}
 		}
 	}, func(a, b usageFilter) int {
-		return cmp.Or(strings.Compare(a.organization, b.organization), strings.Compare(a.repository, b.repository),
+		return cmp.Or(cmp.Compare(fmt.Sprint(a.aiCredit), fmt.Sprint(b.aiCredit)), strings.Compare(a.organization, b.organization), strings.Compare(a.repository, b.repository),
 			strings.Compare(a.costCenterID, b.costCenterID), strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku))
 	})
 	var mu sync.Mutex
@@ -403,13 +424,13 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter
 	g.SetLimit(4)
 	for _, f := range filters {
 		g.Go(func() error {
-			net, err := summaryNet(gctx, c.src, f.query(month))
+			net, err := netAmount(gctx, c.src, f.path(), f.query(month))
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
 				c.warned.warn(c.src.Logger, "filter "+f.query(nil).Encode(), "msg", "the usage summary rejects a budget's filter; counting 0", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
 				return nil
 			}
 			if err != nil {
-				return wrap("budgets: usage summary", err)
+				return wrap("budgets: "+f.path(), err)
 			}
 			mu.Lock()
 			spend[f] = net
@@ -420,10 +441,10 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter
 	return g.Wait()
 }
 
-// summaryNet is the net amount of a usage summary query, over every line.
-func summaryNet(ctx context.Context, src *Source, q url.Values) (float64, error) {
+// netAmount is the net amount of a usage report query, over every line.
+func netAmount(ctx context.Context, src *Source, path string, q url.Values) (float64, error) {
 	var r usageReport
-	if _, err := src.Client.GetJSON(ctx, src.enterprisePath("settings/billing/usage/summary"), q, &r); err != nil {
+	if _, err := src.Client.GetJSON(ctx, src.enterprisePath(path), q, &r); err != nil {
 		return 0, err
 	}
 	var s sum

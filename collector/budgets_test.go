@@ -45,7 +45,7 @@ func TestBudgetsGolden(t *testing.T) {
 	if got := sim.Hits(centersPath); got != 1 {
 		t.Errorf("cost center listings = %d, want 1 (a budget is scoped to a cost center)", got)
 	}
-	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage summary requests" {
+	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report requests" {
 		t.Errorf("summary = %q", got)
 	}
 }
@@ -121,6 +121,10 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		series("github_enterprise_budget_limit_dollars", "9", "enterprise", "large-corp", "packages"): 216,
 		// Advanced Security budgets count licenses.
 		series("github_enterprise_budget_limit_licenses", "7", "enterprise", "large-corp", "ghas"): 400,
+		// AI credit budgets from the AI credit report: $800 net for the
+		// enterprise, 1/25 of it for org03, 2/20 for Cost center 1.
+		series("github_enterprise_budget_spent_dollars", "a", "organization", "org03", "ai_credits"):        32,
+		series("github_enterprise_budget_spent_dollars", "b", "cost_center", "Cost center 1", "ai_credits"): 80,
 	} {
 		if v, ok := got[k]; !ok || !near(v, want) {
 			t.Errorf("%s = %v (present %v), want %v", k, v, ok, want)
@@ -142,6 +146,9 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 	}
 	if n := sim.Hits("/enterprises/large-corp/settings/billing/cost-centers"); n != 1 {
 		t.Errorf("cost-center listings = %d, want 1", n)
+	}
+	if n := sim.Hits("/enterprises/large-corp/settings/billing/ai_credit/usage"); n != 2 {
+		t.Errorf("AI credit report requests = %d, want 2 (org03, Cost center 1)", n)
 	}
 }
 

@@ -35,10 +35,24 @@ var largeAIModels = []struct {
 // credits covered by its included credits; the rest is billed.
 const LargeIncludedAICredits = 0.8
 
+// largeAINet is the synthetic enterprise's net amount for AI credits this
+// month, in US dollars.
+func largeAINet(users int) float64 {
+	var n float64
+	for _, m := range largeAIModels {
+		n += m.perUser * float64(users) / 100 * (1 - LargeIncludedAICredits) * AICreditPrice
+	}
+	return n
+}
+
 func (s *Server) largeAICredits(w http.ResponseWriter, r *http.Request) {
+	share := usageShare(r.URL.Query()) // the organization and cost_center_id filters
 	items := make([]map[string]any, 0, len(largeAIModels))
 	for _, m := range largeAIModels {
-		q := m.perUser * float64(s.opts.LargeUsers) / 100
+		if share == 0 {
+			break
+		}
+		q := share * m.perUser * float64(s.opts.LargeUsers) / 100
 		included := q * LargeIncludedAICredits
 		items = append(items, map[string]any{
 			"product": "Copilot", "sku": "Copilot AI Credits", "model": m.model, "unitType": "credits",
