@@ -216,3 +216,31 @@ const maxUnix = 1 << 36 // year 4147
 
 // Unix returns the time as float seconds, for a _timestamp_seconds metric.
 func (t Time) Unix() float64 { return float64(t.Time.Unix()) + float64(t.Nanosecond())/1e9 }
+
+// List is a JSON array of objects decoded one by one: an item that is not
+// an object of T's shape (a string, a number, null, an array) is skipped and
+// counted in Skipped, so one odd entry cannot sink a page. A value that is
+// not an array is an empty list.
+type List[T any] struct {
+	Items   []T
+	Skipped int
+}
+
+// UnmarshalJSON implements json.Unmarshaler and never fails.
+func (l *List[T]) UnmarshalJSON(b []byte) error {
+	*l = List[T]{}
+	var raw []json.RawMessage
+	if json.Unmarshal(b, &raw) != nil {
+		return nil
+	}
+	for _, r := range raw {
+		r = bytes.TrimSpace(r)
+		var one T
+		if len(r) == 0 || r[0] != '{' || json.Unmarshal(r, &one) != nil {
+			l.Skipped++
+			continue
+		}
+		l.Items = append(l.Items, one)
+	}
+	return nil
+}

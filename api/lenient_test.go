@@ -66,3 +66,21 @@ func TestNumbers(t *testing.T) {
 		t.Errorf("odd shapes must give nil: %v, %v, %v", v.B, v.C, v.D)
 	}
 }
+
+func TestList(t *testing.T) {
+	type item struct {
+		ID String `json:"id"`
+	}
+	for body, want := range map[string][2]int{
+		`[{"id": "a"}, "b", 3, null, [1], {"id": 4}, {}]`: {3, 4},
+		`"none"`:  {0, 0},
+		`null`:    {0, 0},
+		`{"a":1}`: {0, 0},
+		`[]`:      {0, 0},
+	} {
+		var l List[item]
+		if err := json.Unmarshal([]byte(body), &l); err != nil || len(l.Items) != want[0] || l.Skipped != want[1] {
+			t.Errorf("%s: err %v, %d items, %d skipped; want %v", body, err, len(l.Items), l.Skipped, want)
+		}
+	}
+}

@@ -58,8 +58,8 @@ type aiCreditAmounts struct{ gross, included, net sum }
 type aiCreditTotals map[aiCreditKey]*aiCreditAmounts
 
 func (a aiCreditTotals) add(r *usageReport) {
-	for i := range r.UsageItems {
-		it := &r.UsageItems[i]
+	for i := range r.UsageItems.Items {
+		it := &r.UsageItems.Items[i]
 		k := aiCreditKey{product: label(it.Product), sku: label(it.SKU), model: label(it.Model)}
 		t := a[k]
 		if t == nil {

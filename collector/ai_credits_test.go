@@ -97,7 +97,8 @@ func TestAICreditsOddValues(t *testing.T) {
 	  {"product": "Copilot", "sku": "Copilot AI Credits", "model": "GPT-5", "grossQuantity": "10.5", "discountQuantity": 10, "netAmount": "0.005"},
 	  {"product": "Copilot", "sku": "Copilot AI Credits", "model": "GPT-5", "grossQuantity": null, "quantity": 4.5, "discountQuantity": null, "netAmount": 0.045},
 	  {"product": "Copilot", "sku": "Copilot AI Credits", "model": null, "grossQuantity": 3, "discountQuantity": "unlimited", "netAmount": {"x": 1}},
-	  {"product": "Spark", "sku": "new_sku", "model": "o9", "unitType": "tokens", "grossQuantity": true}
+	  {"product": "Spark", "sku": "new_sku", "model": "o9", "unitType": "tokens", "grossQuantity": true},
+	  "a line that is not an object", 12, null, [1]
 	], "timePeriod": null}`
 	var r usageReport
 	if err := json.Unmarshal([]byte(body), &r); err != nil {

@@ -85,7 +85,7 @@ type usageItem struct {
 }
 
 type usageReport struct {
-	UsageItems []usageItem `json:"usageItems"`
+	UsageItems api.List[usageItem] `json:"usageItems"`
 }
 
 // sum adds numbers, remembering whether any was valid, so that a figure no
@@ -137,8 +137,8 @@ func newUsageTotals() *usageTotals {
 }
 
 func (u *usageTotals) add(r *usageReport) {
-	for i := range r.UsageItems {
-		it := &r.UsageItems[i]
+	for i := range r.UsageItems.Items {
+		it := &r.UsageItems.Items[i]
 		u.items++
 		k := usageKey{product: label(it.Product), sku: skuLabel(it.SKU), unit: label(it.UnitType)}
 		q := u.quantity[k]

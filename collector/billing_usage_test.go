@@ -154,7 +154,8 @@ func TestUsageTotalsOddValues(t *testing.T) {
 	  {"product": "Actions", "sku": "actions_linux", "unitType": "minutes", "grossQuantity": "10.5", "grossAmount": 0.084, "discountAmount": null, "netAmount": "0.084"},
 	  {"product": "Actions", "sku": "actions_linux", "unitType": "minutes", "grossQuantity": null, "quantity": 2.25, "grossAmount": 0.018, "netAmount": 0.018},
 	  {"product": null, "sku": "", "unitType": null, "grossQuantity": "unlimited", "grossAmount": true, "netAmount": {"x": 1}},
-	  {"new_field": [1, 2]}
+	  {"new_field": [1, 2]},
+	  "a line that is not an object", 12, null
 	], "timePeriod": null}`
 	var r usageReport
 	if err := json.Unmarshal([]byte(body), &r); err != nil {

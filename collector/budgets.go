@@ -3,7 +3,6 @@ package collector
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -97,29 +96,9 @@ type budget struct {
 }
 
 type budgetPage struct {
-	Budgets budgetList `json:"budgets"`
-	More    api.Bool   `json:"has_next_page"`
-	Total   api.Number `json:"total_count"`
-}
-
-// budgetList decodes each budget on its own: an entry that is not an object
-// is skipped rather than failing the page.
-type budgetList []budget
-
-// UnmarshalJSON implements json.Unmarshaler; a list that is not a list is empty.
-func (l *budgetList) UnmarshalJSON(b []byte) error {
-	*l = nil
-	var raw []json.RawMessage
-	if json.Unmarshal(b, &raw) != nil {
-		return nil
-	}
-	for _, r := range raw {
-		var one budget
-		if json.Unmarshal(r, &one) == nil && len(r) > 0 && r[0] == '{' {
-			*l = append(*l, one)
-		}
-	}
-	return nil
+	Budgets api.List[budget] `json:"budgets"`
+	More    api.Bool         `json:"has_next_page"`
+	Total   api.Number       `json:"total_count"`
 }
 
 // HasNextPage implements api.NextPager.
@@ -130,9 +109,9 @@ func (p *budgetPage) TotalCount() api.Number { return p.Total }
 
 // ItemIDs implements api.NextPager.
 func (p *budgetPage) ItemIDs() []string {
-	ids := make([]string, len(p.Budgets))
-	for i := range p.Budgets {
-		ids[i] = string(p.Budgets[i].ID)
+	ids := make([]string, len(p.Budgets.Items))
+	for i := range p.Budgets.Items {
+		ids[i] = string(p.Budgets.Items[i].ID)
 	}
 	return ids
 }
@@ -346,8 +325,10 @@ func collectBudgets(target, enterprise string, budgets []budget, plans []spendPl
 
 func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var budgets []budget
+	var skipped int
 	err := api.PaginateBody(ctx, c.src.Client, c.src.enterprisePath("settings/billing/budgets"), nil, func(p *budgetPage) error {
-		budgets = append(budgets, p.Budgets...)
+		budgets = append(budgets, p.Budgets.Items...)
+		skipped += p.Budgets.Skipped
 		return nil
 	})
 	if c.absent.notFound(c.src.Logger, err, "no budgets for this enterprise (404); the budget metrics are left out") {
@@ -382,6 +363,9 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return err
 	}
 	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
+	if skipped > 0 {
+		note += fmt.Sprintf("; %d entries that are not budgets skipped", skipped)
+	}
 	c.setSummary("%d budgets, spend known for %d, %d usage report requests%s", len(budgets), n, len(spend), note)
 	return nil
 }
@@ -394,7 +378,7 @@ func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string
 		return nil, err
 	}
 	out := map[string]string{}
-	for _, cc := range l.CostCenters {
+	for _, cc := range l.CostCenters.Items {
 		name, id := strings.ToLower(strings.TrimSpace(string(cc.Name))), strings.TrimSpace(string(cc.ID))
 		if name != "" && id != "" && !strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
 			out[name] = id
@@ -448,8 +432,8 @@ func netAmount(ctx context.Context, src *Source, path string, q url.Values) (flo
 		return 0, err
 	}
 	var s sum
-	for i := range r.UsageItems {
-		s.add(r.UsageItems[i].NetAmount)
+	for i := range r.UsageItems.Items {
+		s.add(r.UsageItems.Items[i].NetAmount)
 	}
 	return s.value, nil
 }

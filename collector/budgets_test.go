@@ -291,12 +291,12 @@ func FuzzBudgets(f *testing.F) {
 		if json.Unmarshal(b, &p) != nil {
 			return
 		}
-		plans := make([]spendPlan, len(p.Budgets))
-		for i := range p.Budgets {
-			plans[i] = p.Budgets[i].plan(map[string]string{"x": "1"})
+		plans := make([]spendPlan, len(p.Budgets.Items))
+		for i := range p.Budgets.Items {
+			plans[i] = p.Budgets.Items[i].plan(map[string]string{"x": "1"})
 		}
 		drain(func(ch chan<- prometheus.Metric) {
-			collectBudgets("t", "e", p.Budgets, plans, map[usageFilter]float64{}, ch)
+			collectBudgets("t", "e", p.Budgets.Items, plans, map[usageFilter]float64{}, ch)
 		})
 	})
 }
@@ -338,8 +338,8 @@ func TestBudgetListLenient(t *testing.T) {
 		`{}`: 0,
 	} {
 		var p budgetPage
-		if err := json.Unmarshal([]byte(body), &p); err != nil || len(p.Budgets) != want {
-			t.Errorf("%s: err = %v, %d budgets, want %d", body, err, len(p.Budgets), want)
+		if err := json.Unmarshal([]byte(body), &p); err != nil || len(p.Budgets.Items) != want {
+			t.Errorf("%s: err = %v, %d budgets, want %d", body, err, len(p.Budgets.Items), want)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package collector
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"fmt"
 	"maps"
 	"net/url"
 	"slices"
@@ -58,18 +60,22 @@ type costCentersCollector struct {
 var _ Collector = (*costCentersCollector)(nil)
 
 type costCenterList struct {
-	CostCenters []struct {
-		ID        api.String `json:"id"`
-		Name      api.String `json:"name"`
-		State     api.String `json:"state"`
-		Resources []struct {
-			Type api.String `json:"type"`
-		} `json:"resources"`
-		// Only present when the cost center draws from the AI credit pool;
-		// both amounts are null until GitHub computes the cap (OpenAPI
-		// schema get-all-cost-centers).
-		AIPool *aiCreditPool `json:"ai_credit_pool_state"`
-	} `json:"costCenters"`
+	CostCenters api.List[costCenter] `json:"costCenters"`
+}
+
+type costCenter struct {
+	ID        api.String                   `json:"id"`
+	Name      api.String                   `json:"name"`
+	State     api.String                   `json:"state"`
+	Resources api.List[costCenterResource] `json:"resources"`
+	// Only present when the cost center draws from the AI credit pool;
+	// both amounts are null until GitHub computes the cap (OpenAPI
+	// schema get-all-cost-centers).
+	AIPool *aiCreditPool `json:"ai_credit_pool_state"`
+}
+
+type costCenterResource struct {
+	Type api.String `json:"type"`
 }
 
 type costCenterKey struct{ id, name, kind string }
@@ -79,7 +85,7 @@ type costCenterKey struct{ id, name, kind string }
 func (l *costCenterList) tally() (counts map[costCenterKey]int, centers int) {
 	counts = map[costCenterKey]int{}
 	seen := map[string]bool{}
-	for _, cc := range l.CostCenters {
+	for _, cc := range l.CostCenters.Items {
 		if strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
 			continue
 		}
@@ -88,7 +94,7 @@ func (l *costCenterList) tally() (counts map[costCenterKey]int, centers int) {
 			seen[id] = true
 			centers++
 		}
-		for _, r := range cc.Resources {
+		for _, r := range cc.Resources.Items {
 			counts[costCenterKey{id: id, name: strings.TrimSpace(string(cc.Name)), kind: lowerLabel(r.Type)}]++
 		}
 	}
@@ -125,11 +131,23 @@ type aiCreditPool struct {
 	Current api.Number `json:"current_amount"`
 }
 
+// UnmarshalJSON implements json.Unmarshaler: a state that is not an object
+// ("pending", a number) is a pool whose amounts are not known yet.
+func (p *aiCreditPool) UnmarshalJSON(b []byte) error {
+	*p = aiCreditPool{}
+	type plain aiCreditPool
+	var v plain
+	if json.Unmarshal(b, &v) == nil {
+		*p = aiCreditPool(v)
+	}
+	return nil
+}
+
 // active lists the active cost centers with an id, once each, by id.
 func (l *costCenterList) active() []costCenterRef {
 	seen := map[string]bool{}
 	var out []costCenterRef
-	for _, cc := range l.CostCenters {
+	for _, cc := range l.CostCenters.Items {
 		id := strings.TrimSpace(string(cc.ID))
 		// "none" is the summary's name for usage outside any cost center.
 		if id == "" || id == noCostCenter || seen[id] || strings.EqualFold(strings.TrimSpace(string(cc.State)), "deleted") {
@@ -171,7 +189,7 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 				return wrap("cost centers: usage summary", err)
 			}
 			byProduct := map[string]*sum{}
-			for _, it := range r.UsageItems {
+			for _, it := range r.UsageItems.Items {
 				p := label(it.Product)
 				if byProduct[p] == nil {
 					byProduct[p] = &sum{}
@@ -204,6 +222,10 @@ func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.
 		return err
 	}
 	centers, resources := l.collect(c.src.Name(), ch)
-	c.setSummary("%d cost centers, %d resources assigned, %d usage summary requests", centers, resources, len(l.active())+1)
+	var note string
+	if l.CostCenters.Skipped > 0 {
+		note = fmt.Sprintf("; %d entries that are not cost centers skipped", l.CostCenters.Skipped)
+	}
+	c.setSummary("%d cost centers, %d resources assigned, %d usage summary requests%s", centers, resources, len(l.active())+1, note)
 	return nil
 }

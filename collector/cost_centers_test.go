@@ -78,7 +78,8 @@ func TestCostCentersPoolOddValues(t *testing.T) {
 	  {"id": "c", "name": "strings", "ai_credit_pool_enabled": "true", "ai_credit_pool_state": {"target_amount": "1900", "current_amount": "unlimited"}},
 	  {"id": "d", "name": "gone", "state": "deleted", "ai_credit_pool_state": {"target_amount": 5, "current_amount": 1}},
 	  {"id": "c", "name": "strings again", "ai_credit_pool_state": {"target_amount": 7}},
-	  {"id": "none", "name": "a cost center named like usage outside any", "ai_credit_pool_state": {"target_amount": 9}}
+	  {"id": "none", "name": "a cost center named like usage outside any", "ai_credit_pool_state": {"target_amount": 9}},
+	  {"id": "p", "name": "pending", "ai_credit_pool_enabled": true, "ai_credit_pool_state": "pending"}
 	]}`
 	var l costCenterList
 	if err := json.Unmarshal([]byte(body), &l); err != nil {
@@ -101,11 +102,16 @@ func TestCostCentersOddValues(t *testing.T) {
 	body := `{"costCenters": [
 	  {"id": 42, "name": null, "state": null, "resources": [{"type": "USER"}, {"type": "user", "name": 7}, {"type": null}]},
 	  {"id": "x", "name": "gone", "state": "Deleted", "resources": [{"type": "User"}]},
-	  {"id": "y", "name": "empty", "resources": null}
+	  {"id": "y", "name": "empty", "resources": null},
+	  "not a cost center", null, 7,
+	  {"id": "z", "name": "odd resources", "state": "deleted", "resources": ["user", 3, null, {"type": "team"}]}
 	]}`
 	var l costCenterList
 	if err := json.Unmarshal([]byte(body), &l); err != nil {
 		t.Fatal(err)
+	}
+	if l.CostCenters.Skipped != 3 || len(l.CostCenters.Items) != 4 || l.CostCenters.Items[3].Resources.Skipped != 3 {
+		t.Errorf("decoded %d cost centers, skipped %d; want 4 and 3 (and 3 odd resources skipped)", len(l.CostCenters.Items), l.CostCenters.Skipped)
 	}
 	got := values(t, drain(func(ch chan<- prometheus.Metric) { l.collect("t", ch) }))
 	want := map[string]float64{

@@ -60,8 +60,8 @@ func newPremiumTotals() *premiumTotals {
 }
 
 func (p *premiumTotals) add(r *usageReport) {
-	for i := range r.UsageItems {
-		it := &r.UsageItems[i]
+	for i := range r.UsageItems.Items {
+		it := &r.UsageItems.Items[i]
 		m := label(it.Model)
 		if p.requests[m] == nil {
 			p.requests[m], p.net[m] = &sum{}, &sum{}
