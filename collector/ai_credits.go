@@ -31,6 +31,8 @@ var (
 		"Copilot AI credits consumed this month (UTC) to date per product, SKU and model (grossQuantity).", "product", "sku", "model")
 	aiCreditsIncludedDesc = aiCreditsSpec.gauge("github_enterprise_ai_credits_included",
 		"AI credits this month to date covered by the credits included in licenses (discountQuantity).", "product", "sku", "model")
+	aiCreditsBilledDesc = aiCreditsSpec.gauge("github_enterprise_ai_credits_billed",
+		"AI credits this month to date billed beyond the included credits (netQuantity; gross minus included can be negative, this cannot).", "product", "sku", "model")
 	aiCreditsNetDesc = aiCreditsSpec.gauge("github_enterprise_ai_credits_net_amount_dollars",
 		"Net amount billed for AI credits this month to date, in US dollars (netAmount).", "product", "sku", "model")
 )
@@ -51,7 +53,7 @@ var _ Collector = (*aiCreditsCollector)(nil)
 
 type aiCreditKey struct{ product, sku, model string }
 
-type aiCreditAmounts struct{ gross, included, net sum }
+type aiCreditAmounts struct{ gross, included, billed, net sum }
 
 // aiCreditTotals folds report lines by product, SKU and model: the report
 // may split one model over several lines (by day or organization).
@@ -72,6 +74,7 @@ func (a aiCreditTotals) add(r *usageReport) {
 			t.gross.add(it.Quantity)
 		}
 		t.included.add(it.DiscountQuantity)
+		t.billed.add(it.NetQuantity)
 		t.net.add(it.NetAmount)
 	}
 }
@@ -84,6 +87,7 @@ func (a aiCreditTotals) collect(target string, ch chan<- prometheus.Metric) (cre
 		t := a[k]
 		t.gross.send(ch, aiCreditsDesc, target, k.product, k.sku, k.model)
 		t.included.send(ch, aiCreditsIncludedDesc, target, k.product, k.sku, k.model)
+		t.billed.send(ch, aiCreditsBilledDesc, target, k.product, k.sku, k.model)
 		t.net.rounded().send(ch, aiCreditsNetDesc, target, k.product, k.sku, k.model)
 		credits += t.gross.value
 		net += t.net.value

@@ -138,3 +138,23 @@ func FuzzAICredits(f *testing.F) {
 		drain(func(ch chan<- prometheus.Metric) { a.collect("t", ch) })
 	})
 }
+
+// TestAICreditsBilledIsNetQuantity: real reports carry discountQuantity
+// above grossQuantity; what is billed is netQuantity, never negative.
+func TestAICreditsBilledIsNetQuantity(t *testing.T) {
+	body := `{"usageItems": [
+	  {"product": "Copilot", "sku": "Copilot AI Credits", "model": "GPT-5", "grossQuantity": 90, "discountQuantity": 100, "netQuantity": 0, "netAmount": 0},
+	  {"product": "Copilot", "sku": "Copilot AI Credits", "model": "GPT-5", "grossQuantity": 30, "discountQuantity": 10, "netQuantity": 20, "netAmount": 0.2}
+	]}`
+	var r usageReport
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatal(err)
+	}
+	a := aiCreditTotals{}
+	a.add(&r)
+	got := sent(t, func(ch chan<- prometheus.Metric) { a.collect("t", ch) })
+	k := `github_enterprise_ai_credits_billed{model="GPT-5",product="Copilot",sku="Copilot AI Credits",target="t"}`
+	if v, ok := got[k]; !ok || v != 20 {
+		t.Errorf("%s = %v (present %v), want 20 (gross - included would say 10)", k, v, ok)
+	}
+}

@@ -79,6 +79,7 @@ type usageItem struct {
 	GrossQuantity    api.Number `json:"grossQuantity"`
 	Quantity         api.Number `json:"quantity"`
 	DiscountQuantity api.Number `json:"discountQuantity"`
+	NetQuantity      api.Number `json:"netQuantity"`
 	GrossAmount      api.Number `json:"grossAmount"`
 	DiscountAmount   api.Number `json:"discountAmount"`
 	NetAmount        api.Number `json:"netAmount"`

@@ -82,7 +82,7 @@ func billing() dashboard {
 					Desc: "AI credits this month covered by the credits included in licenses, and those billed beyond them, with the net amount billed.",
 					Queries: []query{
 						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits+"_included", "product", "sku", "model")), Legend: "{{target}} included", Instant: true},
-						{Expr: fmt.Sprintf("sum by (target) (%s) - sum by (target) (%s)", perTarget(aiCredits, "product", "sku", "model"), perTarget(aiCredits+"_included", "product", "sku", "model")), Legend: "{{target}} billed", Instant: true},
+						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits+"_billed", "product", "sku", "model")), Legend: "{{target}} billed", Instant: true},
 					}},
 				{Title: "Copilot seats", Type: "stat", W: 8, H: 7, Unit: "none",
 					Desc: "Copilot seats per plan type, and the idle ones: no activity for 30 days or never used, paid for and unused.",
