@@ -230,9 +230,10 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 		report = usageReport{}
 		if _, err := c.src.Client.GetJSONUpTo(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report, api.MaxReportBytes); err != nil {
 			if summaryErr != nil {
-				// Only err is wrapped: the detailed report's failure is what
-				// api.AsError must classify, not the summary's 404.
-				return fmt.Errorf("billing usage: the summary answered 404 (%v), and the detailed report failed: %w", summaryErr, err)
+				// Both are wrapped, err first: the detailed report's failure
+				// is what api.AsError (errors.As, depth first) must classify,
+				// not the summary's 404.
+				return fmt.Errorf("billing usage: the detailed report failed: %w (and the summary answered 404: %w)", err, summaryErr)
 			}
 			return wrap("billing usage report", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -227,5 +228,30 @@ func TestSumRounded(t *testing.T) {
 		if got := s.rounded(); got.value != want || !got.valid {
 			t.Errorf("%v: rounded = %v (raw %v), want %v", parts, got.value, s.value, want)
 		}
+	}
+}
+
+// When the summary answers 404 and the detailed report fails otherwise, the
+// error keeps both causes: the 403 that needs fixing and the 404.
+func TestBillingUsageKeepsBothErrors(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/enterprises/octo-corp/settings/billing/usage/summary", simulator.JSONFault(http.StatusNotFound, `{"message":"Not Found"}`))
+	sim.SetFault("/enterprises/octo-corp/settings/billing/usage", simulator.JSONFault(http.StatusForbidden, `{"message":"Must have admin rights"}`))
+	c := newCollector(t, "billing_usage", fixtureTarget(url))
+	c.(*billingUsageCollector).misses = summaryMisses // the fallback is due
+	_, err := runUpdate(t, c)
+	if !api.IsKind(err, api.KindPermission) {
+		t.Errorf("err = %v, want it classified by the detailed report's 403", err)
+	}
+	var kinds []api.Kind
+	if u, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range u.Unwrap() {
+			if a, ok := api.AsError(e); ok {
+				kinds = append(kinds, a.Kind)
+			}
+		}
+	}
+	if !slices.Equal(kinds, []api.Kind{api.KindPermission, api.KindNotFound}) {
+		t.Errorf("err = %v wraps kinds %v, want the 403 and the 404", err, kinds)
 	}
 }

@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -88,9 +87,9 @@ type gitlabLicense struct {
 	Overage       api.Number `json:"overage"`
 	UserLimit     api.Number `json:"user_limit"`
 	ActiveUsers   api.Number `json:"active_users"`
-	// AddOns maps add-on names to counts; decoded leniently in collect, since
-	// a license without add-ons may give [] or null instead of {}.
-	AddOns json.RawMessage `json:"add_ons"`
+	// AddOns maps add-on names to counts; a license without add-ons may give
+	// [] or null instead of {}, which api.Numbers decodes to nil.
+	AddOns api.Numbers `json:"add_ons"`
 }
 
 func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
@@ -143,8 +142,7 @@ func collectGitLabLicense(target string, l *gitlabLicense, ch chan<- prometheus.
 		ch <- sample(glStartDesc, l.StartsAt.Unix(), target)
 	}
 	ch <- sample(glInfoDesc, 1, target, idOf(l.ID), lowerLabel(l.Plan))
-	var addOns map[string]api.Number
-	_ = json.Unmarshal(l.AddOns, &addOns) // anything but an object means none
+	addOns := l.AddOns
 	seen := map[string]bool{}
 	for _, key := range slices.Sorted(maps.Keys(addOns)) {
 		name := strings.TrimSpace(key)
