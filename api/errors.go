@@ -123,9 +123,11 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	case code == http.StatusNotFound:
 		e.Kind = KindNotFound
 		if flavor == GitLab {
-			e.Hint = "not found: check api_url (the instance's base URL, without /api/v4) and that the token belongs to an administrator"
+			e.Hint = "not found: check api_url (the instance's base URL, without /api/v4)"
 		} else {
-			e.Hint = "not found: check the enterprise slug and api_url (Enterprise Server needs https://HOST/api/v3); GitHub also answers 404 when the token's user is not an enterprise owner or billing manager"
+			// Which role a resource needs is the collector's to say (its
+			// spec's Needs, through collector.Explain), not the client's.
+			e.Hint = "not found: check the enterprise slug and api_url (Enterprise Server needs https://HOST/api/v3); GitHub also answers 404 when the token may not see the resource"
 		}
 	case code == http.StatusGone:
 		e.Kind = KindGone
@@ -154,7 +156,7 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 // permission; what the collector needs is the collector's to add.
 func (e *Error) permissionHint(flavor Flavor) string {
 	if flavor == GitLab {
-		return "these endpoints need a personal access token of an administrator with the read_api scope"
+		return "the token lacks a scope or its user a role these endpoints need"
 	}
 	var parts []string
 	if e.AcceptedScopes != "" {
