@@ -16,14 +16,14 @@ type absence struct{ said bool }
 
 // notFound reports whether err is a 404; the first one in a row is logged
 // with meaning. Any other outcome re-arms the message.
-func (a *absence) notFound(logger log.Logger, err error, meaning string) bool {
+func (a *absence) notFound(logger log.Logger, collector string, err error, meaning string) bool {
 	if !api.IsKind(err, api.KindNotFound) {
 		a.said = false
 		return false
 	}
 	if !a.said {
 		a.said = true
-		level.Info(logger).Log("msg", meaning+" (GitHub answers 404 too when the token may not see it: check the slug and the credential if this is unexpected)", "err", err)
+		level.Info(logger).Log("msg", meaning+" (GitHub answers 404 too when the token may not see it: check the slug and the credential if this is unexpected)", "collector", collector, "err", err)
 	}
 	return true
 }

@@ -98,8 +98,8 @@ func (a aiCreditTotals) collect(target string, ch chan<- prometheus.Metric) (cre
 func (c *aiCreditsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var report usageReport
 	_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/ai_credit/usage"), monthQuery(c.now()), &report)
-	if c.absent.notFound(c.src.Logger, err, "no AI credit usage report for this enterprise (it is not on usage-based Copilot billing); the ai_credits metrics are left out") {
-		c.setSummary("no AI credit usage report (404)")
+	if c.absent.notFound(c.src.Logger, aiCreditsSpec.Name, err, "no AI credit usage report for this enterprise (it is not on usage-based Copilot billing); the ai_credits metrics are left out") {
+		c.setNotFound("no AI credit usage report (the enterprise is not on usage-based Copilot billing)")
 		return nil
 	}
 	if err != nil {

@@ -78,7 +78,7 @@ func TestAICreditsNotFoundIsNoData(t *testing.T) {
 			t.Fatalf("refresh %d: err = %v, %d metrics; want no error and none", i, err, len(metrics))
 		}
 	}
-	if !c.absent.said || c.Summary() != "no AI credit usage report (404)" {
+	if !c.absent.said || !NotFound(c.Summary()) {
 		t.Errorf("said = %v, summary = %q", c.absent.said, c.Summary())
 	}
 	sim.SetFault(path, simulator.JSONFault(http.StatusInternalServerError, `{"message":"boom"}`))

@@ -331,8 +331,8 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		skipped += p.Budgets.Skipped
 		return nil
 	})
-	if c.absent.notFound(c.src.Logger, err, "no budgets for this enterprise (404); the budget metrics are left out") {
-		c.setSummary("no budgets (404)")
+	if c.absent.notFound(c.src.Logger, budgetsSpec.Name, err, "no budgets for this enterprise (404); the budget metrics are left out") {
+		c.setNotFound("no budgets")
 		return nil
 	}
 	if err != nil {

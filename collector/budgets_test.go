@@ -251,7 +251,7 @@ func TestBudgetsNotFoundIsNoData(t *testing.T) {
 	if err != nil || len(metrics) != 0 {
 		t.Fatalf("err = %v, %d metrics; want no error and none", err, len(metrics))
 	}
-	if c.Summary() != "no budgets (404)" {
+	if !NotFound(c.Summary()) {
 		t.Errorf("summary = %q", c.Summary())
 	}
 }

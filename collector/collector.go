@@ -92,5 +92,20 @@ func (h *summaryHolder) setSummary(format string, args ...any) {
 	h.summary = fmt.Sprintf(format, args...)
 }
 
+// NotFoundPrefix begins the summary of a collector whose endpoint answered
+// 404 and that took it as "no data" (no budgets, no AI credit report). The
+// same 404 comes from a wrong enterprise slug or a token that may not see
+// the resource, so check and the status page show it as a warning, not OK.
+const NotFoundPrefix = "not available (404): "
+
+// NotFound reports whether a summary is a 404 taken as "no data".
+func NotFound(summary string) bool { return strings.HasPrefix(summary, NotFoundPrefix) }
+
+// setNotFound says what a 404 means for this collector, and what else it
+// can mean.
+func (h *summaryHolder) setNotFound(meaning string) {
+	h.summary = NotFoundPrefix + meaning + ", or the enterprise slug is wrong or the token may not see it"
+}
+
 // Summary implements Summarizer.
 func (h *summaryHolder) Summary() string { return h.summary }

@@ -50,8 +50,8 @@ func (c *visualStudioCollector) Update(ctx context.Context, ch chan<- prometheus
 	var p visualStudioPage
 	q := url.Values{"is_unmatched_only": {"true"}, "per_page": {"1"}}
 	_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("visual-studio-subscriptions"), q, &p)
-	if c.absent.notFound(c.src.Logger, err, "no Visual Studio subscriptions with GitHub Enterprise for this enterprise (404); github_enterprise_visual_studio_subscriptions_unmatched is left out") {
-		c.setSummary("no Visual Studio subscriptions (404)")
+	if c.absent.notFound(c.src.Logger, visualStudioSpec.Name, err, "no Visual Studio subscriptions with GitHub Enterprise for this enterprise (404); github_enterprise_visual_studio_subscriptions_unmatched is left out") {
+		c.setNotFound("no Visual Studio subscriptions with GitHub Enterprise")
 		return nil
 	}
 	if err != nil {

@@ -78,7 +78,7 @@ func idleTargets(cfg *config.Config, statuses []collector.Status) []*config.Targ
 
 func printCheck(w io.Writer, statuses []collector.Status, src statusSource, timeout time.Duration) int {
 	limits := src.RateLimits()
-	ok, last := 0, ""
+	ok, warn, last := 0, 0, ""
 	var tw *tabwriter.Writer
 	endTarget := func() {
 		if tw == nil {
@@ -98,14 +98,23 @@ func printCheck(w io.Writer, statuses []collector.Status, src statusSource, time
 			tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		}
 		result, detail := checkLine(s, timeout)
-		if result == "OK" {
+		switch result {
+		case "OK":
 			ok++
+		case "WARN":
+			warn++
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Collector, "every "+shortDuration(s.Interval), result, detail)
 	}
 	endTarget()
-	fmt.Fprintf(w, "%d of %d collectors OK\n", ok, len(statuses))
-	if ok < len(statuses) {
+	if warn > 0 {
+		// A 404 taken as "no data" is not a failure (the enterprise may have
+		// no budgets), but the same 404 comes from a wrong slug: say so.
+		fmt.Fprintf(w, "%d of %d collectors OK, %d not available (404: check the enterprise slug if unexpected)\n", ok, len(statuses), warn)
+	} else {
+		fmt.Fprintf(w, "%d of %d collectors OK\n", ok, len(statuses))
+	}
+	if ok+warn < len(statuses) {
 		return checkFailed
 	}
 	return checkOK
@@ -123,6 +132,9 @@ func checkLine(s collector.Status, timeout time.Duration) (result, detail string
 	detail = s.Summary
 	if detail == "" {
 		detail = "fetched"
+	}
+	if collector.NotFound(s.Summary) {
+		return "WARN", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))
 	}
 	return "OK", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))
 }

@@ -199,3 +199,28 @@ targets:
 		}
 	}
 }
+
+// A 404 that a collector takes as "no data" (no budgets, no AI credit
+// report) is what a wrong enterprise slug gives too: the check shows it as
+// WARN with both meanings, not as a plain OK, and does not fail.
+func TestCheckNotFoundIsWarning(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: typo, type: github, api_url: %s, enterprise: octo-crop, token_file: %s, collectors: [budgets, ai_credits, visual_studio_subscriptions]}
+`, url)
+	code, out, errOut := check(t, file, 10*time.Second)
+	if code != checkOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	for _, want := range []string{
+		"budgets                      every 1h  WARN  not available (404): no budgets, or the enterprise slug is wrong or the token may not see it",
+		"ai_credits                   every 1h  WARN  not available (404): no AI credit usage report",
+		"visual_studio_subscriptions  every 1h  WARN  not available (404): no Visual Studio subscriptions",
+		"0 of 3 collectors OK, 3 not available (404: check the enterprise slug if unexpected)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -144,6 +144,8 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 		c.Class, c.State = "pending", "first refresh under way"
 	case s.LastAttempt.IsZero():
 		c.Class, c.State = "pending", "waiting for the first scrape"
+	case s.Succeeded() && collector.NotFound(s.Summary):
+		c.Class, c.State = "warn", "not available (404)"
 	case s.Succeeded():
 		c.Class, c.State = "ok", "OK"
 	default:
@@ -236,6 +238,7 @@ const statusCSS = `
 .target table { border-collapse: collapse; margin-bottom: .5rem; }
 .target th, .target td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 .target tr.ok td:nth-child(3) { color: #1a7f37; font-weight: bold; }
+.target tr.warn td:nth-child(3) { color: #9a6700; font-weight: bold; }
 .target tr.fail td:nth-child(3), .target tr.fail td:nth-child(7) { color: #cf222e; font-weight: bold; }
 .target tr.pending td:nth-child(3) { color: #6e7781; }
 .target td.stale { color: #9a6700; font-weight: bold; }

@@ -245,3 +245,17 @@ func TestStatusPageLicenses(t *testing.T) {
 		t.Error("only the target with nothing to act on reads as fine")
 	}
 }
+
+// The status page shows a 404 taken as "no data" as a warning, not OK.
+func TestStatusNotFoundIsWarning(t *testing.T) {
+	now := time.Now()
+	s := collector.Status{State: collector.State{Target: "t", Collector: "budgets", LastAttempt: now, LastSuccess: now,
+		Summary: collector.NotFoundPrefix + "no budgets"}, Interval: time.Hour}
+	if c := describeCollector(s, now); c.Class != "warn" || c.State != "not available (404)" {
+		t.Errorf("class %q, state %q; want warn, not available (404)", c.Class, c.State)
+	}
+	s.Summary = "3 budgets"
+	if c := describeCollector(s, now); c.Class != "ok" {
+		t.Errorf("class %q, want ok", c.Class)
+	}
+}
