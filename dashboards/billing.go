@@ -56,8 +56,9 @@ func billing() dashboard {
 			}},
 			{Title: "Budgets", Panels: []panel{
 				{Title: "Budget spent", Type: "bargauge", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
-					Desc:    "Share of each dollar budget spent this month (UTC). A budget that stops usage stops the product for everyone it covers at 100 %.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget(budgetSpent, budgetBy...), perTarget(budgetLimit, budgetBy...)), Legend: "{{scope}} {{entity}} {{sku}}", Instant: true}}},
+					Desc: "Share of each dollar budget spent this month (UTC). A budget that stops usage stops the product for everyone it covers at 100 %.",
+					// A $0 limit has no share: leave it out rather than draw +Inf.
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / (%s > 0))", perTarget(budgetSpent, budgetBy...), perTarget(budgetLimit, budgetBy...)), Legend: "{{scope}} {{entity}} {{sku}}", Instant: true}}},
 				{Title: "Budgets: limit, spent, forecast", Type: "table", W: 12, H: 8,
 					Desc: "Per budget: monthly limit, spend to date, spend at the month's end at this month's average pace (recording rule " + budgetForecastRule + " of the bundled rules), and whether it stops usage (1).",
 					Queries: []query{
@@ -113,11 +114,13 @@ func billing() dashboard {
 					Desc:    "Visual Studio subscriptions with GitHub Enterprise linked to no GitHub user: paid seats nobody uses. Match them (Enterprise settings > Licensing) or reassign them.",
 					Queries: []query{{Expr: perTarget("github_enterprise_visual_studio_subscriptions_unmatched"), Legend: "{{target}}", Instant: true}}},
 				{Title: "Cost centers by spend", Type: "bargauge", W: 12, H: 8, Unit: "currencyUSD",
-					Desc:    "Net amount this month (UTC) per cost center; \"none\" is usage outside any cost center.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (cost_center) (%s))", perTarget("github_enterprise_cost_center_net_amount_dollars", "cost_center_id", "cost_center", "product")), Legend: "{{cost_center}}", Instant: true}}},
+					Desc: "Net amount this month (UTC) per cost center; \"none\" is usage outside any cost center.",
+					// By id (names may repeat across targets or be reused); the
+					// name rides along for the legend.
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (target, cost_center_id, cost_center) (%s))", perTarget("github_enterprise_cost_center_net_amount_dollars", "cost_center_id", "cost_center", "product")), Legend: "{{target}} {{cost_center}}", Instant: true}}},
 				{Title: "Cost center AI credit pools", Type: "bargauge", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
 					Desc:    "Share of each capped cost center's AI credits used this month; cost centers without a pool draw from the enterprise's shared credits.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget("github_enterprise_cost_center_ai_credits_used", "cost_center_id", "cost_center"), perTarget("github_enterprise_cost_center_ai_credits_cap", "cost_center_id", "cost_center")), Legend: "{{cost_center}}", Instant: true}}},
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / (%s > 0))", perTarget("github_enterprise_cost_center_ai_credits_used", "cost_center_id", "cost_center"), perTarget("github_enterprise_cost_center_ai_credits_cap", "cost_center_id", "cost_center")), Legend: "{{cost_center}}", Instant: true}}},
 				{Title: "Cost centers", Type: "table", W: 24, H: 8,
 					Desc:    "Resources assigned to each cost center, by type (users, organizations, repositories).",
 					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Legend: "resources", Instant: true}}},

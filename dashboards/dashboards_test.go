@@ -127,3 +127,61 @@ func recordedNames(t *testing.T) map[string]bool {
 	}
 	return out
 }
+
+// TestBillingQueriesOnData evaluates Billing dashboard queries with promtool
+// on series that trip them: a budget and an AI credit pool with a limit of 0
+// (no +Inf share), and two cost centers of one name on two targets (two
+// bars, not one sum).
+func TestBillingQueriesOnData(t *testing.T) {
+	promtool := testdeps.Need(t, "promtool")
+	b, err := os.ReadFile("license-billing.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exprs, err := Exprs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPanel := map[string]string{}
+	for _, e := range exprs {
+		if _, ok := byPanel[e.Panel]; !ok {
+			byPanel[e.Panel] = Substitute(e.Expr)
+		}
+	}
+	budget := `{target="t",budget_id="%s",scope="enterprise",entity="t",sku="actions"}`
+	pool := `{target="t",cost_center_id="%s",cost_center="%s"}`
+	test := fmt.Sprintf(`rule_files: []
+tests:
+  - interval: 1m
+    input_series:
+      - {series: 'github_enterprise_budget_limit_dollars%[1]s', values: '0x5'}
+      - {series: 'github_enterprise_budget_spent_dollars%[1]s', values: '5x5'}
+      - {series: 'github_enterprise_budget_limit_dollars%[2]s', values: '100x5'}
+      - {series: 'github_enterprise_budget_spent_dollars%[2]s', values: '50x5'}
+      - {series: 'github_enterprise_cost_center_ai_credits_cap%[3]s', values: '0x5'}
+      - {series: 'github_enterprise_cost_center_ai_credits_used%[3]s', values: '7x5'}
+      - {series: 'github_enterprise_cost_center_net_amount_dollars{target="a",cost_center_id="1",cost_center="Platform",product="Actions"}', values: '10x5'}
+      - {series: 'github_enterprise_cost_center_net_amount_dollars{target="b",cost_center_id="2",cost_center="Platform",product="Actions"}', values: '20x5'}
+    promql_expr_test:
+      - expr: %[4]q
+        eval_time: 2m
+        exp_samples:
+          - {labels: '%[5]s', value: 0.5}
+      - expr: %[6]q
+        eval_time: 2m
+        exp_samples: []
+      - expr: %[7]q
+        eval_time: 2m
+        exp_samples:
+          - {labels: '{target="b",cost_center_id="2",cost_center="Platform"}', value: 20}
+          - {labels: '{target="a",cost_center_id="1",cost_center="Platform"}', value: 10}
+`, fmt.Sprintf(budget, "zero"), fmt.Sprintf(budget, "half"), fmt.Sprintf(pool, "9", "Zero"),
+		byPanel["Budget spent"], fmt.Sprintf(budget, "half"), byPanel["Cost center AI credit pools"], byPanel["Cost centers by spend"])
+	file := filepath.Join(t.TempDir(), "billing_test.yml")
+	if err := os.WriteFile(file, []byte(test), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(promtool, "test", "rules", file).CombinedOutput(); err != nil {
+		t.Errorf("promtool test rules: %v\n%s", err, out)
+	}
+}
