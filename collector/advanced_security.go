@@ -51,7 +51,7 @@ const (
 var ghasStandalone = []string{ghasCode, ghasSecret}
 
 func init() {
-	registerCollector(advancedSecuritySpec, func(t *Source) (Collector, error) { return &advancedSecurityCollector{src: t}, nil })
+	registerCollector(advancedSecuritySpec, func(t *Source) (Collector, error) { return &advancedSecurityCollector{src: t, now: time.Now}, nil })
 }
 
 // advancedSecurityCollector reads GET /enterprises/{e}/settings/billing/advanced-security.
@@ -59,10 +59,18 @@ func init() {
 // enterprise is not sent the bare call (which fails) on every refresh.
 type advancedSecurityCollector struct {
 	src *Source
+	now func() time.Time
 	summaryHolder
 	// products are those that answered last time; nil: not known yet.
 	products []string
+	// probed is when the plan was last found out with the bare call.
+	probed time.Time
 }
+
+// planReprobe is how often a remembered plan is checked with the bare call:
+// an enterprise that moves between the bundled and the standalone products
+// is then read right within a day, for one refused call a day at most.
+const planReprobe = 24 * time.Hour
 
 var _ Collector = (*advancedSecurityCollector)(nil)
 
@@ -105,20 +113,30 @@ func rejected(err error) bool {
 }
 
 func (c *advancedSecurityCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	products := c.products
+	known := c.products
+	if known != nil && c.now().Sub(c.probed) >= planReprobe {
+		known = nil
+	}
+	products := known
 	if products == nil {
 		products = []string{ghasBundled}
 	}
 	pages, err := c.read(ctx, products)
-	if err != nil && c.products == nil && api.IsKind(err, api.KindClient) {
+	if err != nil && known == nil && api.IsKind(err, api.KindClient) {
 		// The bare call is refused: a standalone plan. Ask both products
 		// once and remember those that answer.
 		level.Info(c.src.Logger).Log("msg", "the bare Advanced Security call was refused; reading the standalone Code Security and Secret Protection products", "err", err)
 		pages, err = c.read(ctx, ghasStandalone)
 	}
 	if err != nil {
-		c.products = nil // ask the bare call again next time: the plan may have changed
+		if rejected(err) {
+			c.products = nil // the plan may have changed: ask the bare call again next time
+		}
+		// Anything else (a 5xx, a timeout) says nothing of the plan.
 		return wrap("advanced security committers", err)
+	}
+	if known == nil {
+		c.probed = c.now()
 	}
 	c.products = nil
 	var parts []string

@@ -3,9 +3,11 @@ package collector
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -116,4 +118,47 @@ func FuzzAdvancedSecurity(f *testing.F) {
 		}
 		drain(func(ch chan<- prometheus.Metric) { p.collect("t", ghasCode, ch) })
 	})
+}
+
+// The remembered plan is checked with the bare call once a day, and a
+// transient failure does not make the collector forget it.
+func TestAdvancedSecurityPlanReprobe(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	const path = "/enterprises/octo-corp/settings/billing/advanced-security"
+	var mu sync.Mutex
+	var asked []string
+	standalone := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Query().Get("advanced_security_product"))
+		mu.Unlock()
+		if r.URL.Query().Get("advanced_security_product") == "" {
+			simulator.JSONFault(http.StatusBadRequest, `{"message":"advanced_security_product is required"}`)(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"total_advanced_security_committers": 3, "total_count": 0, "repositories": []}`))
+	}
+	sim.SetFault(path, standalone)
+	c := newCollector(t, "advanced_security", fixtureTarget(url)).(*advancedSecurityCollector)
+	now := fixedClock
+	c.now = func() time.Time { return now }
+	for _, step := range []time.Duration{0, time.Hour, 25 * time.Hour} {
+		now = now.Add(step)
+		if _, err := runUpdate(t, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	got := strings.Join(asked, ",")
+	mu.Unlock()
+	if want := ",code_security,secret_protection,code_security,secret_protection,,code_security,secret_protection"; got != want {
+		t.Errorf("asked %q, want %q: the bare call at first and again after a day", got, want)
+	}
+	sim.SetFault(path, simulator.JSONFault(http.StatusServiceUnavailable, `{"message":"unavailable"}`))
+	if _, err := runUpdate(t, c); err == nil {
+		t.Fatal("want the 503 to fail the refresh")
+	}
+	if !slices.Equal(c.products, []string{ghasCode, ghasSecret}) {
+		t.Errorf("products = %v after a 503, want the standalone plan kept", c.products)
+	}
 }
