@@ -25,9 +25,39 @@ type finding struct {
 // ExpiringSoon threshold.
 const expiryWarning = 30 * 24 * time.Hour
 
-// series holds one target's cached values by metric name (the first series
-// of each: the metrics read here have no label but target).
-type series map[string]float64
+// series holds one target's cached values by metric name, then by the
+// series' other labels (all but target, as labelKey renders them), so a
+// labelled count such as advanced_security_committers{product} is compared
+// with the purchase of the same product, not with whichever came first.
+type series map[string]map[string]float64
+
+// labelKey renders a series' labels other than target, sorted as Gather
+// returns them: "" for a series with target only.
+func labelKey(m *dto.Metric) string {
+	var parts []string
+	for _, l := range m.GetLabel() {
+		if l.GetName() != "target" {
+			parts = append(parts, l.GetName()+"="+l.GetValue())
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// one is the value of a metric that has no label but target.
+func (s series) one(name string) (float64, bool) {
+	v, ok := s[name][""]
+	return v, ok
+}
+
+// keys are a metric's label sets in a stable order.
+func (s series) keys(name string) []string {
+	var ks []string
+	for k := range s[name] {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
 
 // licenseFindings reads the data the collectors last fetched (no API
 // request) and says, per target, what the alert rules in
@@ -44,9 +74,10 @@ func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, 
 				if byTarget[t] == nil {
 					byTarget[t] = series{}
 				}
-				if _, seen := byTarget[t][mf.GetName()]; !seen {
-					byTarget[t][mf.GetName()] = value(m)
+				if byTarget[t][mf.GetName()] == nil {
+					byTarget[t][mf.GetName()] = map[string]float64{}
 				}
+				byTarget[t][mf.GetName()][labelKey(m)] = value(m)
 			}
 		}
 	}
@@ -72,25 +103,32 @@ func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, 
 
 func (s series) findings(now time.Time) []finding {
 	var f []finding
+	// over compares each label set of used with the same label set of bought.
 	over := func(used, bought, what string) {
-		u, okU := s[used]
-		b, okB := s[bought]
-		switch {
-		case !okU || !okB || b <= 0:
-		case u > b:
-			f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s: %g in use, %g more than the %g bought", what, u, u-b, b)})
-		case u/b > 0.95:
-			f = append(f, finding{Text: fmt.Sprintf("%s: %g of %g in use (%.0f %%)", what, u, b, 100*u/b)})
+		for _, k := range s.keys(used) {
+			u := s[used][k]
+			b, okB := s[bought][k]
+			name := what
+			if k != "" {
+				name += " (" + k + ")"
+			}
+			switch {
+			case !okB || b <= 0:
+			case u > b:
+				f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s: %g in use, %g more than the %g bought", name, u, u-b, b)})
+			case u/b > 0.95:
+				f = append(f, finding{Text: fmt.Sprintf("%s: %g of %g in use (%.0f %%)", name, u, b, 100*u/b)})
+			}
 		}
 	}
 	over("github_enterprise_seats_consumed", "github_enterprise_seats_purchased", "GitHub Enterprise seats")
 	over("github_enterprise_server_license_seats_used", "github_enterprise_server_license_seats", "Enterprise Server license seats")
 	over("github_enterprise_advanced_security_committers", "github_enterprise_advanced_security_committers_purchased", "Advanced Security committers")
-	if n := s["gitlab_license_overage_users"]; n > 0 {
+	if n, _ := s.one("gitlab_license_overage_users"); n > 0 {
 		f = append(f, finding{Critical: true, Text: fmt.Sprintf("GitLab: %g users over the license", n)})
 	}
 	expiry := func(metric, what string, expired bool) {
-		ts, ok := s[metric]
+		ts, ok := s.one(metric)
 		if !ok || ts <= 0 {
 			return // no expiry date: never shown as expired
 		}
@@ -104,8 +142,13 @@ func (s series) findings(now time.Time) []finding {
 		}
 	}
 	expiry("github_enterprise_server_license_expiry_timestamp_seconds", "the Enterprise Server license", false)
-	expiry("gitlab_license_expiry_timestamp_seconds", "the GitLab license", s["gitlab_license_expired"] == 1)
+	expiry("gitlab_license_expiry_timestamp_seconds", "the GitLab license", s.isOne("gitlab_license_expired"))
 	return f
+}
+
+func (s series) isOne(name string) bool {
+	v, ok := s.one(name)
+	return ok && v == 1
 }
 
 func targetOf(m *dto.Metric) string {

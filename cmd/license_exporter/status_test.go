@@ -245,3 +245,45 @@ func TestStatusPageLicenses(t *testing.T) {
 		t.Error("only the target with nothing to act on reads as fine")
 	}
 }
+
+func labelledGauge(t *testing.T, name, target string, v float64, labels ...string) prometheus.Metric {
+	t.Helper()
+	if _, _, ok := collector.MetricByName(name); !ok {
+		t.Fatalf("no collector declares %s", name)
+	}
+	names := []string{"target"}
+	values := []string{target}
+	for i := 0; i+1 < len(labels); i += 2 {
+		names = append(names, labels[i])
+		values = append(values, labels[i+1])
+	}
+	return prometheus.MustNewConstMetric(prometheus.NewDesc(name, "h", names, nil), prometheus.GaugeValue, v, values...)
+}
+
+// TestFindingsPerLabelSet: Advanced Security counts carry a product label;
+// each product's committers are compared with that product's purchase, not
+// with whichever series came first.
+func TestFindingsPerLabelSet(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := constCollector{
+		labelledGauge(t, "github_enterprise_advanced_security_committers", "e", 100, "product", "code_security"),
+		labelledGauge(t, "github_enterprise_advanced_security_committers_purchased", "e", 5000, "product", "code_security"),
+		labelledGauge(t, "github_enterprise_advanced_security_committers", "e", 12000, "product", "secret_protection"),
+		labelledGauge(t, "github_enterprise_advanced_security_committers_purchased", "e", 10000, "product", "secret_protection"),
+	}
+	got, _ := licenseFindings(c, nil, now)
+	want := []finding{{Critical: true, Text: "Advanced Security committers (product=secret_protection): 12000 in use, 2000 more than the 10000 bought"}}
+	if len(got["e"]) != 1 || got["e"][0] != want[0] {
+		t.Errorf("findings = %+v, want %+v", got["e"], want)
+	}
+}
+
+// constCollector serves fixed metrics, unchecked.
+type constCollector []prometheus.Metric
+
+func (constCollector) Describe(chan<- *prometheus.Desc) {}
+func (c constCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c {
+		ch <- m
+	}
+}
