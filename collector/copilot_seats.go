@@ -110,7 +110,9 @@ func (t *copilotTally) add(p *copilotSeatsPage) {
 		if s.LastActivityAt.Valid && s.LastActivityAt.After(u.lastActivity) {
 			u.lastActivity = s.LastActivityAt.Time
 		}
-		if s.CreatedAt.Valid && s.CreatedAt.After(u.assigned) {
+		// The user has had a seat since their earliest entry: a second team
+		// that grants it again later is not a new seat to give time to.
+		if s.CreatedAt.Valid && (u.assigned.IsZero() || s.CreatedAt.Before(u.assigned)) {
 			u.assigned = s.CreatedAt.Time
 		}
 		if strings.TrimSpace(string(s.PendingCancellation)) == "" {
