@@ -63,7 +63,7 @@ func billing() dashboard {
 			{Title: "Budgets", Panels: []panel{
 				{Title: "Budget spent", Type: "bargauge", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
 					Desc:    "Share of each dollar budget spent this month (UTC). A budget that stops usage stops the product for everyone it covers at 100 %.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget(budgetSpent, budgetBy...), perTarget(budgetLimit, budgetBy...)), Legend: "{{scope}} {{entity}} {{sku}}", Instant: true}}},
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / (%s > 0))", perTarget(budgetSpent, budgetBy...), perTarget(budgetLimit, budgetBy...)), Legend: "{{scope}} {{entity}} {{sku}}", Instant: true}}},
 				{Title: "Budgets: limit, spent, forecast", Type: "table", W: 12, H: 8,
 					Desc: "Per budget: monthly limit, spend to date, spend at the month's end at the last 24 hours' pace, and whether it stops usage (1).",
 					Queries: []query{
@@ -123,7 +123,7 @@ func billing() dashboard {
 					Queries: []query{{Expr: fmt.Sprintf("sort_desc(sum by (cost_center) (%s))", perTarget("github_enterprise_cost_center_net_amount_dollars", "cost_center_id", "cost_center", "product")), Legend: "{{cost_center}}", Instant: true}}},
 				{Title: "Cost center AI credit pools", Type: "bargauge", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
 					Desc:    "Share of each capped cost center's AI credits used this month; cost centers without a pool draw from the enterprise's shared credits.",
-					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / %s)", perTarget("github_enterprise_cost_center_ai_credits_used", "cost_center_id", "cost_center"), perTarget("github_enterprise_cost_center_ai_credits_cap", "cost_center_id", "cost_center")), Legend: "{{cost_center}}", Instant: true}}},
+					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / (%s > 0))", perTarget("github_enterprise_cost_center_ai_credits_used", "cost_center_id", "cost_center"), perTarget("github_enterprise_cost_center_ai_credits_cap", "cost_center_id", "cost_center")), Legend: "{{cost_center}}", Instant: true}}},
 				{Title: "Cost centers", Type: "table", W: 24, H: 8,
 					Desc:    "Resources assigned to each cost center, by type (users, organizations, repositories).",
 					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Legend: "resources", Instant: true}}},
