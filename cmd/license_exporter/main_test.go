@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"github.com/license-exporter/license_exporter/internal/testdeps"
 	"io"
 	"net/http"
@@ -18,20 +19,25 @@ import (
 var binary string
 
 // TestMain builds the exporter once, as it ships (static, no cgo).
-func TestMain(m *testing.M) {
+func TestMain(m *testing.M) { os.Exit(buildAndRun(m)) }
+
+// buildAndRun removes its build directory however it ends (os.Exit and a
+// panic would skip the removal), also when the build fails.
+func buildAndRun(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "license_exporter-test-")
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
+	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "license_exporter")
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
-		panic("building the exporter: " + err.Error() + "\n" + string(out))
+		fmt.Fprintf(os.Stderr, "building the exporter: %v\n%s", err, out)
+		return 1
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return m.Run()
 }
 
 // startExporter runs the binary and waits until it listens.
