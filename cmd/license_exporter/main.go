@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"os/signal"
 	"syscall"
 	"time"
 
@@ -119,7 +120,9 @@ func main() {
 		mux.Handle("/", page)
 	}
 	srv := newHTTPServer(mux, newServerLimits(*maxTimeout), logger)
-	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	if err := serveUntilSignal(srv, func() error { return web.ListenAndServe(srv, webFlags, slogger) }, sigs, shutdownTimeout, logger); err != nil {
 		level.Error(logger).Log("msg", "serving", "err", err)
 		exit1()
 	}
