@@ -151,18 +151,23 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 	if !s.LastSuccess.IsZero() {
 		age := now.Sub(s.LastSuccess)
 		c.LastSuccess = fmt.Sprintf("%s (%s ago)", s.LastSuccess.UTC().Format("2006-01-02 15:04:05 UTC"), roundAge(age))
-		c.DataAge = dataAge(age, s.Interval)
-		if age > staleAfter*s.Interval {
+		// Refreshes run when Prometheus scrapes: old data after a refresh
+		// that succeeded, with no scrape since, is waiting, not stale. After
+		// a failed refresh it is stale whatever the scrapes.
+		tried := !s.Succeeded() || (!s.LastScrape.IsZero() && !s.LastScrape.Before(s.LastAttempt))
+		c.DataAge = dataAge(age, s.Interval, tried)
+		if tried && age > staleAfter*s.Interval {
 			c.AgeClass = "stale"
 		}
 	}
-	switch {
+	// A time already past is never shown as a future attempt.
+	switch due := s.LastSuccess.Add(s.Interval); {
 	case s.Refreshing:
 		c.NextAttempt = "under way"
-	case !s.NextAttempt.IsZero():
+	case s.NextAttempt.After(now):
 		c.NextAttempt = "not before " + s.NextAttempt.UTC().Format("15:04:05 UTC") + " (backoff)"
-	case !s.LastSuccess.IsZero():
-		c.NextAttempt = "first scrape after " + s.LastSuccess.Add(s.Interval).UTC().Format("15:04:05 UTC")
+	case !s.LastSuccess.IsZero() && due.After(now):
+		c.NextAttempt = "first scrape after " + due.UTC().Format("15:04:05 UTC")
 	default:
 		c.NextAttempt = "next scrape"
 	}
@@ -175,11 +180,16 @@ const staleAfter = 3
 
 // dataAge words the age of the data served. Data older than
 // refresh_interval is normal: it is renewed by the next scrape that finds it
-// so, so it only reads as a problem past the stale alert's threshold.
-func dataAge(age, interval time.Duration) string {
+// so, so it only reads as a problem past the stale alert's threshold, and
+// only if a refresh was due and did not renew it (tried: a scrape came
+// since the last refresh, or that refresh failed); otherwise it is waiting
+// for a scrape.
+func dataAge(age, interval time.Duration, tried bool) string {
 	switch {
 	case age <= interval:
 		return roundAge(age) + ", fresh"
+	case !tried:
+		return roundAge(age) + ", waiting for a scrape (refreshes run when Prometheus scrapes)"
 	case age <= staleAfter*interval:
 		return roundAge(age) + ", renewed at the next scrape"
 	}

@@ -187,9 +187,36 @@ func TestDataAgeWording(t *testing.T) {
 		15 * time.Minute: "15m0s, renewed at the next scrape",
 		16 * time.Minute: "16m0s, stale (over 3 × refresh_interval 5m0s)",
 	} {
-		if got := dataAge(age, iv); got != want {
+		if got := dataAge(age, iv, true); got != want {
 			t.Errorf("dataAge(%v) = %q, want %q", age, got, want)
 		}
+	}
+}
+
+// TestStatusWithoutScrapes: the demo with nothing scraping it. Old data
+// with no scrape since the last refresh is waiting for one, not stale, and
+// a time already past is never offered as the next attempt.
+func TestStatusWithoutScrapes(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	refreshed := now.Add(-10 * time.Minute) // the refresh at start; interval 1m
+	st := collector.Status{State: collector.State{Target: "t", Collector: "c", LastAttempt: refreshed, LastSuccess: refreshed}, Type: "github", Interval: time.Minute}
+	c := describeCollector(st, now)
+	if c.AgeClass == "stale" || !strings.Contains(c.DataAge, "waiting for a scrape") || strings.Contains(c.DataAge, "stale") {
+		t.Errorf("no scrape since the refresh: %q (class %q), want waiting for a scrape", c.DataAge, c.AgeClass)
+	}
+	if c.NextAttempt != "next scrape" {
+		t.Errorf("next attempt %q: 11:51 is past, want next scrape", c.NextAttempt)
+	}
+	// A scrape came after the refresh and the data is still 10 minutes old:
+	// that is stale.
+	st.LastScrape = now.Add(-time.Minute)
+	if c := describeCollector(st, now); c.AgeClass != "stale" {
+		t.Errorf("scraped since: %q (class %q), want stale", c.DataAge, c.AgeClass)
+	}
+	// A backoff that has run out is no future attempt either.
+	st.NextAttempt = now.Add(-time.Minute)
+	if c := describeCollector(st, now); c.NextAttempt != "next scrape" {
+		t.Errorf("past backoff: %q", c.NextAttempt)
 	}
 }
 
