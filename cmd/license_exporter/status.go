@@ -12,6 +12,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/internal/thresholds"
 )
 
 // statusSource is what the status page reads: states only, never a refresh,
@@ -92,6 +93,8 @@ func (p *statusPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type statusView struct {
 	Targets []targetView
+	// ExpiryDays is how far ahead an expiry is shown (the alerts' first step).
+	ExpiryDays int
 }
 
 type targetView struct {
@@ -117,7 +120,7 @@ func buildStatusView(src statusSource, now time.Time) statusView {
 	for t, orgs := range src.SSOPartial() {
 		findings[t] = append(findings[t], finding{Text: ssoPartialText(orgs)})
 	}
-	var v statusView
+	v := statusView{ExpiryDays: thresholds.ExpiryInfoDays}
 	index := map[string]int{}
 	for _, s := range sts {
 		i, ok := index[s.Target]
@@ -217,8 +220,8 @@ var statusTemplate = template.Must(template.New("status").Parse(`
 {{range .Targets}}
 <div class="target">
 <h4>{{.Name}} <small>{{.Type}} · {{.APIURL}}</small></h4>
-{{if .Findings}}<ul class="findings">{{range .Findings}}<li class="{{if .Critical}}critical{{else}}warning{{end}}">{{.Text}}</li>{{end}}</ul>
-{{else if .LicensesOK}}<p class="licenses-ok">Licenses: within what was bought, nothing expiring within 30 days.</p>
+{{if .Findings}}<ul class="findings">{{range .Findings}}<li class="{{if .Critical}}critical{{else if .Info}}info{{else}}warning{{end}}">{{.Text}}</li>{{end}}</ul>
+{{else if .LicensesOK}}<p class="licenses-ok">Licenses: within what was bought, nothing expiring within {{$.ExpiryDays}} days.</p>
 {{end}}<table>
 <tr><th>collector</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
 {{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td{{if .AgeClass}} class="{{.AgeClass}}"{{end}}>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}{{if .APIMessage}}<br><small>the API said: “{{.APIMessage}}”</small>{{end}}</td><td>{{.NextAttempt}}</td></tr>
@@ -241,5 +244,6 @@ const statusCSS = `
 .target ul.findings li { padding: .3rem .6rem; margin-bottom: .2rem; border-left: .3rem solid; font-weight: bold; }
 .target ul.findings li.critical { background: #ffebe9; border-color: #cf222e; color: #82071e; }
 .target ul.findings li.warning { background: #fff8c5; border-color: #bf8700; color: #6f4b00; }
+.target ul.findings li.info { background: #ddf4ff; border-color: #0969da; color: #0a3069; }
 .target p.licenses-ok { color: #1a7f37; }
 `
