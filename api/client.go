@@ -5,20 +5,19 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Flavor selects the API dialect: headers, authentication and error hints.
@@ -30,16 +29,24 @@ const (
 	GitLab
 )
 
-// Defaults that keep one exporter well inside GitHub's secondary rate limits:
-// at most a handful of requests in flight and 900 a minute per target (one
-// client, one credential).
+// Request defaults. The secondary rate limits are the Scheduler's (Limits).
 const (
-	DefaultTimeout           = 30 * time.Second
-	DefaultMaxBodyBytes      = 32 << 20
-	DefaultConcurrency       = 6
-	DefaultRequestsPerMinute = 900
-	maxErrorBody             = 16 << 10
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBodyBytes = 32 << 20 // the ceiling; each kind of answer has its own cap (stream.go)
+	maxErrorBody        = 16 << 10
 )
+
+// MaxRetries is how often an idempotent GET is retried after a 502, 503 or
+// 504 without Retry-After, or a dropped connection, each retry going through
+// the credential's Scheduler like any other request. 4xx answers are never
+// retried: asking again cannot change them, and rate limits are waited out
+// by the Scheduler and the collector's backoff.
+const MaxRetries = 2
+
+// retryBase is the first retry's backoff; the second waits twice as long.
+// Each is jittered over its upper half so that parallel pages that failed
+// together do not come back together.
+const retryBase = time.Second
 
 // Options configures a Client.
 type Options struct {
@@ -51,11 +58,13 @@ type Options struct {
 	UserAgent    string // e.g. license_exporter/1.0.0
 	Timeout      time.Duration
 	MaxBodyBytes int64
-	Concurrency  int
-	// RequestsPerMinute caps the request rate; 0 means the default.
-	RequestsPerMinute int
-	Metrics           *Metrics
+	// Scheduler paces the requests of the target's credential; targets that
+	// share a credential share it (Pool.Scheduler). nil means one of the
+	// client's own with the default limits.
+	Scheduler *Scheduler
+	Metrics   *Metrics
 	// Transport is the base transport; nil means a fresh http.Transport.
+	// The exporter passes the one it shares between targets (Pool).
 	Transport http.RoundTripper
 }
 
@@ -64,10 +73,11 @@ type Client struct {
 	opts    Options
 	base    *url.URL
 	http    *http.Client
-	sem     chan struct{}
-	limiter *rate.Limiter
-	rate    rateState
+	sched   *Scheduler
 	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
+	jitter  func(time.Duration) time.Duration
+	etags   etagStore
 	closed  atomic.Bool
 	partial ssoPartial // X-GitHub-SSO: partial-results seen on 2xx
 }
@@ -95,11 +105,8 @@ func New(o Options) (*Client, error) {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency
-	}
-	if o.RequestsPerMinute <= 0 {
-		o.RequestsPerMinute = DefaultRequestsPerMinute
+	if o.Scheduler == nil {
+		o.Scheduler = NewScheduler(DefaultLimits())
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = "license_exporter"
@@ -109,25 +116,14 @@ func New(o Options) (*Client, error) {
 		base = NewTransport()
 	}
 	c := &Client{
-		opts:    o,
-		base:    u,
-		sem:     make(chan struct{}, o.Concurrency),
-		limiter: newLimiter(o.RequestsPerMinute),
-		now:     time.Now,
+		opts: o, base: u, sched: o.Scheduler, now: time.Now, sleep: sleepCtx,
+		jitter: func(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) },
 	}
 	c.http = &http.Client{
 		Transport:     &guard{next: base, host: u.Host, scheme: u.Scheme},
 		CheckRedirect: c.checkRedirect,
 	}
 	return c, nil
-}
-
-// newLimiter allows at most perMinute requests in any minute: a burst of a
-// third of them (a large listing fetched at once), refilled at a rate that
-// keeps burst + 60 s × rate within perMinute.
-func newLimiter(perMinute int) *rate.Limiter {
-	burst := max(perMinute/3, 1)
-	return rate.NewLimiter(rate.Limit(float64(perMinute-burst)/60), burst)
 }
 
 // NewTransport is the base transport: proxies from the environment, and
@@ -137,7 +133,7 @@ func NewTransport() *http.Transport {
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConnsPerHost:   DefaultConcurrency,
+		MaxIdleConnsPerHost:   DefaultMaxConcurrency,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: DefaultTimeout,
@@ -175,8 +171,15 @@ func IsLoopback(host string) bool {
 // BaseURL is the API root requests are made against.
 func (c *Client) BaseURL() string { return c.base.String() }
 
-// RateLimits returns the budgets the API last reported.
-func (c *Client) RateLimits() []RateLimit { return c.rate.snapshot() }
+// RateLimits returns the budgets the API last reported for the credential.
+func (c *Client) RateLimits() []RateLimit { return c.sched.rate.snapshot() }
+
+// Concurrency is the most requests the client's credential has in flight.
+func (c *Client) Concurrency() int {
+	c.sched.mu.Lock()
+	defer c.sched.mu.Unlock()
+	return c.sched.lim.Concurrency
+}
 
 // Response is the part of an answer the collectors need besides the body.
 type Response struct {
@@ -188,9 +191,20 @@ type Response struct {
 // GetJSON fetches path (relative to the base URL) and decodes the JSON body
 // into v as it streams in.
 func (c *Client) GetJSON(ctx context.Context, path string, query url.Values, v any) (*Response, error) {
-	return c.Get(ctx, c.resolve(path, query), func(body io.Reader) error {
-		return json.NewDecoder(body).Decode(v)
-	})
+	return c.GetJSONUpTo(ctx, path, query, v, MaxJSONBytes)
+}
+
+// GetJSONUpTo is GetJSON for an answer that may be up to maxBytes long (a
+// report); lists in it are decoded an element at a time.
+func (c *Client) GetJSONUpTo(ctx context.Context, path string, query url.Values, v any, maxBytes int64) (*Response, error) {
+	return c.get(ctx, c.resolve(path, query), func(body io.Reader) error {
+		// A retry decodes again: start from the zero value, not from what
+		// the broken attempt left behind.
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			rv.Elem().SetZero()
+		}
+		return decodeStream(body, v)
+	}, nil, maxBytes)
 }
 
 // GetBytes fetches path and returns the body, for non-JSON answers (CSV).
@@ -211,32 +225,100 @@ func (c *Client) resolve(path string, query url.Values) *url.URL {
 }
 
 // Get sends one GET and hands a successful body to decode. Non-2xx answers,
-// transport failures and decode failures come back as *Error.
+// transport failures and decode failures come back as *Error. A transient
+// failure is retried up to MaxRetries times, so decode must start afresh on
+// each call.
 func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) error) (*Response, error) {
+	return c.get(ctx, u, decode, nil, c.opts.MaxBodyBytes)
+}
+
+// conditional makes a request conditional on the ETag stored under key for
+// the token the request is sent with.
+type conditional struct {
+	key  string
+	fp   [16]byte   // the token's fingerprint, set when the request is sent
+	sent *etagEntry // the entry whose ETag went as If-None-Match, if any
+}
+
+// get is Get, conditional when cond is set: a 304 then comes back as a
+// Response with Status 304 and no error, and cond.sent holds what to reuse.
+func (c *Client) get(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (*Response, error) {
 	if u.Host != c.base.Host || u.Scheme != c.base.Scheme {
 		return nil, &Error{Kind: KindRefused, Method: http.MethodGet, Path: u.Path,
 			Hint: fmt.Sprintf("the API pointed to another host (%s): the exporter only talks to api_url's host", u.Host)}
 	}
+	for attempt := 0; ; attempt++ {
+		r, err := c.getOnce(ctx, u, decode, cond, min(maxBody, c.opts.MaxBodyBytes))
+		if err == nil || attempt >= MaxRetries {
+			return r, err
+		}
+		wait, ok := c.retryWait(err, attempt)
+		if !ok {
+			return r, err
+		}
+		if c.sleep(ctx, wait) != nil {
+			return r, err
+		}
+	}
+}
+
+// retryWait says whether err is worth a retry and after how long: only
+// answers that may differ next time (502, 503, 504, a dropped or broken
+// connection), never a 4xx or a timeout, which has already spent its 30 s.
+func (c *Client) retryWait(err error, attempt int) (time.Duration, bool) {
+	e, ok := AsError(err)
+	if !ok {
+		return 0, false
+	}
+	if !e.RetryAt.IsZero() {
+		// The API said when (Retry-After, a rate-limit reset): the
+		// credential's Scheduler holds every request until then, and the
+		// collector's next refresh starts after it.
+		return 0, false
+	}
+	switch {
+	case e.Kind == KindServer && (e.Status == http.StatusBadGateway || e.Status == http.StatusServiceUnavailable || e.Status == http.StatusGatewayTimeout):
+	case e.Kind == KindNetwork:
+	case e.Kind == KindBadResponse && errors.Is(e.Err, io.ErrUnexpectedEOF):
+	default:
+		return 0, false
+	}
+	// Never longer than a request may take: a client with short timeouts
+	// (tests, the benchmark) retries as briskly.
+	return c.jitter(min(retryBase<<attempt, c.opts.Timeout)), true
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// getOnce sends one request, admitted by the credential's Scheduler, which
+// it tells how long the answer took.
+func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (*Response, error) {
 	fail := func(k Kind, err error, hint string) *Error {
 		return &Error{Kind: k, Method: http.MethodGet, Path: u.Path, Err: err, Hint: hint}
 	}
 	if c.closed.Load() {
 		return nil, fail(KindRefused, nil, "the target was removed or changed by a reload")
 	}
-	if err := c.pace(ctx, u.Path); err != nil {
-		return nil, err
-	}
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, fail(KindTimeout, ctx.Err(), "no free connection before the deadline")
-	}
-	defer func() { <-c.sem }()
-
 	token, err := c.opts.Token.Token(ctx)
 	if err != nil {
 		return nil, fail(KindAuth, err, "no credential to send: check the target's token_file, token_env or github_app")
 	}
+	ticket, err := c.sched.Acquire(ctx, u.Path)
+	if err != nil {
+		return nil, err
+	}
+	throttled := false
+	defer func() { ticket.Done(throttled) }()
+
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -244,6 +326,12 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		return nil, fail(KindRefused, err, "")
 	}
 	c.setHeaders(req, token)
+	if cond != nil {
+		cond.fp = fingerprint(token)
+		if cond.sent = c.etags.lookup(cond.key, cond.fp); cond.sent != nil {
+			req.Header.Set("If-None-Match", cond.sent.etag)
+		}
+	}
 
 	start := c.now()
 	resp, err := c.http.Do(req)
@@ -256,17 +344,26 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		resp.Body.Close()
 	}()
-	c.rate.observe(resp.Header, c.now())
+	c.sched.rate.observe(resp.Header, c.now())
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, URL: resp.Request.URL}
 
+	if resp.StatusCode == http.StatusNotModified {
+		c.observe("304", start)
+		if cond == nil || cond.sent == nil {
+			return r, fail(KindBadResponse, nil, "the API answered 304 Not Modified to a request that was not conditional")
+		}
+		return r, nil
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		c.observe(strconv.Itoa(resp.StatusCode), start)
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		e := classify(c.opts.Flavor, http.MethodGet, u.Path, resp, body, c.now())
-		if e.Kind == KindRateLimit || !e.RetryAt.IsZero() {
-			// Retry-After holds for every collector of the target, also on a
-			// 503 during maintenance.
-			c.rate.block(e.RetryAt)
+		if e.Kind == KindRateLimit {
+			// A rate limit holds for every target of the credential. A 503's
+			// Retry-After holds for its endpoint only (the collector waits
+			// until then): one backend in maintenance is not the whole API.
+			c.sched.rate.block(e.RetryAt)
+			throttled = true
 		}
 		return r, e
 	}
@@ -277,14 +374,16 @@ func (c *Client) Get(ctx context.Context, u *url.URL, decode func(io.Reader) err
 		e.HTML = true
 		return r, e
 	}
-	lr := &limitedReader{r: resp.Body, n: c.opts.MaxBodyBytes}
+	lr := &limitedReader{r: resp.Body, n: maxBody}
 	err = decode(lr)
 	c.observe(strconv.Itoa(resp.StatusCode), start)
 	switch {
 	case err == nil:
 		return r, nil
 	case lr.exceeded:
-		return r, fail(KindBadResponse, nil, fmt.Sprintf("the answer is larger than %d bytes", c.opts.MaxBodyBytes))
+		return r, fail(KindBadResponse, nil, fmt.Sprintf("the answer is larger than %d bytes", maxBody))
+	case errors.Is(err, errElementTooLarge):
+		return r, fail(KindBadResponse, nil, fmt.Sprintf("one entry of the answer is larger than %d bytes", MaxElementBytes))
 	case ctx.Err() != nil:
 		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not finish within %s (a stalled or endless body); the exporter retries with backoff", c.opts.Timeout))
 	default:
@@ -313,30 +412,6 @@ func (c *Client) setHeaders(req *http.Request, token string) {
 		req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-}
-
-// pace waits for the per-token request rate and, when the budget runs low,
-// spreads the remaining requests until the reset. A spent budget is not
-// waited out: the request fails at once, so a scrape never hangs on it.
-func (c *Client) pace(ctx context.Context, path string) error {
-	delay, blocked := c.rate.wait(c.now())
-	if !blocked.IsZero() {
-		return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: blocked,
-			Hint: "rate limited: nothing is sent until " + blocked.UTC().Format(time.RFC3339) + "; if this recurs, raise refresh_interval or give this target its own token"}
-	}
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: ctx.Err(), Hint: "paced to spare the rate-limit budget"}
-		}
-	}
-	if err := c.limiter.Wait(ctx); err != nil {
-		return &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: err, Hint: "request rate cap reached before the deadline"}
-	}
-	return nil
 }
 
 func (c *Client) transportError(path string, err error) *Error {

@@ -36,7 +36,7 @@ func TestBodySizeCap(t *testing.T) {
 }
 
 // TestInFlightBounded paginates a large listing against the simulator with
-// latency: pages go in parallel, but never more than six at once.
+// latency: pages go in parallel, but never more than the cap at once.
 func TestInFlightBounded(t *testing.T) {
 	sim := simulator.New(simulator.Options{LargeUsers: 3000, Latency: 20 * time.Millisecond})
 	srv := httptest.NewServer(sim)
@@ -50,8 +50,8 @@ func TestInFlightBounded(t *testing.T) {
 	if err != nil || pages != 30 {
 		t.Fatalf("pages %d, err %v", pages, err)
 	}
-	if n := sim.MaxInFlight(); n > DefaultConcurrency || n < 2 {
-		t.Errorf("max in flight = %d; want parallel pages, at most %d", n, DefaultConcurrency)
+	if n := sim.MaxInFlight(); n > DefaultMaxConcurrency || n < 2 {
+		t.Errorf("max in flight = %d; want parallel pages, at most %d", n, DefaultMaxConcurrency)
 	}
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -38,7 +37,11 @@ func PaginateBody[T any, P interface {
 		q.Set("page", strconv.Itoa(page))
 		var body T
 		p := P(&body)
-		if _, err := c.Get(ctx, c.resolve(path, q), func(r io.Reader) error { return json.NewDecoder(r).Decode(p) }); err != nil {
+		decode := func(r io.Reader) error {
+			body = *new(T) // a retry starts from nothing
+			return decodeStream(r, p)
+		}
+		if _, err := c.get(ctx, c.resolve(path, q), decode, nil, MaxPageBytes); err != nil {
 			return err
 		}
 		if err := each(p); err != nil {

@@ -124,7 +124,7 @@ func TestPaginateBodyNeverEnding(t *testing.T) {
 		fmt.Fprint(w, `{"items":[],"has_next_page":true}`)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Options{Target: "t", BaseURL: srv.URL, Flavor: GitHub, Token: staticToken("s3cret"), RequestsPerMinute: 1 << 30})
+	c, err := New(Options{Target: "t", BaseURL: srv.URL, Flavor: GitHub, Token: staticToken("s3cret"), Scheduler: NewScheduler(Limits{PerEndpoint: 1 << 30})})
 	if err != nil {
 		t.Fatal(err)
 	}

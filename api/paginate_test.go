@@ -113,3 +113,130 @@ func TestParseLink(t *testing.T) {
 		t.Errorf("relative links resolve against the request: %v", l)
 	}
 }
+
+func TestParseLinkRFC8288(t *testing.T) {
+	base, _ := url.Parse("https://api.github.com/x?per_page=100")
+	for _, tc := range []struct {
+		h    string
+		want map[string]string // rel → page
+	}{
+		// A comma inside <…> is part of the URL.
+		{`<https://api.github.com/x?sku=a,b&page=2>; rel="next", <https://api.github.com/x?sku=a,b&page=5>; rel="last"`,
+			map[string]string{"next": "2", "last": "5"}},
+		// rel matches without regard to case, quoted or not.
+		{`<https://api.github.com/x?page=2>; REL=NEXT, <https://api.github.com/x?page=3>; Rel="Last"`,
+			map[string]string{"next": "2", "last": "3"}},
+		// Several relations in one rel, and other parameters with commas
+		// and semicolons in quotes.
+		{`<https://api.github.com/x?page=7>; title="a, b; c"; rel="last next"`,
+			map[string]string{"next": "7", "last": "7"}},
+		// The first rel parameter counts; a later one is ignored.
+		{`<https://api.github.com/x?page=2>; rel="next"; rel="last"`, map[string]string{"next": "2"}},
+		// Garbage and an unterminated link do not take the good ones down.
+		{`garbage, <https://api.github.com/x?page=2>; rel=next, <https://api.github.com/x?page=3`, map[string]string{"next": "2"}},
+	} {
+		got := parseLink(tc.h, base)
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.h, got, tc.want)
+			continue
+		}
+		for rel, page := range tc.want {
+			if u := got[rel]; u == nil || u.Query().Get("page") != page {
+				t.Errorf("%s: rel %s = %v, want page %s", tc.h, rel, u, page)
+			}
+		}
+	}
+	if u := parseLink(`<https://api.github.com/x?sku=a,b&page=2>; rel="next"`, base)["next"]; u.Query().Get("sku") != "a,b" {
+		t.Errorf("the comma left the URL: %v", u)
+	}
+}
+
+// liar serves pages of one item each whose Link headers are built by link
+// from the page number; total is the stated total_count.
+func liar(total int, link func(host string, page int) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		if l := link(r.Host, page); l != "" {
+			w.Header().Set("Link", l)
+		}
+		fmt.Fprintf(w, `{"total_count":%d,"items":[%d]}`, total, page)
+	}
+}
+
+type countedPage struct {
+	Total Number `json:"total_count"`
+	Items []int  `json:"items"`
+}
+
+func (p *countedPage) Count() (Number, int) { return p.Total, len(p.Items) }
+
+func TestPaginateLiesFail(t *testing.T) {
+	lnk := func(host string, page int, rel string) string {
+		return fmt.Sprintf(`<http://%s/items?per_page=100&page=%d>; rel="%s"`, host, page, rel)
+	}
+	for _, tc := range []struct {
+		name string
+		h    http.HandlerFunc
+		want string
+	}{
+		{"next on the last page", liar(3, func(h string, p int) string {
+			return lnk(h, p%3+1, "next") + ", " + lnk(h, 3, "last")
+		}), "last page (3) links to a next page"},
+		{"next on the page last named, followed one by one", liar(3, func(h string, p int) string {
+			if p < 3 {
+				return lnk(h, p+1, "next")
+			}
+			return lnk(h, 4, "next") + ", " + lnk(h, 3, "last")
+		}), "the last link names links to a next page"},
+		{"next back to a fetched page in a known range", liar(4, func(h string, p int) string {
+			switch p {
+			case 3:
+				return lnk(h, 2, "next") + ", " + lnk(h, 4, "last")
+			case 4:
+				return lnk(h, 4, "last")
+			}
+			return lnk(h, p+1, "next") + ", " + lnk(h, 4, "last")
+		}), "page 3 of 4 does not link to page 4"},
+		{"fewer items than stated", liar(3000, func(h string, p int) string {
+			if p == 1 {
+				return lnk(h, 2, "next")
+			}
+			return ""
+		}), "stated 3000 items but its pages held 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := newTestClient(t, tc.h, GitHub)
+			err := Paginate(context.Background(), c, "/items", nil, func(*countedPage) error { return nil })
+			if !IsKind(err, KindBadResponse) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// The honest version of the same listing passes.
+	c, _ := newTestClient(t, liar(3, func(h string, p int) string {
+		if p < 3 {
+			return lnk(h, p+1, "next") + ", " + lnk(h, 3, "last")
+		}
+		return ""
+	}), GitHub)
+	n := 0
+	if err := Paginate(context.Background(), c, "/items", nil, func(p *countedPage) error { n += len(p.Items); return nil }); err != nil || n != 3 {
+		t.Errorf("honest listing: %d items, err %v", n, err)
+	}
+}
+
+// TestPaginateCommaInURL: a comma in the URLs of the Link header used to
+// yield no links at all, so the listing silently stopped after page 1.
+func TestPaginateCommaInURL(t *testing.T) {
+	c, _ := newTestClient(t, liar(3, func(h string, p int) string {
+		if p == 3 {
+			return ""
+		}
+		return fmt.Sprintf(`<http://%[1]s/items?per_page=100&skus=a,b&page=%[2]d>; rel="next", <http://%[1]s/items?per_page=100&skus=a,b&page=3>; rel="last"`, h, p+1)
+	}), GitHub)
+	n := 0
+	if err := Paginate(context.Background(), c, "/items", nil, func(p *countedPage) error { n += len(p.Items); return nil }); err != nil || n != 3 {
+		t.Errorf("%d items, err %v; want all 3 pages", n, err)
+	}
+}

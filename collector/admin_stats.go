@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -10,7 +11,7 @@ import (
 )
 
 var adminStatsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "admin_stats", Types: []string{config.TypeGitHubServer}, Default: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprise/stats/all",
 	Needs: Needs{
 		Role:   "a site administrator (anyone else gets 404)",

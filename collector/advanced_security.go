@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,7 +20,7 @@ import (
 // advanced_security_product of
 // https://docs.github.com/en/enterprise-cloud@latest/rest/billing/enhanced-billing#get-github-advanced-security-active-committers-for-an-enterprise).
 var advancedSecuritySpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "advanced_security", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "advanced_security", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/advanced-security?per_page=1 (one request: every page repeats the enterprise totals); " +
 		"on the standalone products, once with advanced_security_product=code_security and once with secret_protection",
 	Needs: Needs{

@@ -17,7 +17,7 @@ import (
 // replaces the premium request report for monthly plans:
 // https://docs.github.com/en/enterprise-cloud@latest/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-enterprise
 var aiCreditsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "ai_credits", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "ai_credits", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/ai_credit/usage?year=Y&month=M (current month, UTC)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -29,7 +30,7 @@ type legacyEndpoint struct {
 // same credential for all three.
 func legacySpec(name, path string) legacyEndpoint {
 	return legacyEndpoint{path: path, Spec: &Spec{
-		CollectorSpec: config.CollectorSpec{Name: name, Types: []string{config.TypeGitHub}, NeedsEnterprise: true},
+		CollectorSpec: config.CollectorSpec{Name: name, Types: []string{config.TypeGitHub}, NeedsEnterprise: true, Interval: time.Hour},
 		Endpoint:      "GET /enterprises/{e}/" + path + " (legacy billing platform; 410 since 2025-09-25)",
 		Needs:         Needs{Role: "an enterprise owner", Scopes: "`manage_billing:enterprise`"},
 		ReplacedBy:    "billing_usage",

@@ -18,7 +18,7 @@ import (
 )
 
 var billingUsageSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "billing_usage", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "billing_usage", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/usage/summary?year=Y&month=M (current month, UTC); where it answers 404, GET …/settings/billing/usage?year=Y&month=M summed per product and SKU",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",
@@ -43,6 +43,11 @@ var (
 // the summary answered 404 before it asks for the summary again.
 const summaryRetry = 6 * time.Hour
 
+// summaryMisses is how many 404s in a row from the summary make billing_usage
+// switch to the detailed report: one 404 can be a hiccup, and a refresh that
+// fails keeps the last good data, whereas a switch changes the source.
+const summaryMisses = 3
+
 // needBilling is the permission hint of the enhanced billing endpoints.
 
 func init() {
@@ -58,6 +63,7 @@ type billingUsageCollector struct {
 	summaryHolder
 
 	detailedFrom time.Time // when the summary last answered 404; zero: use it
+	misses       int       // 404s in a row from the summary
 }
 
 var _ Collector = (*billingUsageCollector)(nil)
@@ -121,7 +127,7 @@ func (u *usageTotals) add(r *usageReport) {
 	for i := range r.UsageItems {
 		it := &r.UsageItems[i]
 		u.items++
-		k := usageKey{product: label(it.Product), sku: label(it.SKU), unit: label(it.UnitType)}
+		k := usageKey{product: label(it.Product), sku: skuLabel(it.SKU), unit: label(it.UnitType)}
 		q := u.quantity[k]
 		if q == nil {
 			q = &sum{}
@@ -142,6 +148,15 @@ func (u *usageTotals) add(r *usageReport) {
 		a.discount.add(it.DiscountAmount)
 		a.net.add(it.NetAmount)
 	}
+}
+
+// skuLabel puts a SKU in one form whichever source it came from: the summary
+// writes "actions_linux", the detailed report "Actions Linux". Lower case,
+// with runs of spaces, hyphens and underscores made one underscore, so that
+// a switch between the two keeps every series.
+func skuLabel(s api.String) string {
+	v := strings.ToLower(label(s))
+	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_")
 }
 
 // net is the month's net amount over every product.
@@ -191,13 +206,15 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 			return wrap("billing usage summary", summaryErr)
 		}
 		if summaryErr == nil {
-			c.detailedFrom = time.Time{}
+			c.detailedFrom, c.misses = time.Time{}, 0
+		} else if c.misses++; c.misses < summaryMisses {
+			return fmt.Errorf("billing usage summary (404 %d time(s) in a row; the detailed report is used after %d): %w", c.misses, summaryMisses, summaryErr)
 		}
 	}
 	if !useSummary || summaryErr != nil {
 		source = "detailed report"
 		report = usageReport{}
-		if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report); err != nil {
+		if _, err := c.src.Client.GetJSONUpTo(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report, api.MaxReportBytes); err != nil {
 			if summaryErr != nil {
 				// Only err is wrapped: the detailed report's failure is what
 				// api.AsError must classify, not the summary's 404.

@@ -59,6 +59,13 @@ func TestBillingUsageFallsBackToDetailedReport(t *testing.T) {
 	now := fixedClock
 	c := usageCollector(t, url, &now)
 
+	// One or two 404s are transient: the refresh fails (the last good data
+	// stays) and the source does not change.
+	for i := range summaryMisses - 1 {
+		if _, err := runUpdate(t, c); !api.IsKind(err, api.KindNotFound) || sim.Hits(detailed) != 0 {
+			t.Fatalf("404 number %d: err %v, %d requests to the detailed report", i+1, err, sim.Hits(detailed))
+		}
+	}
 	metrics, err := runUpdate(t, c)
 	if err != nil {
 		t.Fatal(err)
@@ -69,11 +76,11 @@ func TestBillingUsageFallsBackToDetailedReport(t *testing.T) {
 		fixed             bool
 		summary, detailed int
 	}{
-		{time.Hour, false, 1, 2},     // remembers: no second 404
-		{7 * time.Hour, false, 2, 3}, // asks the summary again now and then
-		{8 * time.Hour, true, 2, 4},  // healed, but not asked before 6 h more
-		{14 * time.Hour, true, 3, 4}, // asked again: back to the summary
-		{15 * time.Hour, true, 4, 4},
+		{time.Hour, false, 3, 2},     // remembers: no fourth 404
+		{7 * time.Hour, false, 4, 3}, // asks the summary again now and then; still 404: straight to the report
+		{8 * time.Hour, true, 4, 4},  // healed, but not asked before 6 h more
+		{14 * time.Hour, true, 5, 4}, // asked again: back to the summary
+		{15 * time.Hour, true, 6, 4},
 	}
 	for _, s := range steps {
 		if s.fixed {
@@ -193,4 +200,17 @@ func FuzzUsageReport(f *testing.F) {
 			p.collect("t", ch)
 		})
 	})
+}
+
+// TestUsageSKUsOneForm: the summary's and the detailed report's names of a
+// SKU give one series.
+func TestUsageSKUsOneForm(t *testing.T) {
+	for _, in := range []string{"actions_linux", "Actions Linux", " ACTIONS-LINUX ", "actions__linux"} {
+		if got := skuLabel(api.String(in)); got != "actions_linux" {
+			t.Errorf("%q → %q", in, got)
+		}
+	}
+	if got := skuLabel(""); got != "unknown" {
+		t.Errorf("empty → %q", got)
+	}
 }

@@ -21,7 +21,7 @@ import (
 // Budgets: https://docs.github.com/en/enterprise-cloud@latest/rest/billing/budgets#get-all-budgets
 // and https://docs.github.com/en/billing/concepts/budgets-and-alerts.
 var budgetsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/budgets (paged by page and has_next_page); " +
 		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
 		"GET …/settings/billing/usage/summary?year=Y&month=M once per distinct filter (organization, repository or cost_center_id, with product or sku)",

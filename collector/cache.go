@@ -16,15 +16,19 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+// firstWait bounds how long a scrape waits for a collector's first refresh.
+const firstWait = 5 * time.Second
+
 // goneRetry is how rarely an endpoint that answered 410 Gone is asked again.
 const goneRetry = 6 * time.Hour
 
 // cached runs one collector of one target. A scrape gets the snapshot of the
 // last good refresh; when it is older than the refresh interval, the scrape
 // starts a refresh (or joins the one under way: concurrent scrapes share it)
-// and waits for it only until its own deadline. The refresh itself runs on
-// its own timeout, so a slow API never holds a scrape, and a refresh cut
-// short by one impatient scrape is not wasted.
+// and answers from the snapshot without waiting for it. Only the first
+// refresh is waited for, until the scrape's deadline or firstWait. The
+// refresh itself runs on its own timeout, so a slow API never holds a
+// scrape.
 type cached struct {
 	target   string
 	name     string
@@ -90,10 +94,17 @@ func (c *cached) get(ctx context.Context) ([]prometheus.Metric, State) {
 	if !fresh && !now.Before(c.nextAttempt) {
 		wait = c.startLocked()
 	}
+	first := c.state.LastAttempt.IsZero()
 	c.mu.Unlock()
 
-	if wait != nil && !fresh {
+	// Last good data is served at once while its refresh runs, whatever its
+	// age (the meta-metrics show it): one slow or hanging target must not
+	// hold every scrape. Only a collector's first refresh is waited for,
+	// and only briefly, so that a fresh start has data to show.
+	if wait != nil && first {
+		ctx, cancel := context.WithTimeout(ctx, firstWait)
 		await(ctx, wait)
+		cancel()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -80,6 +80,10 @@ func TestCacheServesFreshDataWithoutRefresh(t *testing.T) {
 		t.Errorf("data younger than refresh_interval must be served from the cache")
 	}
 	*now = now.Add(2 * time.Second)
+	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 1 {
+		t.Errorf("stale data is served at once while its refresh runs")
+	}
+	settle(c)
 	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 2 || f.calls.Load() != 2 {
 		t.Errorf("stale data must be refreshed")
 	}
@@ -99,12 +103,50 @@ func TestCacheNotesScrapes(t *testing.T) {
 	}
 }
 
+// settle waits for the refresh under way, if any.
+func settle(c *cached) {
+	c.mu.Lock()
+	w := c.running
+	c.mu.Unlock()
+	if w != nil {
+		<-w
+	}
+}
+
+// TestCacheServesStaleAtOnce: with last good data, a scrape without any
+// deadline returns at once while a refresh hangs; the state says the data
+// is being refreshed and how old it is.
+func TestCacheServesStaleAtOnce(t *testing.T) {
+	f := &fakeCollector{value: 1}
+	c, now := newTestCached(f, time.Minute)
+	c.get(context.Background())
+	gate := make(chan struct{})
+	defer close(gate)
+	f.set(2, nil, gate)
+	*now = now.Add(10 * time.Minute)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ms, st := c.get(context.Background())
+		if valueOf(t, ms) != 1 || !st.Refreshing || now.Sub(st.LastSuccess) != 10*time.Minute {
+			t.Errorf("stale data while refreshing: %v %+v", ms, st)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scrape waited for a hanging refresh although it had data to serve")
+	}
+}
+
 func TestCacheKeepsLastGoodDataAndBacksOff(t *testing.T) {
 	f := &fakeCollector{value: 7}
 	c, now := newTestCached(f, time.Minute)
 	c.get(context.Background())
 	f.set(0, errors.New("boom"), nil)
 	*now = now.Add(2 * time.Minute)
+	c.get(context.Background())
+	settle(c)
 	ms, st := c.get(context.Background())
 	if valueOf(t, ms) != 7 || st.Succeeded() || st.LastError == nil || st.Failures != 1 {
 		t.Fatalf("after a failed refresh: value %v state %+v", ms, st)
@@ -118,6 +160,8 @@ func TestCacheKeepsLastGoodDataAndBacksOff(t *testing.T) {
 	}
 	*now = now.Add(backoff(time.Minute, 1))
 	f.set(8, nil, nil)
+	c.get(context.Background())
+	settle(c)
 	if ms, st := c.get(context.Background()); valueOf(t, ms) != 8 || !st.Succeeded() || st.Failures != 0 {
 		t.Errorf("after the backoff the collector recovers: %v %+v", ms, st)
 	}
@@ -224,14 +268,19 @@ func TestCacheRecoveryLogged(t *testing.T) {
 	c := newCached(context.Background(), "t", "fake", f, time.Minute, log.NewLogfmtLogger(logs))
 	now := time.Unix(1_700_000_000, 0)
 	c.now = func() time.Time { return now }
+	// Each refresh runs in the background once there was a first attempt:
+	// settle waits for it before the clock moves.
 	c.get(context.Background())
 	now = now.Add(time.Hour)
 	c.get(context.Background())
+	settle(c)
 	f.set(1, nil, nil)
 	now = now.Add(time.Hour)
 	c.get(context.Background())
+	settle(c)
 	now = now.Add(time.Hour)
 	c.get(context.Background())
+	settle(c)
 	if n := strings.Count(logs.String(), `msg="refresh succeeded again" failures_before=2`); n != 1 {
 		t.Errorf("%d recovery lines, want 1:\n%s", n, logs)
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -14,7 +15,7 @@ import (
 )
 
 var consumedLicensesSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "consumed_licenses", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "consumed_licenses", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/consumed-licenses (paginated)",
 	Needs: Needs{
 		Role:   "an enterprise owner",
@@ -129,6 +130,32 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 	}
 }
 
+// merge adds another tally (one page's, kept for reuse on 304) without
+// changing it.
+func (t *licenseTally) merge(o *licenseTally) {
+	if !t.purchased.Valid {
+		t.purchased = o.purchased
+	}
+	if !t.consumed.Valid {
+		t.consumed = o.consumed
+	}
+	t.users += o.users
+	t.githubCom += o.githubCom
+	t.server += o.server
+	t.vs += o.vs
+	t.no2FA += o.no2FA
+	t.pending += o.pending
+	for k, v := range o.byType {
+		t.byType[k] += v
+	}
+	for k, v := range o.orgs {
+		t.orgs[k] += v
+	}
+	for k, v := range o.servers {
+		t.servers[k] += v
+	}
+}
+
 // countDistinct counts one per distinct key among one user's values.
 func countDistinct(counts map[string]int, values []string, key func(string) string) {
 	seen := make(map[string]bool, len(values))
@@ -162,11 +189,19 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 }
 
 func (c *consumedLicensesCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
+	// Each page folds into a tally of its own, kept with the page's ETag:
+	// a page answered 304 contributes its tally again, free of budget.
 	tally := newLicenseTally()
-	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("consumed-licenses"), nil, func(p *consumedLicensesPage) error {
-		tally.add(p)
-		return nil
-	})
+	err := api.PaginateFold(ctx, c.src.Client, c.src.enterprisePath("consumed-licenses"), nil,
+		func(p *consumedLicensesPage) *licenseTally {
+			pt := newLicenseTally()
+			pt.add(p)
+			return pt
+		},
+		func(pt *licenseTally) error {
+			tally.merge(pt)
+			return nil
+		})
 	if err != nil {
 		return wrap("consumed licenses", err)
 	}

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -127,5 +128,33 @@ func TestPendingInvitationsLargeEnterprise(t *testing.T) {
 	}
 	if v := values(t, metrics)[`github_enterprise_license_pending_invitations{target="test"}`]; v != 25 {
 		t.Errorf("pending invitations = %v, want 25 (every 40th of 1000)", v)
+	}
+}
+
+// TestTallyMergeKeepsEveryField: merging a page's tally into an empty one
+// gives the page's tally, field for field, so that a count added to the
+// tally later cannot be forgotten by merge (which 304 answers rely on).
+func TestTallyMergeKeepsEveryField(t *testing.T) {
+	var p consumedLicensesPage
+	if err := json.Unmarshal(simulator.Fixture("ghec-consumed-licenses.json"), &p); err != nil {
+		t.Fatal(err)
+	}
+	page := newLicenseTally()
+	page.add(&p)
+	merged := newLicenseTally()
+	merged.merge(page)
+	if !reflect.DeepEqual(page, merged) {
+		t.Errorf("merge lost something:\n page   %+v\n merged %+v", page, merged)
+	}
+	var rp runnersPage
+	if err := json.Unmarshal(simulator.Fixture("ghec-actions-runners.json"), &rp); err != nil {
+		t.Fatal(err)
+	}
+	rt := newRunnerTally()
+	rt.add(&rp)
+	rm := newRunnerTally()
+	rm.merge(rt)
+	if !reflect.DeepEqual(rt, rm) {
+		t.Errorf("runner merge lost something:\n page   %+v\n merged %+v", rt, rm)
 	}
 }

@@ -2,9 +2,9 @@ package collector
 
 import (
 	"context"
+	"hash/maphash"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +15,7 @@ import (
 )
 
 var copilotSeatsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "copilot_seats", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "copilot_seats", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/copilot/billing/seats (paginated)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager",
@@ -54,6 +54,9 @@ type copilotSeatsPage struct {
 	Seats      []copilotSeat `json:"seats"`
 }
 
+// Count implements api.Counted: total_seats counts the listing's entries.
+func (p *copilotSeatsPage) Count() (api.Number, int) { return p.TotalSeats, len(p.Seats) }
+
 type copilotSeat struct {
 	PlanType            api.String `json:"plan_type"`
 	CreatedAt           api.Time   `json:"created_at"` // when the seat was (last) granted
@@ -71,54 +74,97 @@ type copilotSeat struct {
 type seatUser struct {
 	plans        []string // usually one
 	lastActivity time.Time
-	assigned     time.Time // the latest grant of a seat
+	assigned     time.Time // the earliest grant of a seat among the user's entries
 	active       bool      // some entry is not pending cancellation
 }
 
-// copilotTally folds pages of seats into counts per user.
-type copilotTally struct {
+// seatPage is one page folded, kept with its ETag for reuse on 304: its
+// users keyed by a hash of their login (or id), so that users can be
+// de-duplicated across pages without keeping who they are.
+type seatPage struct {
 	total   api.Number
-	users   map[string]*seatUser
+	users   map[uint64]*seatUser
+	anon    []seatUser // entries that name nobody: each counts as a user
 	entries int
 }
 
-func newCopilotTally() *copilotTally { return &copilotTally{users: map[string]*seatUser{}} }
+var seatKeySeed = maphash.MakeSeed()
 
-func (t *copilotTally) add(p *copilotSeatsPage) {
-	if !t.total.Valid {
-		t.total = p.TotalSeats
-	}
+func foldSeats(p *copilotSeatsPage) *seatPage {
+	sp := &seatPage{total: p.TotalSeats, users: map[uint64]*seatUser{}}
 	for i := range p.Seats {
 		s := &p.Seats[i]
-		t.entries++
+		sp.entries++
 		// Logins are unique; GitHub's own example gives two users the same id.
 		key := "login:" + strings.ToLower(strings.TrimSpace(string(s.Assignee.Login)))
 		if key == "login:" {
 			key = "id:" + strings.TrimSpace(string(s.Assignee.ID))
 		}
-		if key == "id:" { // no identity: count the entry as its own user
-			key = "entry:" + strconv.Itoa(t.entries)
+		one := seatUser{plans: []string{lowerLabel(s.PlanType)}, active: strings.TrimSpace(string(s.PendingCancellation)) == ""}
+		if s.LastActivityAt.Valid {
+			one.lastActivity = s.LastActivityAt.Time
 		}
-		u := t.users[key]
-		if u == nil {
-			u = &seatUser{}
-			t.users[key] = u
+		if s.CreatedAt.Valid {
+			one.assigned = s.CreatedAt.Time
 		}
-		if plan := lowerLabel(s.PlanType); !slices.Contains(u.plans, plan) {
-			u.plans = append(u.plans, plan)
+		if key == "id:" {
+			sp.anon = append(sp.anon, one)
+			continue
 		}
-		if s.LastActivityAt.Valid && s.LastActivityAt.After(u.lastActivity) {
-			u.lastActivity = s.LastActivityAt.Time
-		}
-		// The user has had a seat since their earliest entry: a second team
-		// that grants it again later is not a new seat to give time to.
-		if s.CreatedAt.Valid && (u.assigned.IsZero() || s.CreatedAt.Before(u.assigned)) {
-			u.assigned = s.CreatedAt.Time
-		}
-		if strings.TrimSpace(string(s.PendingCancellation)) == "" {
-			u.active = true
+		h := maphash.String(seatKeySeed, key)
+		if u := sp.users[h]; u != nil {
+			u.mergeFrom(&one)
+		} else {
+			sp.users[h] = &one
 		}
 	}
+	return sp
+}
+
+// mergeFrom adds o's entries to u, leaving o as it is.
+func (u *seatUser) mergeFrom(o *seatUser) {
+	for _, p := range o.plans {
+		if !slices.Contains(u.plans, p) {
+			u.plans = append(u.plans, p)
+		}
+	}
+	if o.lastActivity.After(u.lastActivity) {
+		u.lastActivity = o.lastActivity
+	}
+	// The user has had a seat since their earliest entry: a second team
+	// that grants it again later is not a new seat to give time to.
+	if !o.assigned.IsZero() && (u.assigned.IsZero() || o.assigned.Before(u.assigned)) {
+		u.assigned = o.assigned
+	}
+	u.active = u.active || o.active
+}
+
+// copilotTally merges pages of seats into counts per user.
+type copilotTally struct {
+	total   api.Number
+	users   map[uint64]*seatUser
+	entries int
+	// anonUsers keeps the entries that name nobody, for count.
+	anonUsers []seatUser
+}
+
+func newCopilotTally() *copilotTally { return &copilotTally{users: map[uint64]*seatUser{}} }
+
+// add merges one page; the page's aggregate stays unchanged.
+func (t *copilotTally) add(sp *seatPage) {
+	if !t.total.Valid {
+		t.total = sp.total
+	}
+	t.entries += sp.entries
+	for h, pu := range sp.users {
+		u := t.users[h]
+		if u == nil {
+			u = &seatUser{}
+			t.users[h] = u
+		}
+		u.mergeFrom(pu)
+	}
+	t.anonUsers = append(t.anonUsers, sp.anon...)
 }
 
 type copilotCounts struct {
@@ -133,7 +179,11 @@ type copilotCounts struct {
 func (t *copilotTally) count(now time.Time, inactiveAfter time.Duration) copilotCounts {
 	c := copilotCounts{byPlan: map[string]int{}}
 	cutoff := now.Add(-inactiveAfter)
-	for _, u := range t.users {
+	all := slices.Collect(maps.Values(t.users))
+	for i := range t.anonUsers {
+		all = append(all, &t.anonUsers[i])
+	}
+	for _, u := range all {
 		for _, p := range u.plans {
 			c.byPlan[p]++
 		}
@@ -157,15 +207,16 @@ func (c copilotCounts) collect(target string, ch chan<- prometheus.Metric) {
 
 func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	tally := newCopilotTally()
-	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("copilot/billing/seats"), nil, func(p *copilotSeatsPage) error {
-		tally.add(p)
-		return nil
-	})
+	err := api.PaginateFold(ctx, c.src.Client, c.src.enterprisePath("copilot/billing/seats"), nil, foldSeats,
+		func(sp *seatPage) error {
+			tally.add(sp)
+			return nil
+		})
 	if err != nil {
 		return wrap("copilot seats", err)
 	}
 	counts := tally.count(c.now(), c.inactiveAfter)
 	counts.collect(c.src.Name(), ch)
-	c.setSummary("%d Copilot users (total_seats %s), %d inactive, %d pending cancellation", len(tally.users), fmtNumber(tally.total), counts.inactive, counts.pending)
+	c.setSummary("%d Copilot users (total_seats %s), %d inactive, %d pending cancellation", len(tally.users)+len(tally.anonUsers), fmtNumber(tally.total), counts.inactive, counts.pending)
 	return nil
 }

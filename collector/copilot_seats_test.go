@@ -2,6 +2,11 @@ package collector
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,7 +91,7 @@ func TestCopilotSeatsNewlyAssigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	tally := newCopilotTally()
-	tally.add(&p)
+	tally.add(foldSeats(&p))
 	for _, tc := range []struct {
 		now  time.Time
 		want int
@@ -114,10 +119,20 @@ func TestCopilotSeatsSecondTeamIsNoNewSeat(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		t.Fatal(err)
 	}
+	at := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
 	tally := newCopilotTally()
-	tally.add(&p)
-	if got := tally.count(time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), 30*24*time.Hour).inactive; got != 1 {
+	tally.add(foldSeats(&p))
+	if got := tally.count(at, 30*24*time.Hour).inactive; got != 1 {
 		t.Errorf("inactive = %d, want 1: the seat is a year old", got)
+	}
+	// The same entries on two pages, the later grant first.
+	first, second := p, p
+	first.Seats, second.Seats = p.Seats[:1], p.Seats[1:]
+	tally = newCopilotTally()
+	tally.add(foldSeats(&first))
+	tally.add(foldSeats(&second))
+	if got := tally.count(at, 30*24*time.Hour).inactive; got != 1 {
+		t.Errorf("across pages: inactive = %d, want 1", got)
 	}
 }
 
@@ -137,7 +152,7 @@ func TestCopilotTallyOddValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	tally := newCopilotTally()
-	tally.add(&p)
+	tally.add(foldSeats(&p))
 	counts := tally.count(time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), 30*24*time.Hour)
 	got := values(t, drain(func(ch chan<- prometheus.Metric) { counts.collect("t", ch) }))
 	want := map[string]float64{
@@ -168,7 +183,7 @@ func FuzzCopilotSeats(f *testing.F) {
 			return
 		}
 		tally := newCopilotTally()
-		tally.add(&p)
+		tally.add(foldSeats(&p))
 		counts := tally.count(time.Unix(1.7e9, 0), time.Hour)
 		drain(func(ch chan<- prometheus.Metric) { counts.collect("t", ch) })
 	})
@@ -187,5 +202,70 @@ func BenchmarkCopilotSeats(b *testing.B) {
 		if _, err := runUpdate(b, c); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCopilotSeatsFewerThanStated: a listing that ends with fewer seats
+// than total_seats (here the Link header is missing) fails the refresh
+// instead of reporting 2 of 3,000 seats as all of them.
+func TestCopilotSeatsFewerThanStated(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/enterprises/", simulator.JSONFault(200, `{"total_seats":3000,"seats":[{"plan_type":"business","assignee":{"login":"a"}},{"plan_type":"business","assignee":{"login":"b"}}]}`))
+	_, err := runUpdate(t, copilotCollector(t, fixtureTarget(url), time.Now()))
+	if err == nil || !strings.Contains(err.Error(), "stated 3000 items but its pages held 2") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestCopilotSeatsConditional: a user whose seats are listed on two pages
+// counts once, on the first refresh and on one answered 304 from the kept
+// per-page aggregates.
+func TestCopilotSeatsConditional(t *testing.T) {
+	var mu sync.Mutex
+	notModified := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		etag := `"p` + page + `"`
+		if page == "" || page == "1" {
+			etag = `"p1"`
+			w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?per_page=100&page=2>; rel="next", <http://%s%s?per_page=100&page=2>; rel="last"`, r.Host, r.URL.Path, r.Host, r.URL.Path))
+		}
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			mu.Lock()
+			notModified++
+			mu.Unlock()
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		if etag == `"p1"` {
+			fmt.Fprint(w, `{"total_seats":3,"seats":[{"plan_type":"business","assignee":{"login":"ann"}},{"plan_type":"business","assignee":{"login":"bob"}}]}`)
+			return
+		}
+		fmt.Fprint(w, `{"total_seats":3,"seats":[{"plan_type":"enterprise","assignee":{"login":"Ann"}}]}`)
+	}))
+	defer srv.Close()
+	c := copilotCollector(t, fixtureTarget(srv.URL), time.Date(2021, 10, 20, 12, 0, 0, 0, time.UTC))
+	want := map[string]float64{
+		`github_enterprise_copilot_seats{plan_type="business",target="test"}`:   2,
+		`github_enterprise_copilot_seats{plan_type="enterprise",target="test"}`: 1,
+	}
+	for round := range 3 {
+		metrics, err := runUpdate(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := values(t, metrics)
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("round %d: %s = %v, want %v", round, k, got[k], v)
+			}
+		}
+		if !strings.Contains(c.Summary(), "2 Copilot users") {
+			t.Errorf("round %d: %s", round, c.Summary())
+		}
+	}
+	if notModified != 4 {
+		t.Errorf("%d pages answered 304, want 4", notModified)
 	}
 }

@@ -17,7 +17,7 @@ import (
 )
 
 var costCentersSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "cost_centers", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "cost_centers", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/cost-centers?state=active; " +
 		"GET …/settings/billing/usage/summary?year=Y&month=M&cost_center_id=ID once per active cost center and once for cost_center_id=none",
 	Needs: Needs{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"sync"
 	"time"
@@ -27,12 +28,16 @@ type Options struct {
 	// Timeout bounds each API request; 0 means api.DefaultTimeout. Tests
 	// and the benchmark harness shorten it.
 	Timeout time.Duration
+	// Limits are the secondary rate limits kept per credential; zero fields
+	// mean api.DefaultLimits (the benchmark scales the window down).
+	Limits api.Limits
 }
 
 // Exporter serves every configured target and collector.
 type Exporter struct {
 	opts    Options
 	metrics *api.Metrics
+	pool    *api.Pool
 	ctx     context.Context
 	cancel  context.CancelFunc
 
@@ -47,12 +52,20 @@ type liveTarget struct {
 	src        *Source
 	collectors []*cached
 	cancel     context.CancelFunc // stops the target's refreshes
+	release    []func()           // lets go of the pool's transport and scheduler
 }
 
 // stop ends a target's refreshes and requests, after a reload dropped it.
+// Cancelling closes its connections in use; releasing the transport closes
+// the idle ones when no other target uses its host.
 func (t *liveTarget) stop() {
 	t.cancel()
-	t.src.Client.Close()
+	if t.src.Client != nil {
+		t.src.Client.Close()
+	}
+	for _, r := range t.release {
+		r()
+	}
 }
 
 // New builds an exporter with no targets; ApplyConfig gives it some.
@@ -61,11 +74,19 @@ func New(o Options) *Exporter {
 		o.Logger = log.NewNopLogger()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Exporter{opts: o, metrics: api.NewMetrics(o.Registerer), ctx: ctx, cancel: cancel}
+	return &Exporter{opts: o, metrics: api.NewMetrics(o.Registerer), pool: api.NewPool(o.Limits), ctx: ctx, cancel: cancel}
 }
 
-// Close stops refreshes under way.
-func (e *Exporter) Close() { e.cancel() }
+// Close stops refreshes under way and closes every connection.
+func (e *Exporter) Close() {
+	e.cancel()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, t := range e.targets {
+		t.stop()
+	}
+	e.targets = nil
+}
 
 // ApplyConfig builds the targets of cfg. A target whose configuration did not
 // change keeps its client, cache and rate-limit state, so a reload does not
@@ -122,32 +143,44 @@ func sameTarget(a, b config.Target) bool {
 }
 
 func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarget, error) {
-	base := e.opts.Transport
-	if base == nil {
-		var err error
-		if base, err = api.NewTargetTransport(tc.Transport()); err != nil {
-			return nil, err
-		}
-	}
-	tok, err := tokenSource(tc, base)
-	if err != nil {
-		return nil, err
-	}
 	flavor := api.GitHub
 	if tc.Type == config.TypeGitLab {
 		flavor = api.GitLab
 	}
-	client, err := api.New(api.Options{
-		Target: tc.Name, BaseURL: tc.APIURL, Flavor: flavor, Token: tok,
-		InsecureHTTP: tc.InsecureHTTP, UserAgent: e.opts.UserAgent,
-		Metrics: e.metrics, Transport: base, Timeout: e.opts.Timeout,
-	})
+	u, err := api.ParseBaseURL(tc.APIURL, flavor, tc.InsecureHTTP)
 	if err != nil {
 		return nil, err
 	}
-	logger := log.With(e.opts.Logger, "target", tc.Name)
 	ctx, cancel := context.WithCancel(e.ctx)
-	t := &liveTarget{cfg: *tc, src: &Source{Config: tc, Client: client, Logger: logger}, cancel: cancel}
+	t := &liveTarget{cfg: *tc, src: &Source{Config: tc}, cancel: cancel}
+	base := e.opts.Transport
+	if base == nil {
+		tr, release, err := e.pool.Transport(transportKey(u, tc))
+		if err != nil {
+			t.stop()
+			return nil, err
+		}
+		base = tr
+		t.release = append(t.release, release)
+	}
+	sched, release := e.pool.Scheduler(credentialKey(u, tc), tc.MaxConcurrentRequests)
+	t.release = append(t.release, release)
+	tok, err := tokenSource(tc, base)
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	client, err := api.New(api.Options{
+		Target: tc.Name, BaseURL: tc.APIURL, Flavor: flavor, Token: tok,
+		InsecureHTTP: tc.InsecureHTTP, UserAgent: e.opts.UserAgent,
+		Metrics: e.metrics, Transport: base, Timeout: e.opts.Timeout, Scheduler: sched,
+	})
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	logger := log.With(e.opts.Logger, "target", tc.Name)
+	t.src.Client, t.src.Logger = client, logger
 	for _, name := range cat.Enabled(tc) {
 		registryMu.Lock()
 		r, ok := registry[name]
@@ -163,12 +196,33 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 			}
 			return nil, fmt.Errorf("collector %s: %w", name, err)
 		}
-		cc := newCached(ctx, tc.Name, name, c, tc.Refresh(), e.opts.Logger)
+		cc := newCached(ctx, tc.Name, name, c, tc.IntervalFor(r.spec.CollectorSpec), e.opts.Logger)
 		cc.spec, cc.cfg = r.spec, tc
 		t.collectors = append(t.collectors, cc)
 	}
 	level.Debug(logger).Log("msg", "target ready", "api_url", client.BaseURL(), "collectors", len(t.collectors))
 	return t, nil
+}
+
+// transportKey says which targets may share connections: those on the same
+// scheme and host with the same connection settings (CA file, proxy).
+func transportKey(u *url.URL, tc *config.Target) api.TransportKey {
+	return api.TransportKey{Scheme: u.Scheme, Host: u.Host, Options: tc.Transport()}
+}
+
+// credentialKey names the credential a target's requests are charged to at
+// the API: the host, and where the token comes from. Targets with the same
+// key share one Scheduler, so their requests are paced together, as GitHub
+// counts them.
+func credentialKey(u *url.URL, tc *config.Target) string {
+	id := "file:" + tc.TokenFile
+	switch {
+	case tc.TokenEnv != "":
+		id = "env:" + tc.TokenEnv
+	case tc.GitHubApp != nil:
+		id = fmt.Sprintf("app:%d/%d", tc.GitHubApp.AppID, tc.GitHubApp.InstallationID)
+	}
+	return u.Scheme + "://" + u.Host + " " + id
 }
 
 func tokenSource(tc *config.Target, base http.RoundTripper) (api.TokenSource, error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,7 +18,7 @@ import (
 )
 
 var gitlabAddOnsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "gitlab_add_ons", Types: []string{config.TypeGitLab}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "gitlab_add_ons", Types: []string{config.TypeGitLab}, Default: true, Interval: time.Hour},
 	Endpoint:      "GET /api/graphql?query={addOnPurchases{name purchasedQuantity assignedQuantity}}",
 	Needs: Needs{
 		Role:   "an administrator",

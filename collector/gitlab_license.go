@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -18,7 +19,7 @@ import (
 )
 
 var gitlabLicenseSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "gitlab_license", Types: []string{config.TypeGitLab}, Default: true, Interval: time.Hour},
 	Endpoint:      "GET /api/v4/license, /licenses (and /version once, after a 404)",
 	Needs: Needs{
 		Role:   "an administrator (where Admin Mode is on, the token also needs `admin_mode`)",

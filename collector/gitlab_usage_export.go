@@ -26,7 +26,7 @@ import (
 // reminder to send usage data on an offline cloud license be dismissed as if
 // it had been sent. Hence off by default, and read at most once a day.
 var gitlabUsageExportSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "gitlab_usage_export", Types: []string{config.TypeGitLab}},
+	CollectorSpec: config.CollectorSpec{Name: "gitlab_usage_export", Types: []string{config.TypeGitLab}, Interval: usageExportEvery},
 	Endpoint:      "GET /api/v4/license/usage_export.csv (at most once a day; marks the usage data as exported)",
 	Needs:         gitlabLicenseSpec.Needs,
 }

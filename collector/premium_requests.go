@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
 )
 
@@ -18,7 +19,7 @@ import (
 // individual plans that an enterprise report does not cover; for an
 // enterprise this report holds only months before June 2026.
 var premiumRequestsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: false, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "premium_requests", Types: []string{config.TypeGitHub}, Default: false, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/settings/billing/premium_request/usage?year=Y&month=M (current month, UTC)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing)",
@@ -87,7 +88,7 @@ func (p *premiumTotals) collect(target string, ch chan<- prometheus.Metric) (req
 func (c *premiumRequestsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var report usageReport
 	path := c.src.enterprisePath("settings/billing/premium_request/usage")
-	if _, err := c.src.Client.GetJSON(ctx, path, monthQuery(c.now()), &report); err != nil {
+	if _, err := c.src.Client.GetJSONUpTo(ctx, path, monthQuery(c.now()), &report, api.MaxReportBytes); err != nil {
 		return wrap("premium request usage", err)
 	}
 	totals := newPremiumTotals()

@@ -45,7 +45,8 @@ func TestBackoffExponentialAndBounded(t *testing.T) {
 func TestBrokenEndpointNotHammered(t *testing.T) {
 	r := newRig(t, faultToken, "")
 	r.eventually(faultDeadline, "a first good scrape", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 1 })
-	r.sim.SetFault(licensesPath, jsonFault(503, `{"message":"Service Unavailable"}`)(t))
+	// 500, which the client does not retry: the attempts counted are refreshes.
+	r.sim.SetFault(licensesPath, jsonFault(500, `{"message":"Server Error"}`)(t))
 	time.Sleep(faultRefresh)
 	before := r.sim.Hits(licensesPath)
 	const window = 2 * time.Second

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -10,7 +11,7 @@ import (
 )
 
 var runnersSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "runners", Types: []string{config.TypeGitHub, config.TypeGitHubServer}, Default: true, NeedsEnterprise: true, Interval: 5 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/actions/runners (paginated)",
 	Needs: Needs{
 		Role:   "an enterprise owner (on Enterprise Server, a site administrator)",
@@ -38,6 +39,9 @@ type runnersPage struct {
 	TotalCount api.Number `json:"total_count"`
 	Runners    []runner   `json:"runners"`
 }
+
+// Count implements api.Counted.
+func (p *runnersPage) Count() (api.Number, int) { return p.TotalCount, len(p.Runners) }
 
 type runner struct {
 	OS     api.String `json:"os"`
@@ -74,6 +78,17 @@ func (t *runnerTally) add(p *runnersPage) {
 	}
 }
 
+// merge adds another tally (one page's, kept for reuse on 304) without
+// changing it.
+func (t *runnerTally) merge(o *runnerTally) {
+	for k, n := range o.counts {
+		t.counts[k] += n
+	}
+	t.total += o.total
+	t.online += o.online
+	t.busy += o.busy
+}
+
 func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 	for k, n := range t.counts {
 		ch <- sample(runnersDesc, float64(n), target, k.os, k.status, k.busy)
@@ -82,10 +97,16 @@ func (t *runnerTally) collect(target string, ch chan<- prometheus.Metric) {
 
 func (c *runnersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	tally := newRunnerTally()
-	err := api.Paginate(ctx, c.src.Client, c.src.enterprisePath("actions/runners"), nil, func(p *runnersPage) error {
-		tally.add(p)
-		return nil
-	})
+	err := api.PaginateFold(ctx, c.src.Client, c.src.enterprisePath("actions/runners"), nil,
+		func(p *runnersPage) *runnerTally {
+			pt := newRunnerTally()
+			pt.add(p)
+			return pt
+		},
+		func(pt *runnerTally) error {
+			tally.merge(pt)
+			return nil
+		})
 	if err != nil {
 		return wrap("self-hosted runners", err)
 	}

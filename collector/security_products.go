@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,7 +18,7 @@ import (
 )
 
 var securityProductsSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "security_products", Types: []string{config.TypeGitHubServer}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "security_products", Types: []string{config.TypeGitHubServer}, Default: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprise/stats/security-products (Enterprise Server 3.17 and later)",
 	Needs: Needs{
 		Role:   "a site administrator (anyone else gets 404)",

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -11,7 +12,7 @@ import (
 )
 
 var serverLicenseSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true},
+	CollectorSpec: config.CollectorSpec{Name: "server_license", Types: []string{config.TypeGitHubServer}, Default: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprise/settings/license",
 	Needs: Needs{
 		Role:   "a site administrator (anyone else gets 404)",

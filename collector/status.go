@@ -14,7 +14,7 @@ type Status struct {
 	State
 	Type     string
 	APIURL   string
-	Interval time.Duration // the target's refresh_interval
+	Interval time.Duration // how long the collector's data is reused
 	// Fix says in one line what went wrong and what to do; empty when the
 	// last refresh succeeded or none has run.
 	Fix string
@@ -60,7 +60,7 @@ func (e *Exporter) RefreshAll(ctx context.Context) []Status {
 }
 
 func (t *liveTarget) status(c *cached, st State) Status {
-	s := Status{State: st, Type: t.cfg.Type, APIURL: t.src.Client.BaseURL(), Interval: t.cfg.Refresh()}
+	s := Status{State: st, Type: t.cfg.Type, APIURL: t.src.Client.BaseURL(), Interval: c.interval}
 	if st.LastError != nil {
 		s.Fix = c.explain(st.LastError)
 		if e, ok := api.AsError(st.LastError); ok && !e.HTML {

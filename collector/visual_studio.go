@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"net/url"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -15,7 +16,7 @@ import (
 // (enterprise owner, read:enterprise), and x-github.enabledForGitHubApps is
 // true.
 var visualStudioSpec = &Spec{
-	CollectorSpec: config.CollectorSpec{Name: "visual_studio_subscriptions", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true},
+	CollectorSpec: config.CollectorSpec{Name: "visual_studio_subscriptions", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/visual-studio-subscriptions?is_unmatched_only=true&per_page=1 (one request: total_count)",
 	Needs: Needs{
 		Role:       "an enterprise owner (GitHub's description names no role; the licensing endpoints beside it need an owner)",

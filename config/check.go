@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/license-exporter/license_exporter/api"
 )
@@ -21,6 +22,10 @@ type CollectorSpec struct {
 	// NeedsEnterprise means the collector needs the enterprise key; where it
 	// is default-on, it is on only for targets that set enterprise.
 	NeedsEnterprise bool
+	// Interval is how long the collector's data is reused unless the target
+	// sets refresh_interval or refresh_intervals: about as often as the
+	// vendor updates the source. 0 means DefaultRefreshInterval.
+	Interval time.Duration
 }
 
 // Catalog is every known collector, as the collector package registers them.
@@ -97,6 +102,14 @@ func (t *Target) check(cat Catalog) error {
 	}
 	if t.CopilotInactiveDays < 0 || t.CopilotInactiveDays > 3650 {
 		return fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays)
+	}
+	for name := range t.RefreshIntervals {
+		if _, ok := cat.Lookup(name); !ok {
+			return fmt.Errorf("key refresh_intervals: unknown collector %q; %s collectors are: %s", name, t.Type, strings.Join(cat.names(t.Type), ", "))
+		}
+	}
+	if t.MaxConcurrentRequests < 0 || t.MaxConcurrentRequests > 100 {
+		return fmt.Errorf("key max_concurrent_requests: %d is not between 1 and 100 (GitHub's limit per credential; default %d)", t.MaxConcurrentRequests, api.DefaultMaxConcurrency)
 	}
 	if err := t.checkCredentials(); err != nil {
 		return err

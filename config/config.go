@@ -41,9 +41,16 @@ type Target struct {
 	GitHubApp       *GitHubApp `yaml:"github_app"`
 	Collectors      []string   `yaml:"collectors"`
 	RefreshInterval Duration   `yaml:"refresh_interval"`
+	// RefreshIntervals sets the interval of single collectors, over
+	// refresh_interval and the collector's own default.
+	RefreshIntervals map[string]Duration `yaml:"refresh_intervals"`
 	// InsecureHTTP allows a token over plain http to a host that is not
 	// loopback. For labs only.
 	InsecureHTTP bool `yaml:"insecure_http"`
+	// MaxConcurrentRequests caps the requests in flight of the target's
+	// credential (shared by the targets that use it); 0 means
+	// api.DefaultMaxConcurrency.
+	MaxConcurrentRequests int `yaml:"max_concurrent_requests"`
 	// CopilotInactiveDays is how long a Copilot seat may go without activity
 	// before copilot_seats counts it as inactive; 0 means the default.
 	CopilotInactiveDays int `yaml:"copilot_inactive_days"`
@@ -200,4 +207,19 @@ func (t *Target) Refresh() time.Duration {
 		return DefaultRefreshInterval
 	}
 	return time.Duration(t.RefreshInterval)
+}
+
+// IntervalFor is how long the collector s's data is reused for this target:
+// refresh_intervals names it, else refresh_interval, else the collector's
+// own default, else DefaultRefreshInterval.
+func (t *Target) IntervalFor(s CollectorSpec) time.Duration {
+	switch d, ok := t.RefreshIntervals[s.Name]; {
+	case ok && d > 0:
+		return time.Duration(d)
+	case t.RefreshInterval > 0:
+		return time.Duration(t.RefreshInterval)
+	case s.Interval > 0:
+		return s.Interval
+	}
+	return DefaultRefreshInterval
 }

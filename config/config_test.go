@@ -232,3 +232,42 @@ func TestDecoderErrorsNameTheTarget(t *testing.T) {
 		t.Errorf("scalar targets: %v", err)
 	}
 }
+
+// TestIntervalFor: refresh_intervals names a collector over refresh_interval,
+// which is over the collector's own default.
+func TestIntervalFor(t *testing.T) {
+	tok := writeToken(t, "x")
+	cat := Catalog{
+		{Name: "consumed_licenses", Types: []string{TypeGitHub}, Default: true, Interval: 15 * time.Minute},
+		{Name: "billing_usage", Types: []string{TypeGitHub}, Default: true, Interval: time.Hour},
+		{Name: "runners", Types: []string{TypeGitHub}, Default: true},
+	}
+	cfg, err := Parse([]byte(`targets:
+  - {name: a, type: github, enterprise: e, token_file: `+tok+`, refresh_intervals: {billing_usage: 2h}}
+  - {name: b, type: github, enterprise: e, token_file: `+tok+`, refresh_interval: 10m, refresh_intervals: {consumed_licenses: 1d}}
+`), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		target int
+		spec   CollectorSpec
+		want   time.Duration
+	}{
+		{0, cat[0], 15 * time.Minute}, // the collector's default
+		{0, cat[1], 2 * time.Hour},    // refresh_intervals
+		{0, cat[2], DefaultRefreshInterval},
+		{1, cat[0], 24 * time.Hour},   // refresh_intervals over refresh_interval
+		{1, cat[1], 10 * time.Minute}, // refresh_interval over the default
+	} {
+		if got := cfg.Targets[tc.target].IntervalFor(tc.spec); got != tc.want {
+			t.Errorf("target %d, %s: %s, want %s", tc.target, tc.spec.Name, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"{consumed_licence: 1h}", "{billing_usage: -1h}", "{billing_usage: often}"} {
+		_, err := Parse([]byte("targets:\n  - {name: a, type: github, enterprise: e, token_file: "+tok+", refresh_intervals: "+bad+"}\n"), cat)
+		if err == nil || !strings.Contains(err.Error(), "refresh_intervals") && !strings.Contains(err.Error(), "positive duration") {
+			t.Errorf("%s: err = %v", bad, err)
+		}
+	}
+}

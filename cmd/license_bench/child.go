@@ -2,8 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -11,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/license-exporter/license_exporter/collector"
 )
 
 // childCommand runs the exporter alone in a child process, so that its
@@ -21,12 +27,45 @@ type memResult struct {
 	MaxRSS, HeapInuse, HeapSys uint64
 	TookMS                     int64
 	Pages                      int
-	MaxInFlight, PeakMinute    int
+	MaxInFlight, Limited       int
+	Collectors, Failed         int // hostile: collectors run, and how many failed
 }
 
-func peakMemory(f flags) (*memResult, error) {
-	a := startAPI(f.memUsers, f.latency)
+func peakMemory(users int, latency time.Duration) (*memResult, error) {
+	pages := (users + 99) / 100
+	scale := chooseScale(pages, latency, 10*time.Millisecond) // memory, not timing
+	a := startAPI(users, time.Duration(float64(latency)/scale), scale)
 	defer a.srv.Close()
+	r, err := runChildProcess(a.srv.URL, "cold", scale)
+	if err != nil {
+		return nil, err
+	}
+	r.Pages = pages
+	r.TookMS = int64(float64(r.TookMS) * scale)
+	a.mu.Lock()
+	r.MaxInFlight, r.Limited = a.maxIn, a.limited
+	a.mu.Unlock()
+	return r, nil
+}
+
+// hostileMemory serves an endless body on every path, at once to every
+// default collector of a GitHub target.
+func hostileMemory() (*memResult, error) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"total_count":1,"users":[`)
+		chunk := []byte(strings.Repeat(`{"login":"x","roles":["a","b"]},`, 512))
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	return runChildProcess(srv.URL, "hostile", 1)
+}
+
+func runChildProcess(apiURL, mode string, scale float64) (*memResult, error) {
 	tok, cleanup, err := tokenFile()
 	if err != nil {
 		return nil, err
@@ -36,7 +75,7 @@ func peakMemory(f flags) (*memResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, childCommand, a.srv.URL, tok)
+	cmd := exec.Command(self, childCommand, apiURL, tok, mode, strconv.FormatFloat(scale, 'f', -1, 64))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -46,15 +85,20 @@ func peakMemory(f flags) (*memResult, error) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		return nil, fmt.Errorf("child said %q: %w", out, err)
 	}
-	r.Pages = (f.memUsers + 99) / 100
-	r.MaxInFlight, r.PeakMinute = a.sim.MaxInFlight(), a.peakMinute()
 	return &r, nil
 }
 
-// runChild refreshes once against the API at args[0] and prints the peaks.
+// runChild refreshes once against the API at args[0] and prints the peaks:
+// mode cold refreshes consumed_licenses in time scaled by args[3]; mode
+// hostile runs every default collector against endless answers.
 func runChild(args []string) int {
-	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: license_bench", childCommand, "API_URL TOKEN_FILE")
+	if len(args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: license_bench", childCommand, "API_URL TOKEN_FILE cold|hostile SCALE")
+		return 2
+	}
+	scale, err := strconv.ParseFloat(args[3], 64)
+	if err != nil || scale < 1 {
+		fmt.Fprintln(os.Stderr, "bad scale", args[3])
 		return 2
 	}
 	var (
@@ -84,28 +128,34 @@ func runChild(args []string) int {
 			}
 		}
 	}()
-	e, srv, err := exporter(args[0], args[1], time.Hour, "consumed_licenses")
+	collectors, opts := "consumed_licenses", collector.Options{Limits: scaledLimits(scale)}
+	if args[2] == "hostile" {
+		collectors, opts = "", collector.Options{Timeout: 5 * time.Second}
+	}
+	e, srv, err := exporter(args[0], args[1], "1h", collectors, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer srv.Close()
 	defer e.Close()
-	if _, err := scrape(srv.URL, 10*time.Minute); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
+	e.RefreshAll(context.Background())
 	close(done)
 	<-sampled
 	memSample()
-	if err := failed(e); err != nil {
+	r := memResult{MaxRSS: vmHWM(), HeapInuse: inuse, HeapSys: sys, TookMS: e.States()[0].LastDuration.Milliseconds()}
+	if args[2] == "hostile" {
+		for _, s := range e.States() {
+			if !s.Succeeded() {
+				r.Failed++
+			}
+		}
+		r.Collectors = len(e.States())
+	} else if err := failed(e); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	out, _ := json.Marshal(memResult{
-		MaxRSS: vmHWM(), HeapInuse: inuse, HeapSys: sys,
-		TookMS: e.States()[0].LastDuration.Milliseconds(),
-	})
+	out, _ := json.Marshal(r)
 	fmt.Println(string(out))
 	return 0
 }

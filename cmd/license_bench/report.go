@@ -22,7 +22,7 @@ func (r *report) add(format string, args ...any) {
 }
 
 func (r *report) row(what, value, verdict string) {
-	if strings.HasPrefix(verdict, "MISSED") {
+	if strings.Contains(verdict, "MISSED") {
 		r.missed++
 	}
 	r.lines = append(r.lines, [3]string{what, value, verdict})

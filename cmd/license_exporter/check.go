@@ -101,7 +101,7 @@ func printCheck(w io.Writer, statuses []collector.Status, src statusSource, time
 		if result == "OK" {
 			ok++
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Collector, result, detail)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Collector, "every "+shortDuration(s.Interval), result, detail)
 	}
 	endTarget()
 	fmt.Fprintf(w, "%d of %d collectors OK\n", ok, len(statuses))

@@ -35,8 +35,8 @@ targets:
 	}
 	for _, want := range []string{
 		"acme (github, " + url + ")",
-		"consumed_licenses    OK  5000 of 4500 seats consumed, 2 license entries (",
-		"license_sync_status  OK  2 connected servers, 0 with a failed last sync (",
+		"consumed_licenses    every 15m  OK  5000 of 4500 seats consumed, 2 license entries (",
+		"license_sync_status  every 1h   OK  2 connected servers, 0 with a failed last sync (",
 		"rate limit core: ",
 		"2 of 2 collectors OK",
 	} {
@@ -61,10 +61,10 @@ targets:
 		t.Errorf("exit %d, want %d", code, checkFailed)
 	}
 	for _, want := range []string{
-		"consumed_licenses    FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
-		"license_sync_status  FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
-		`consumed_licenses  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
-		"license_sync_status  FAIL  cannot reach api_url http://127.0.0.1:1: ",
+		"consumed_licenses    every 15m  FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
+		"license_sync_status  every 1h   FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
+		`consumed_licenses  every 15m  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
+		"license_sync_status  every 1h  FAIL  cannot reach api_url http://127.0.0.1:1: ",
 		"(GitHub answers 404, not 403, to anyone else) (the API said: \"Not Found\")", // the API's own words, kept
 		"0 of 4 collectors OK",
 	} {
@@ -105,9 +105,9 @@ targets:
 		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
 	for _, want := range []string{
-		"security_products  OK  not available: Enterprise Server 3.16 predates GET /enterprise/stats/security-products (3.17 and later)",
-		"gitlab_license  OK  not available: GitLab 17.5.0 is Community Edition; the license API (/license) belongs to Enterprise Edition",
-		"gitlab_add_ons  OK  not available: this GitLab's GraphQL API has no addOnPurchases",
+		"security_products  every 1h  OK  not available: Enterprise Server 3.16 predates GET /enterprise/stats/security-products (3.17 and later)",
+		"gitlab_license  every 1h  OK  not available: GitLab 17.5.0 is Community Edition; the license API (/license) belongs to Enterprise Edition",
+		"gitlab_add_ons  every 1h  OK  not available: this GitLab's GraphQL API has no addOnPurchases",
 		"3 of 3 collectors OK",
 	} {
 		if !strings.Contains(out, want) {

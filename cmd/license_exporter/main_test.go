@@ -217,7 +217,7 @@ func TestRefreshesAtStart(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		page := get(t, "http://"+addr+"/")
-		if strings.Contains(page, `<tr class="ok"><td>consumed_licenses</td><td>OK</td>`) {
+		if strings.Contains(page, `<tr class="ok"><td>consumed_licenses</td><td>15m</td><td>OK</td>`) {
 			break
 		}
 		if time.Now().After(deadline) {

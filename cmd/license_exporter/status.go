@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -108,7 +109,7 @@ type targetView struct {
 }
 
 type collectorView struct {
-	Name, Class, State             string
+	Name, Interval, Class, State   string
 	LastSuccess, DataAge, AgeClass string
 	Summary                        string
 	Error, APIMessage, NextAttempt string
@@ -140,7 +141,7 @@ func buildStatusView(src statusSource, now time.Time) statusView {
 }
 
 func describeCollector(s collector.Status, now time.Time) collectorView {
-	c := collectorView{Name: s.Collector, Summary: s.Summary, Error: s.Fix, APIMessage: s.APIMessage, LastSuccess: "never", DataAge: "no data"}
+	c := collectorView{Name: s.Collector, Interval: shortDuration(s.Interval), Summary: s.Summary, Error: s.Fix, APIMessage: s.APIMessage, LastSuccess: "never", DataAge: "no data"}
 	switch {
 	case s.LastAttempt.IsZero() && s.Refreshing:
 		c.Class, c.State = "pending", "first refresh under way"
@@ -207,6 +208,18 @@ func describeLimit(rl api.RateLimit, now time.Time) string {
 	return s
 }
 
+// shortDuration writes 15m rather than 15m0s, 1h rather than 1h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
 func roundAge(d time.Duration) string {
 	if d < 0 {
 		d = 0
@@ -216,15 +229,15 @@ func roundAge(d time.Duration) string {
 
 var statusTemplate = template.Must(template.New("status").Parse(`
 <h3>Targets</h3>
-<p>This page shows what the exporter last fetched; it never asks the APIs. Data is renewed when Prometheus scrapes, at most once per refresh_interval, so data up to a few intervals old is normal.</p>
+<p>This page shows what the exporter last fetched; it never asks the APIs. Data is renewed when Prometheus scrapes, at most once per collector interval (refresh_intervals, refresh_interval, or the collector's default), so data up to a few intervals old is normal.</p>
 {{range .Targets}}
 <div class="target">
 <h4>{{.Name}} <small>{{.Type}} · {{.APIURL}}</small></h4>
 {{if .Findings}}<ul class="findings">{{range .Findings}}<li class="{{if .Critical}}critical{{else if .Info}}info{{else}}warning{{end}}">{{.Text}}</li>{{end}}</ul>
 {{else if .LicensesOK}}<p class="licenses-ok">Licenses: within what was bought, nothing expiring within {{$.ExpiryDays}} days.</p>
 {{end}}<table>
-<tr><th>collector</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
-{{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td{{if .AgeClass}} class="{{.AgeClass}}"{{end}}>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}{{if .APIMessage}}<br><small>the API said: “{{.APIMessage}}”</small>{{end}}</td><td>{{.NextAttempt}}</td></tr>
+<tr><th>collector</th><th>interval</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
+{{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.Interval}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td{{if .AgeClass}} class="{{.AgeClass}}"{{end}}>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}{{if .APIMessage}}<br><small>the API said: “{{.APIMessage}}”</small>{{end}}</td><td>{{.NextAttempt}}</td></tr>
 {{end}}</table>
 <p>Rate-limit budget: {{range $i, $l := .Limits}}{{if $i}}; {{end}}{{$l}}{{else}}not known yet (no answer received){{end}}</p>
 </div>
@@ -235,9 +248,9 @@ var statusTemplate = template.Must(template.New("status").Parse(`
 const statusCSS = `
 .target table { border-collapse: collapse; margin-bottom: .5rem; }
 .target th, .target td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-.target tr.ok td:nth-child(2) { color: #1a7f37; font-weight: bold; }
-.target tr.fail td:nth-child(2), .target tr.fail td:nth-child(6) { color: #cf222e; font-weight: bold; }
-.target tr.pending td:nth-child(2) { color: #6e7781; }
+.target tr.ok td:nth-child(3) { color: #1a7f37; font-weight: bold; }
+.target tr.fail td:nth-child(3), .target tr.fail td:nth-child(7) { color: #cf222e; font-weight: bold; }
+.target tr.pending td:nth-child(3) { color: #6e7781; }
 .target td.stale { color: #9a6700; font-weight: bold; }
 .target small { font-weight: normal; color: #6e7781; }
 .target ul.findings { list-style: none; padding: 0; margin: .25rem 0 .5rem; }

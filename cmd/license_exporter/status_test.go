@@ -73,11 +73,11 @@ targets:
 	}
 	for _, want := range []string{
 		"<h4>acme <small>github · " + url + "</small></h4>",
-		`<tr class="ok"><td>consumed_licenses</td><td>OK</td>`,
+		`<tr class="ok"><td>consumed_licenses</td><td>15m</td><td>OK</td>`,
 		"5000 of 4500 seats consumed, 2 license entries",
-		`<tr class="ok"><td>license_sync_status</td><td>OK</td>`,
+		`<tr class="ok"><td>license_sync_status</td><td>1h</td><td>OK</td>`,
 		"<h4>typo ",
-		`<tr class="fail"><td>consumed_licenses</td><td>FAILING (1 in a row)</td><td>never</td><td>no data</td><td></td>` +
+		`<tr class="fail"><td>consumed_licenses</td><td>15m</td><td>FAILING (1 in a row)</td><td>never</td><td>no data</td><td></td>` +
 			`<td>404: the enterprise slug &#34;octo-crop&#34; is wrong, or the token cannot see it: the token&#39;s user must be an enterprise owner (GitHub answers 404, not 403, to anyone else)<br><small>the API said: “Not Found”</small></td>`,
 		"Rate-limit budget: core: ",
 		`<a href="/metrics">Metrics</a>`,
@@ -135,10 +135,10 @@ func TestStatusPageStates(t *testing.T) {
 	body := getPage(t, testStatusPage(t, src, now))
 	for _, want := range []string{
 		"<h4>t&lt;1&gt; <small>github · https://api.github.com</small></h4>",
-		`<tr class="fail"><td>stale</td><td>FAILING (3 in a row)</td><td>2026-03-01 11:40:00 UTC (20m0s ago)</td><td class="stale">20m0s, stale (over 3 × refresh_interval 5m0s)</td><td></td>` +
+		`<tr class="fail"><td>stale</td><td>5m</td><td>FAILING (3 in a row)</td><td>2026-03-01 11:40:00 UTC (20m0s ago)</td><td class="stale">20m0s, stale (over 3 × refresh_interval 5m0s)</td><td></td>` +
 			`<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td><td>not before 12:02:00 UTC (backoff)</td></tr>`,
-		`<tr class="ok"><td>fresh</td><td>OK</td><td>2026-03-01 11:59:00 UTC (1m0s ago)</td><td>1m0s, fresh</td><td>1 &amp; 2 &lt;b&gt;</td><td></td><td>first scrape after 12:04:00 UTC</td></tr>`,
-		`<tr class="pending"><td>running</td><td>first refresh under way</td>`,
+		`<tr class="ok"><td>fresh</td><td>5m</td><td>OK</td><td>2026-03-01 11:59:00 UTC (1m0s ago)</td><td>1m0s, fresh</td><td>1 &amp; 2 &lt;b&gt;</td><td></td><td>first scrape after 12:04:00 UTC</td></tr>`,
+		`<tr class="pending"><td>running</td><td>5m</td><td>first refresh under way</td>`,
 		"Rate-limit budget: core: 42 of 5000 requests left, resets in 10m0s",
 	} {
 		if !strings.Contains(body, want) {

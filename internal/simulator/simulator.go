@@ -6,8 +6,11 @@
 package simulator
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -68,9 +71,11 @@ type Server struct {
 	hits     map[string]int
 	inFlight int
 	maxIn    int
-	total    atomic.Int64
-	used     atomic.Int64
-	reset    time.Time
+	// notModified counts 304 answers.
+	notModified int
+	total       atomic.Int64
+	used        atomic.Int64
+	reset       time.Time
 }
 
 // routes are added by each file of this package from init.
@@ -191,7 +196,71 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r2 := r.Clone(ctx)
 	r2.URL.Path = path
-	s.mux.ServeHTTP(w, r2)
+	if gitlab {
+		s.mux.ServeHTTP(w, r2)
+		return
+	}
+	s.conditional(w, r2)
+}
+
+// conditional answers as GitHub does for conditional requests: every 200
+// carries an ETag that depends on the body and on the token, and a request
+// whose If-None-Match holds it gets 304 Not Modified, without a body, without
+// a Link header (RFC 9110 §15.4.5 lets a 304 leave it out), and without
+// costing the primary budget.
+// https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
+func (s *Server) conditional(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{header: http.Header{}, code: http.StatusOK}
+	s.mux.ServeHTTP(rec, r)
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	if rec.code != http.StatusOK {
+		w.WriteHeader(rec.code)
+		_, _ = w.Write(rec.body.Bytes())
+		return
+	}
+	sum := sha256.Sum256(append([]byte(r.Header.Get("Authorization")+"\n"), rec.body.Bytes()...))
+	etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
+	w.Header().Set("ETag", etag)
+	if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
+		s.used.Add(-1)
+		s.mu.Lock()
+		s.notModified++
+		s.mu.Unlock()
+		w.Header().Del("Link")
+		w.Header().Del("Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+// NotModified returns how many requests were answered 304.
+func (s *Server) NotModified() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notModified
+}
+
+// recorder buffers an answer so that its ETag can be computed.
+type recorder struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.code, r.wrote = code, true
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(b)
 }
 
 func (s *Server) authorized(r *http.Request, gitlab bool) bool {
