@@ -170,6 +170,43 @@ func TestDemoRemovesItsFilesOnSIGTERM(t *testing.T) {
 	}
 }
 
+// TestServingShutsDownOnSIGTERM: once serving, SIGTERM shuts the server
+// down gracefully (the demo's own handler has handed over) and exits 0,
+// with the demo's files removed by the normal return.
+func TestServingShutsDownOnSIGTERM(t *testing.T) {
+	tmp := t.TempDir()
+	addr := testdeps.FreePort(t)
+	cmd := exec.Command(binary, "--demo", "--web.listen-address="+addr)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	logs := &testdeps.SyncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + addr + "/-/healthy"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the demo did not serve")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v, want 0\n%s", err, logs)
+	}
+	if !strings.Contains(logs.String(), "shutting down") {
+		t.Errorf("no graceful shutdown in the log:\n%s", logs)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("the demo left %v behind", entries[0].Name())
+	}
+}
+
 // TestMissingConfigSaysWhatToDo: without a configuration file the exporter
 // says how to pass one and how to try the demo.
 func TestMissingConfigSaysWhatToDo(t *testing.T) {
