@@ -124,6 +124,7 @@ func TestRulesUseThresholds(t *testing.T) {
 		"GitHubAdvancedSecurityCommittersNearlyExhausted": {seats},
 		"GitHubBudgetNearlySpent":                         {fmt.Sprintf(">= %g * github_enterprise_budget_limit_dollars", thresholds.BudgetNearlySpent)},
 		"GitHubBudgetExhausted":                           {"github_enterprise_budget_spent_dollars >= github_enterprise_budget_limit_dollars"},
+		"LicenseExporterRateLimitLow":                     {fmt.Sprintf("license_exporter_api_rate_limit < %.2f", thresholds.RateLimitLow)},
 	}
 	ladder := map[string]string{
 		"info":     fmt.Sprintf("<= %d * 86400", thresholds.ExpiryInfoDays),

@@ -110,7 +110,7 @@ func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, 
 	}
 	for t, rls := range limits {
 		for _, rl := range rls {
-			if rl.Limit > 0 && rl.Remaining/rl.Limit < 0.10 && rl.Reset.After(now) {
+			if rl.Limit > 0 && rl.Remaining/rl.Limit < thresholds.RateLimitLow && rl.Reset.After(now) {
 				out[t] = append(out[t], finding{Text: fmt.Sprintf("API rate-limit budget nearly spent: %g of %g %s requests left until %s",
 					rl.Remaining, rl.Limit, rl.Resource, rl.Reset.UTC().Format("15:04 UTC"))})
 			}

@@ -16,6 +16,10 @@ const (
 	// whole limit.
 	BudgetNearlySpent = 0.9
 
+	// RateLimitLow is the share of an API rate-limit budget left below which
+	// LicenseExporterRateLimitLow fires.
+	RateLimitLow = 0.10
+
 	// The ExpiringSoon ladder, in days before a license expires: severity
 	// info within ExpiryInfoDays, warning within ExpiryWarningDays,
 	// critical within ExpiryCriticalDays.
