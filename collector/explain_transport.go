@@ -96,6 +96,8 @@ func htmlFix(t *config.Target) string {
 		return "api_url must be https://api.github.com, not the web site https://github.com"
 	case t.Type == config.TypeGitHub && strings.HasSuffix(h, ".ghe.com") && !strings.HasPrefix(h, "api."):
 		return fmt.Sprintf("api_url must be https://api.%s, not the web site https://%s", h, h)
+	case t.Type == config.TypeGitHubServer && (h == "github.com" || h == "www.github.com" || h == "api.github.com" || strings.HasSuffix(h, ".ghe.com")):
+		return "this is GitHub Enterprise Cloud, not Enterprise Server: use type: github (api_url https://api.github.com, or https://api.SUBDOMAIN.ghe.com)"
 	case t.Type == config.TypeGitHubServer && !strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/api/v3"):
 		return fmt.Sprintf("api_url must end in /api/v3 (https://%s/api/v3)", u.Host)
 	case t.Type == config.TypeGitLab:

@@ -159,3 +159,17 @@ func TestProxyFix(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLFixOtherProduct: a web page from github.com under type
+// github_server is no missing /api/v3: the fix names the type to use.
+func TestHTMLFixOtherProduct(t *testing.T) {
+	e := &api.Error{Status: http.StatusNotFound, Kind: api.KindNotFound, HTML: true}
+	fix, _ := explainTransport(e, &config.Target{Type: config.TypeGitHubServer, APIURL: "https://github.com"})
+	if !strings.Contains(fix, "use type: github") || strings.Contains(fix, "/api/v3") {
+		t.Errorf("fix = %q", fix)
+	}
+	fix, _ = explainTransport(e, &config.Target{Type: config.TypeGitHubServer, APIURL: "https://ghes.example.com"})
+	if !strings.Contains(fix, "https://ghes.example.com/api/v3") {
+		t.Errorf("Enterprise Server without /api/v3: %q", fix)
+	}
+}
