@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -142,7 +143,8 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	default:
 		e.Kind = KindClient
 	}
-	if isHTML(resp.Header) {
+	if isHTML(resp.Header) || looksHTML(body) {
+		e.HTML = true
 		e.Message = "an HTML page"
 		if e.Kind == KindServer || e.Kind == KindClient {
 			e.Hint = "the answer was an HTML page, not the API: a proxy or load balancer answered, or api_url is not the API's address"
@@ -249,6 +251,18 @@ func apiMessage(resp *http.Response, body []byte) string {
 		msg = msg[:200] + "…"
 	}
 	return msg
+}
+
+// looksHTML sniffs an error body for a page that came without an HTML
+// Content-Type (some proxies and login pages send none, or text/plain).
+func looksHTML(body []byte) bool {
+	b := bytes.TrimLeft(body, " \t\r\n\f\ufeff")
+	for _, p := range []string{"<!doctype", "<html"} {
+		if len(b) >= len(p) && strings.EqualFold(string(b[:len(p)]), p) {
+			return true
+		}
+	}
+	return false
 }
 
 func isHTML(h http.Header) bool {

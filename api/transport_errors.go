@@ -81,7 +81,9 @@ func (e *Error) classifyTransport(flavor Flavor, h http.Header) {
 	}
 	if e.Status == http.StatusProxyAuthRequired {
 		e.ProxyAuth = true
-		e.Hint = "a proxy asked for credentials (407): set the target's proxy credentials, or the user:password of HTTPS_PROXY"
+		// The configuration is not known here: collector.Explain says
+		// whether configured credentials were rejected or none were given.
+		e.Hint = "a proxy answered 407 Proxy Authentication Required: it wants credentials, or rejected the ones configured"
 	}
 	if isHTML(h) {
 		e.HTML = true

@@ -106,6 +106,32 @@ func TestHTMLAnyStatus(t *testing.T) {
 	}
 }
 
+// TestHTMLSniffedWithoutContentType: a proxy's 404 page that comes with no
+// Content-Type (or a wrong one) is still recognised by its body, so it is
+// not taken for the API's "no such resource".
+func TestHTMLSniffedWithoutContentType(t *testing.T) {
+	for _, tc := range []struct {
+		ctype []string // nil: no Content-Type header at all
+		body  string
+		html  bool
+	}{
+		{nil, "\n  <!DOCTYPE html><html><body>Not Found</body></html>", true},
+		{[]string{"text/plain"}, "<HTML><body>Sign in</body></HTML>", true},
+		{nil, `{"message":"Not Found"}`, false},
+		{nil, "Not Found <html>", false},
+	} {
+		c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Content-Type"] = tc.ctype // nil stops net/http from sniffing one in
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, tc.body)
+		}), GitHub)
+		e := getErr(t, c)
+		if e == nil || e.HTML != tc.html || e.Kind != KindNotFound {
+			t.Errorf("404 %v %q: %+v, want HTML %v", tc.ctype, tc.body, e, tc.html)
+		}
+	}
+}
+
 func writePEM(t *testing.T, srv *httptest.Server) string {
 	t.Helper()
 	f := filepath.Join(t.TempDir(), "ca.pem")

@@ -14,10 +14,12 @@ import (
 // message names that cause too.
 type absence struct{ said bool }
 
-// notFound reports whether err is a 404; the first one in a row is logged
-// with meaning. Any other outcome re-arms the message.
+// notFound reports whether err is the API's 404; the first one in a row is
+// logged with meaning. An HTML 404 is a proxy's or a login page, not the
+// API saying there is nothing, so it stays an error. Any other outcome
+// re-arms the message.
 func (a *absence) notFound(logger log.Logger, collector string, err error, meaning string) bool {
-	if !api.IsKind(err, api.KindNotFound) {
+	if e, ok := api.AsError(err); !ok || e.Kind != api.KindNotFound || e.HTML {
 		a.said = false
 		return false
 	}

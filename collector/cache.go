@@ -61,6 +61,9 @@ type State struct {
 	NextAttempt       time.Time
 	Refreshing        bool
 	Summary           string
+	// LastScrape is when a scrape last asked for the data: data older than
+	// refresh_interval is only stale if a scrape came since and found it so.
+	LastScrape time.Time
 }
 
 // Succeeded reports whether the last refresh succeeded.
@@ -85,6 +88,7 @@ func newCached(ctx context.Context, target, name string, c Collector, interval t
 func (c *cached) get(ctx context.Context) ([]prometheus.Metric, State) {
 	c.mu.Lock()
 	now := c.now()
+	c.state.LastScrape = now
 	fresh := !c.state.LastSuccess.IsZero() && now.Sub(c.state.LastSuccess) < c.interval
 	wait := c.running
 	if !fresh && !now.Before(c.nextAttempt) {

@@ -89,6 +89,20 @@ func TestCacheServesFreshDataWithoutRefresh(t *testing.T) {
 	}
 }
 
+// TestCacheNotesScrapes: the status page tells data waiting for a scrape
+// from stale data by when a scrape last asked; a refresh alone is no scrape.
+func TestCacheNotesScrapes(t *testing.T) {
+	c, now := newTestCached(&fakeCollector{value: 1}, time.Minute)
+	c.refreshNow(context.Background())
+	if st := c.snapshot(); !st.LastScrape.IsZero() {
+		t.Errorf("a refresh without a scrape set LastScrape %v", st.LastScrape)
+	}
+	*now = now.Add(time.Second)
+	if _, st := c.get(context.Background()); !st.LastScrape.Equal(*now) {
+		t.Errorf("LastScrape = %v, want %v", st.LastScrape, *now)
+	}
+}
+
 // settle waits for the refresh under way, if any.
 func settle(c *cached) {
 	c.mu.Lock()

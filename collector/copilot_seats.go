@@ -74,7 +74,7 @@ type copilotSeat struct {
 type seatUser struct {
 	plans        []string // usually one
 	lastActivity time.Time
-	assigned     time.Time // the latest grant of a seat
+	assigned     time.Time // the earliest grant of a seat among the user's entries
 	active       bool      // some entry is not pending cancellation
 }
 
@@ -131,7 +131,9 @@ func (u *seatUser) mergeFrom(o *seatUser) {
 	if o.lastActivity.After(u.lastActivity) {
 		u.lastActivity = o.lastActivity
 	}
-	if o.assigned.After(u.assigned) {
+	// The user has had a seat since their earliest entry: a second team
+	// that grants it again later is not a new seat to give time to.
+	if !o.assigned.IsZero() && (u.assigned.IsZero() || o.assigned.Before(u.assigned)) {
 		u.assigned = o.assigned
 	}
 	u.active = u.active || o.active

@@ -106,6 +106,36 @@ func TestCopilotSeatsNewlyAssigned(t *testing.T) {
 	}
 }
 
+// A user with a year-old seat who is added again through a second team
+// (a second entry, created last week) has had Copilot for a year: unused,
+// the seat is inactive, not a new grant.
+func TestCopilotSeatsSecondTeamIsNoNewSeat(t *testing.T) {
+	body := `{"total_seats":1,"seats":[
+	  {"assignee":{"login":"mona"},"assigning_team":{"slug":"b"},"created_at":"2025-03-25T00:00:00Z","last_activity_at":null},
+	  {"assignee":{"login":"mona"},"assigning_team":{"slug":"a"},"created_at":"2024-03-01T00:00:00Z","last_activity_at":null},
+	  {"assignee":{"login":"mona"},"assigning_team":{"slug":"c"},"created_at":null,"last_activity_at":null}
+	]}`
+	var p copilotSeatsPage
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
+	tally := newCopilotTally()
+	tally.add(foldSeats(&p))
+	if got := tally.count(at, 30*24*time.Hour).inactive; got != 1 {
+		t.Errorf("inactive = %d, want 1: the seat is a year old", got)
+	}
+	// The same entries on two pages, the later grant first.
+	first, second := p, p
+	first.Seats, second.Seats = p.Seats[:1], p.Seats[1:]
+	tally = newCopilotTally()
+	tally.add(foldSeats(&first))
+	tally.add(foldSeats(&second))
+	if got := tally.count(at, 30*24*time.Hour).inactive; got != 1 {
+		t.Errorf("across pages: inactive = %d, want 1", got)
+	}
+}
+
 func TestCopilotTallyOddValues(t *testing.T) {
 	// One user seated through two organizations counts once per plan; a
 	// seat with a bad date counts as never active; an entry without an

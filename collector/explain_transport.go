@@ -2,6 +2,7 @@ package collector
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -22,7 +23,7 @@ func explainTransport(e *api.Error, t *config.Target) (string, bool) {
 	case e.SSO != nil:
 		return status + ssoFix(e.SSO), true
 	case e.ProxyRefused():
-		return "a proxy asked for credentials (407 Proxy Authentication Required): set proxy_credentials_file or proxy_credentials_env on the target (with proxy_url), or user:password in HTTPS_PROXY", true
+		return proxyFix(t), true
 	case e.HTML:
 		return status + "an HTML page answered, not the API: " + htmlFix(t), true
 	case e.UnknownAuthority():
@@ -31,6 +32,41 @@ func explainTransport(e *api.Error, t *config.Target) (string, bool) {
 		return fmt.Sprintf("the certificate of %s is not valid for it: %s", host(t.APIURL), e.CertificateProblem()), true
 	}
 	return "", false
+}
+
+// proxyFix words a 407: where credentials are configured, the proxy
+// rejected them, so the fix is their content, named by where they live
+// (never their value); without any, the proxy wants some.
+func proxyFix(t *config.Target) string {
+	const is = "a proxy answered 407 Proxy Authentication Required"
+	switch {
+	case t.ProxyURL != "" && t.ProxyCredentialsFile != "":
+		return fmt.Sprintf("%s: the proxy %s rejected the credentials configured in proxy_credentials_file %s: check the user:password in that file", is, host(t.ProxyURL), t.ProxyCredentialsFile)
+	case t.ProxyURL != "" && t.ProxyCredentialsEnv != "":
+		return fmt.Sprintf("%s: the proxy %s rejected the credentials configured in the environment variable %s (proxy_credentials_env): check the user:password it holds", is, host(t.ProxyURL), t.ProxyCredentialsEnv)
+	case t.ProxyURL != "":
+		if u, err := url.Parse(t.ProxyURL); err == nil && u.User != nil {
+			return fmt.Sprintf("%s: the proxy %s rejected the user:password in proxy_url", is, u.Host)
+		}
+	default:
+		if u := envProxy(t.APIURL); u != nil && u.User != nil {
+			return fmt.Sprintf("%s: the proxy %s from the environment (HTTPS_PROXY or HTTP_PROXY) rejected the user:password in that variable", is, u.Host)
+		}
+	}
+	return is + ", and no credentials are configured for it: set proxy_credentials_file or proxy_credentials_env on the target (with proxy_url), or user:password in HTTPS_PROXY"
+}
+
+// envProxy is the proxy the environment picks for apiURL, if any.
+func envProxy(apiURL string) *url.URL {
+	req, err := http.NewRequest(http.MethodGet, apiURL, nil)
+	if err != nil {
+		return nil
+	}
+	u, err := http.ProxyFromEnvironment(req)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // ssoFix: GitHub answers 403 with X-GitHub-SSO when the enterprise or an
@@ -60,6 +96,8 @@ func htmlFix(t *config.Target) string {
 		return "api_url must be https://api.github.com, not the web site https://github.com"
 	case t.Type == config.TypeGitHub && strings.HasSuffix(h, ".ghe.com") && !strings.HasPrefix(h, "api."):
 		return fmt.Sprintf("api_url must be https://api.%s, not the web site https://%s", h, h)
+	case t.Type == config.TypeGitHubServer && (h == "github.com" || h == "www.github.com" || h == "api.github.com" || strings.HasSuffix(h, ".ghe.com")):
+		return "this is GitHub Enterprise Cloud, not Enterprise Server: use type: github (api_url https://api.github.com, or https://api.SUBDOMAIN.ghe.com)"
 	case t.Type == config.TypeGitHubServer && !strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/api/v3"):
 		return fmt.Sprintf("api_url must end in /api/v3 (https://%s/api/v3)", u.Host)
 	case t.Type == config.TypeGitLab:

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/config"
 	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
@@ -121,12 +123,53 @@ targets:
 `
 	os.WriteFile(cred, []byte("svc:wrong\n"), 0o600)
 	st := byName(newTestExporter(t, yml, tok, proxy.URL, cred).RefreshAll(context.Background()))["t/consumed_licenses"]
-	if st.Succeeded() || !strings.Contains(st.Fix, "a proxy asked for credentials (407") || strings.Contains(st.Fix, "wrong") {
+	if st.Succeeded() || !strings.Contains(st.Fix, "407") || !strings.Contains(st.Fix, "rejected the credentials configured in proxy_credentials_file "+cred) ||
+		strings.Contains(st.Fix, "wrong") || strings.Contains(st.Fix, "set proxy_credentials_file") {
 		t.Errorf("wrong proxy credentials: %q", st.Fix)
 	}
 	os.WriteFile(cred, []byte("svc:pr0xy-pass\n"), 0o600)
 	st = byName(newTestExporter(t, yml, tok, proxy.URL, cred).RefreshAll(context.Background()))["t/consumed_licenses"]
 	if !st.Succeeded() || proxied.Load() == 0 {
 		t.Errorf("through the proxy: %v %q (%d proxied)", st.LastError, st.Fix, proxied.Load())
+	}
+}
+
+// TestProxyFix: a 407 names the configured credentials as rejected (by the
+// key or variable that holds them, never their value); only without any
+// does it ask for some.
+func TestProxyFix(t *testing.T) {
+	t.Setenv("CORP_PROXY_CRED", "svc:s3cret")
+	e := &api.Error{Status: http.StatusProxyAuthRequired, ProxyAuth: true}
+	for _, tc := range []struct {
+		target config.Target
+		want   string
+	}{
+		{config.Target{APIURL: "https://api.github.com", ProxyURL: "http://proxy.corp:3128", ProxyCredentialsEnv: "CORP_PROXY_CRED"},
+			"the proxy proxy.corp:3128 rejected the credentials configured in the environment variable CORP_PROXY_CRED"},
+		{config.Target{APIURL: "https://api.github.com", ProxyURL: "http://proxy.corp:3128", ProxyCredentialsFile: "/etc/le/proxy"},
+			"the proxy proxy.corp:3128 rejected the credentials configured in proxy_credentials_file /etc/le/proxy"},
+		{config.Target{APIURL: "https://api.github.com", ProxyURL: "http://svc:s3cret@proxy.corp:3128"},
+			"the proxy proxy.corp:3128 rejected the user:password in proxy_url"},
+		{config.Target{APIURL: "https://api.github.com", ProxyURL: "http://proxy.corp:3128"},
+			"no credentials are configured for it: set proxy_credentials_file or proxy_credentials_env"},
+	} {
+		fix, ok := explainTransport(e, &tc.target)
+		if !ok || !strings.Contains(fix, tc.want) || strings.Contains(fix, "s3cret") {
+			t.Errorf("%+v: %q, want %q", tc.target, fix, tc.want)
+		}
+	}
+}
+
+// TestHTMLFixOtherProduct: a web page from github.com under type
+// github_server is no missing /api/v3: the fix names the type to use.
+func TestHTMLFixOtherProduct(t *testing.T) {
+	e := &api.Error{Status: http.StatusNotFound, Kind: api.KindNotFound, HTML: true}
+	fix, _ := explainTransport(e, &config.Target{Type: config.TypeGitHubServer, APIURL: "https://github.com"})
+	if !strings.Contains(fix, "use type: github") || strings.Contains(fix, "/api/v3") {
+		t.Errorf("fix = %q", fix)
+	}
+	fix, _ = explainTransport(e, &config.Target{Type: config.TypeGitHubServer, APIURL: "https://ghes.example.com"})
+	if !strings.Contains(fix, "https://ghes.example.com/api/v3") {
+		t.Errorf("Enterprise Server without /api/v3: %q", fix)
 	}
 }

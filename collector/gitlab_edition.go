@@ -2,7 +2,10 @@ package collector
 
 import (
 	"context"
+	"fmt"
 	"strings"
+
+	"github.com/go-kit/log/level"
 
 	"github.com/license-exporter/license_exporter/api"
 )
@@ -37,4 +40,24 @@ func gitlabEditionOf(ctx context.Context, c *api.Client) (gitlabEdition, bool) {
 		ee = v.Enterprise.Value
 	}
 	return gitlabEdition{version: version, enterprise: ee}, true
+}
+
+// communityEdition words a 404 from an Enterprise Edition API (what, e.g.
+// "the license API (/license)") when /version shows Community Edition: not
+// a fault, and not a wrong api_url, since /version answered from the same
+// base. ok is false when err is no 404 or the instance is not Community
+// Edition; then err stands. The log line is written once (told).
+func communityEdition(ctx context.Context, src *Source, err error, told *bool, collector, what string) (summary string, ok bool) {
+	if !api.IsKind(err, api.KindNotFound) {
+		return "", false
+	}
+	ed, known := gitlabEditionOf(ctx, src.Client)
+	if !known || ed.enterprise {
+		return "", false
+	}
+	if !*told {
+		*told = true
+		level.Info(src.Logger).Log("msg", fmt.Sprintf("GitLab Community Edition has no %s; %s serves no data", what, collector), "version", ed.version)
+	}
+	return fmt.Sprintf("not available: GitLab %s is Community Edition; %s belongs to Enterprise Edition", ed.version, what), true
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/license-exporter/license_exporter/api"
@@ -96,17 +95,9 @@ func (c *gitlabLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 	// GitLab answers null when no license is installed: current stays nil.
 	var current *gitlabLicense
 	_, err := c.src.Client.GetJSON(ctx, "/license", nil, &current)
-	if api.IsKind(err, api.KindNotFound) {
-		if ed, ok := gitlabEditionOf(ctx, c.src.Client); ok && !ed.enterprise {
-			// Community Edition has no license API: not a fault, and not a
-			// wrong api_url, since /version answered from the same base.
-			if !c.toldNoLicenseAPI {
-				c.toldNoLicenseAPI = true
-				level.Info(c.src.Logger).Log("msg", "GitLab Community Edition has no license API; gitlab_license serves no data", "version", ed.version)
-			}
-			c.setSummary("not available: GitLab %s is Community Edition; the license API (/license) belongs to Enterprise Edition", ed.version)
-			return nil
-		}
+	if summary, ok := communityEdition(ctx, c.src, err, &c.toldNoLicenseAPI, "gitlab_license", "the license API (/license)"); ok {
+		c.setSummary("%s", summary)
+		return nil
 	}
 	if err != nil {
 		return wrap("gitlab license", err)

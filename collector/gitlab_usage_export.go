@@ -54,9 +54,12 @@ type gitlabUsageExportCollector struct {
 	now func() time.Time
 	summaryHolder
 
-	fetched time.Time // zero until the first read
-	row     billableRow
-	hasRow  bool
+	// fetched lives in memory only: a restart, and each `check`, read the
+	// export again (README).
+	fetched       time.Time // zero until the first read
+	row           billableRow
+	hasRow        bool
+	toldCommunity bool
 }
 
 var _ Collector = (*gitlabUsageExportCollector)(nil)
@@ -64,6 +67,10 @@ var _ Collector = (*gitlabUsageExportCollector)(nil)
 func (c *gitlabUsageExportCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	if now := c.now(); c.fetched.IsZero() || now.Sub(c.fetched) >= usageExportEvery {
 		b, _, err := c.src.Client.GetBytes(ctx, "/license/usage_export.csv", nil)
+		if summary, ok := communityEdition(ctx, c.src, err, &c.toldCommunity, "gitlab_usage_export", "the license usage export (/license/usage_export.csv)"); ok {
+			c.setSummary("%s", summary)
+			return nil
+		}
 		if err != nil {
 			return wrap("gitlab license usage export", err)
 		}

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,27 @@ func TestUsageExportNotFound(t *testing.T) {
 	// Turned on by hand, a GitLab without the export is a fault to report.
 	if _, err := runUpdate(t, newCollector(t, "gitlab_usage_export", gitlabTarget(url))); !api.IsKind(err, api.KindNotFound) {
 		t.Errorf("err = %v, want 404", err)
+	}
+}
+
+// TestUsageExportCommunityEdition: Community Edition has no usage export;
+// its 404 gets gitlab_license's Enterprise Edition explanation, not the
+// "check api_url" hint, and is no failure.
+func TestUsageExportCommunityEdition(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/api/v4/license/usage_export.csv", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"404 Not Found"}`, http.StatusNotFound)
+	})
+	sim.SetFault("/api/v4/version", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"version":"17.2.1","revision":"abc","enterprise":false}`))
+	})
+	c := newCollector(t, "gitlab_usage_export", gitlabTarget(url))
+	ms, err := runUpdate(t, c)
+	if err != nil || len(ms) != 0 {
+		t.Fatalf("err = %v, %d metrics; want success with no data", err, len(ms))
+	}
+	if s := c.(Summarizer).Summary(); !strings.Contains(s, "is Community Edition; the license usage export") || !strings.Contains(s, "Enterprise Edition") || strings.Contains(s, "api_url") {
+		t.Errorf("summary %q", s)
 	}
 }

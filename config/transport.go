@@ -19,6 +19,11 @@ import (
 //   - an Enterprise Server URL without a path: the REST API is under
 //     /api/v3 (docs.github.com/en/enterprise-server@latest/rest).
 //
+// A URL of the other GitHub product is left alone with a note that names
+// the type to use instead: GitHub.com or GHE.com under github_server (which
+// would otherwise get /api/v3 appended), an Enterprise Server /api/v3 path
+// under github.
+//
 // A GitLab URL that ends in /api/v4 is accepted as it is (api.ParseBaseURL).
 func (t *Target) fixAPIURL() {
 	u, err := url.Parse(strings.TrimSpace(t.APIURL))
@@ -26,8 +31,15 @@ func (t *Target) fixAPIURL() {
 		return // checkURL says what is wrong
 	}
 	host, path := strings.ToLower(u.Hostname()), strings.TrimRight(u.Path, "/")
+	cloud := host == "github.com" || host == "www.github.com" || host == "api.github.com" || strings.HasSuffix(host, ".ghe.com")
 	fixed := ""
 	switch {
+	case t.Type == TypeGitHubServer && cloud:
+		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is GitHub Enterprise Cloud (github.com or GHE.com), not Enterprise Server: use type: github", t.APIURL))
+		return
+	case t.Type == TypeGitHub && strings.HasSuffix(path, "/api/v3"):
+		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is an Enterprise Server API (its path ends in /api/v3): use type: github_server", t.APIURL))
+		return
 	case t.Type == TypeGitHub && (host == "github.com" || host == "www.github.com") && path == "":
 		fixed = "https://api.github.com"
 	case t.Type == TypeGitHub && strings.HasSuffix(host, ".ghe.com") && strings.Count(host, ".") == 2 && path == "":

@@ -26,6 +26,12 @@ func TestAPIURLMistakes(t *testing.T) {
 		{"type: github, enterprise: e, api_url: https://octo.ghe.com", "https://api.octo.ghe.com", "using https://api.octo.ghe.com"},
 		{"type: github_server, api_url: https://ghes.example.com", "https://ghes.example.com/api/v3", "using https://ghes.example.com/api/v3"},
 		{"type: github_server, api_url: https://ghes.example.com/", "https://ghes.example.com/api/v3", "using https://ghes.example.com/api/v3"},
+		// The other GitHub product's URL: left as written, with the type to use.
+		{"type: github_server, api_url: https://api.github.com", "https://api.github.com", "use type: github"},
+		{"type: github_server, api_url: https://github.com", "https://github.com", "use type: github"},
+		{"type: github_server, api_url: https://octo.ghe.com", "https://octo.ghe.com", "use type: github"},
+		{"type: github, enterprise: e, api_url: https://ghes.example.com/api/v3", "https://ghes.example.com/api/v3", "use type: github_server"},
+		{"type: github, enterprise: e, api_url: https://ghes.example.com/api/v3/", "https://ghes.example.com/api/v3/", "use type: github_server"},
 		// Right as written: no note.
 		{"type: github, enterprise: e, api_url: https://api.github.com", "https://api.github.com", ""},
 		{"type: github, enterprise: e, api_url: https://api.octo.ghe.com", "https://api.octo.ghe.com", ""},

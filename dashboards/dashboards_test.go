@@ -101,6 +101,7 @@ func TestMetricNames(t *testing.T) {
 		`clamp_min(deriv(x{l="by (y)"}[7d]) * 86400, 1e-9) and bool offset_me`:  "offset_me x",
 		`sum without (code) (rate(req_total[$__rate_interval])) > 0.5 unless y`: "req_total y",
 		`time() - t_seconds`: "t_seconds",
+		`a > on (target) group_left b unless c <= on (target) group_right d`: "a b c d",
 	} {
 		if got := strings.Join(MetricNames(expr), " "); got != want {
 			t.Errorf("MetricNames(%q) = %q, want %q", expr, got, want)

@@ -66,7 +66,7 @@ var (
 	grouping  = regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)`)
 	functions = regexp.MustCompile(`\b[a-zA-Z_]\w*\s*\(`)
 	ident     = regexp.MustCompile(`(?:^|[^\w:.])([a-zA-Z_:][\w:]*)`)
-	keywords  = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "offset": true, "inf": true, "nan": true}
+	keywords  = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "offset": true, "group_left": true, "group_right": true, "inf": true, "nan": true}
 )
 
 // MetricNames extracts the metric names an expression reads: identifiers

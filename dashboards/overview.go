@@ -44,9 +44,9 @@ func overview() dashboard {
 		Rows: []row{
 			{Title: "Seats", Panels: []panel{
 				{Title: "Seats used", Type: "gauge", W: 6, H: 6, Unit: "percentunit", Min: f(0), Max: f(1.1),
-					Desc:       "Seats consumed as a share of seats purchased, per GitHub Enterprise target.",
+					Desc:       "Seats consumed as a share of seats purchased, per GitHub Enterprise target; a target with none purchased (usage-based billing) is left out.",
 					Thresholds: warnAt(0.9, 1),
-					Queries:    []query{{Expr: perTarget(consumed) + " / " + perTarget(purchased), Legend: "{{target}}", Instant: true}}},
+					Queries:    []query{{Expr: perTarget(consumed) + " / (" + perTarget(purchased) + " > 0)", Legend: "{{target}}", Instant: true}}},
 				{Title: "Seats left", Type: "stat", W: 6, H: 6, Unit: "none",
 					Desc:       "Seats purchased minus seats consumed; negative means over the purchase.",
 					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(1)}},
@@ -112,7 +112,7 @@ func overview() dashboard {
 					}},
 				{Title: "API rate limit left", Type: "timeseries", W: 12, H: 8, Unit: "percentunit", Min: f(0), Max: f(1),
 					Desc:    "Share of each credential's API rate limit left in the current window; the rate-limit alert fires under 10 %.",
-					Queries: []query{{Expr: fmt.Sprintf("%s / %s", perTarget("license_exporter_api_rate_limit_remaining", "resource"), perTarget("license_exporter_api_rate_limit", "resource")), Legend: "{{target}} {{resource}}"}}},
+					Queries: []query{{Expr: fmt.Sprintf("%s / (%s > 0)", perTarget("license_exporter_api_rate_limit_remaining", "resource"), perTarget("license_exporter_api_rate_limit", "resource")), Legend: "{{target}} {{resource}}"}}},
 				{Title: "API requests by status", Type: "timeseries", W: 12, H: 8, Unit: "reqps",
 					Desc:    "Requests the exporter sends to the APIs, by HTTP status (error: no answer).",
 					Queries: []query{{Expr: fmt.Sprintf("sum by (target, code) (rate(%s[$__rate_interval]))", sel("license_exporter_api_requests_total")), Legend: "{{target}} {{code}}"}}},

@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -55,4 +56,24 @@ func TestOverviewShowsTrends(t *testing.T) {
 func jsonOf(p panel) (string, error) {
 	b, err := dashboard{Rows: []row{{Panels: []panel{p}}}}.JSON()
 	return strings.Join(strings.Fields(string(b)), ""), err
+}
+
+// unguardedShare is a division by a purchase or limit taken as it is: where
+// it is 0 (usage-based billing, no limit) the panel would show +Inf or NaN.
+var unguardedShare = regexp.MustCompile(`/\s*max by \([^)]*\) \(\w*(purchased|limit|seats|cap)\w*\{[^}]*\}\)\s*($|[^>\s]|>\s*[^0\s])`)
+
+// TestSharesGuardZero: every panel that divides by seats bought or a limit
+// leaves out the targets where that is 0.
+func TestSharesGuardZero(t *testing.T) {
+	for file, d := range All() {
+		for _, r := range d.Rows {
+			for _, p := range r.Panels {
+				for _, q := range p.Queries {
+					if unguardedShare.MatchString(q.Expr) {
+						t.Errorf("%s, panel %q: %s divides by a figure that may be 0; guard it with > 0", file, p.Title, q.Expr)
+					}
+				}
+			}
+		}
+	}
 }

@@ -108,10 +108,13 @@ func TestKustomization(t *testing.T) {
 		readYAML(t, filepath.Join(kustomizeBase, r), &m)
 		kinds[m.Kind] = true
 	}
-	for _, want := range []string{"Deployment", "Service", "Secret", "ServiceMonitor", "PrometheusRule"} {
+	for _, want := range []string{"Deployment", "Service", "ServiceMonitor", "PrometheusRule"} {
 		if !kinds[want] {
 			t.Errorf("kustomization.yaml: no %s among the resources", want)
 		}
+	}
+	if kinds["Secret"] {
+		t.Error("kustomization.yaml: a Secret among the resources would overwrite the real token on every apply")
 	}
 	if len(k.ConfigMapGenerator) != 1 || len(k.ConfigMapGenerator[0].Files) != 1 {
 		t.Fatalf("want one generated ConfigMap with the configuration file, got %+v", k.ConfigMapGenerator)
@@ -189,15 +192,19 @@ func TestKustomization(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var secret struct {
-		StringData map[string]string `yaml:"stringData"`
+	// The Secret is created with kubectl as the README says: the command
+	// names the Secret the pod mounts and the key the configuration reads.
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	readYAML(t, filepath.Join(kustomizeBase, "secret.yaml"), &secret)
+	if cmd := "kubectl -n monitoring create secret generic license-exporter-token --from-file=github-token="; !strings.Contains(string(readme), cmd) ||
+		!strings.Contains(string(b), secretMount+"/github-token") {
+		t.Errorf("README's %q must create the Secret the pod mounts, with the key %s reads", cmd, cfgName)
+	}
 	dir := t.TempDir()
-	for key, val := range secret.StringData {
-		if err := os.WriteFile(filepath.Join(dir, key), []byte(val), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(dir, "github-token"), []byte("ghp_example\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	local := strings.ReplaceAll(string(b), secretMount, dir)
 	if local == string(b) {

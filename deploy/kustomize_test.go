@@ -82,6 +82,9 @@ func kustomize(t *testing.T, dir string) []object {
 // overlay maps: no registry, no tag, so it never pulls :latest by accident.
 func TestKustomizeBase(t *testing.T) {
 	for _, o := range kustomize(t, kustomizeBase) {
+		if o.Kind == "Secret" {
+			t.Errorf("the base holds Secret %s: applying it would overwrite the token created with kubectl create secret", o.Metadata.Name)
+		}
 		if o.Metadata.Namespace != "" {
 			t.Errorf("%s %s: the base sets namespace %q; overlays choose it", o.Kind, o.Metadata.Name, o.Metadata.Namespace)
 		}
@@ -102,6 +105,9 @@ func TestKustomizeKubePrometheusStack(t *testing.T) {
 	kinds := map[string]object{}
 	for _, o := range objs {
 		kinds[o.Kind] = o
+		if o.Kind == "Secret" {
+			t.Errorf("the overlay applies Secret %s: it would overwrite the real token", o.Metadata.Name)
+		}
 		if o.Metadata.Namespace != "monitoring" {
 			t.Errorf("%s %s: namespace %q, want monitoring", o.Kind, o.Metadata.Name, o.Metadata.Namespace)
 		}

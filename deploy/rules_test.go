@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"fmt"
 	"github.com/license-exporter/license_exporter/collector"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/dashboards"
 	"github.com/license-exporter/license_exporter/internal/testdeps"
+	"github.com/license-exporter/license_exporter/internal/thresholds"
 )
 
 const (
@@ -114,5 +116,53 @@ func TestRulesConventions(t *testing.T) {
 	}
 	if n < 10 {
 		t.Errorf("only %d rules", n)
+	}
+}
+
+// TestRulesUseThresholds: the status page words findings with the figures
+// in internal/thresholds; the rules must go off at the same ones.
+func TestRulesUseThresholds(t *testing.T) {
+	seats := fmt.Sprintf(">= %g", thresholds.SeatsNearlyExhausted)
+	want := map[string][]string{
+		"GitHubEnterpriseSeatsNearlyExhausted":            {seats},
+		"GitHubEnterpriseServerSeatsNearlyExhausted":      {seats},
+		"GitLabSeatsNearlyExhausted":                      {seats},
+		"GitHubAdvancedSecurityCommittersNearlyExhausted": {seats},
+		"GitHubBudgetNearlySpent":                         {fmt.Sprintf(">= %g * github_enterprise_budget_limit_dollars", thresholds.BudgetNearlySpent)},
+		"GitHubBudgetExhausted":                           {"github_enterprise_budget_spent_dollars >= github_enterprise_budget_limit_dollars"},
+		"LicenseExporterRateLimitLow":                     {fmt.Sprintf("license_exporter_api_rate_limit < %.2f", thresholds.RateLimitLow)},
+	}
+	ladder := map[string]string{
+		"info":     fmt.Sprintf("<= %d * 86400", thresholds.ExpiryInfoDays),
+		"warning":  fmt.Sprintf("<= %d * 86400", thresholds.ExpiryWarningDays),
+		"critical": fmt.Sprintf("<= %d * 86400", thresholds.ExpiryCriticalDays),
+	}
+	seen := map[string]int{}
+	for _, g := range readRules(t).Groups {
+		for _, r := range g.Rules {
+			expr := strings.Join(strings.Fields(r.Expr), " ")
+			for _, w := range want[r.Alert] {
+				seen[r.Alert]++
+				if !strings.Contains(expr, w) {
+					t.Errorf("%s: expression lacks %q (internal/thresholds): %s", r.Alert, w, expr)
+				}
+			}
+			if strings.HasSuffix(r.Alert, "ExpiringSoon") {
+				seen["ladder "+r.Labels["severity"]]++
+				if w := ladder[r.Labels["severity"]]; !strings.Contains(expr, w) {
+					t.Errorf("%s (%s): expression lacks %q (internal/thresholds): %s", r.Alert, r.Labels["severity"], w, expr)
+				}
+			}
+		}
+	}
+	for name := range want {
+		if seen[name] == 0 {
+			t.Errorf("no rule %s", name)
+		}
+	}
+	for sev := range ladder {
+		if seen["ladder "+sev] == 0 {
+			t.Errorf("no ExpiringSoon step of severity %s", sev)
+		}
 	}
 }

@@ -194,13 +194,23 @@ scrape_configs:
 // GitHub's example uses 5000 seats of 4500; the Enterprise Server and GitLab
 // examples expired in 2016 and 2022, and GitLab's has 300 users on 100; 15 %
 // of the synthetic enterprise's Copilot seats are idle (a 5 % rollout of new
-// seats is not counted).
+// seats is not counted). The synthetic enterprise also uses 5000 of 5100
+// code_security and 10,000 of 10,100 secret_protection committers (98 %, 99 %),
+// spent 240 of a 216 dollar packages budget (and 36 of 30 in a cost center),
+// 2000 of 2106 on actions_linux (95 %), and a cost center nears its AI credit cap;
+// both enterprises' license syncs (the fixtures' dates) are days old.
 var demoAlerts = [][2]string{
 	{"GitHubEnterpriseSeatsOverPurchase", "octo-corp"},
 	{"GitHubEnterpriseServerLicenseExpired", "octo-server"},
 	{"GitLabLicenseExpired", "gitlab"},
 	{"GitLabLicenseOverage", "gitlab"},
 	{"GitHubCopilotSeatsIdle", "large-corp"},
+	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "large-corp"},
+	{"GitHubBudgetExhausted", "large-corp"},
+	{"GitHubBudgetNearlySpent", "large-corp"},
+	{"GitHubCostCenterAICreditsNearlyExhausted", "large-corp"},
+	{"GitHubEnterpriseLicenseSyncStale", "large-corp"},
+	{"GitHubEnterpriseLicenseSyncStale", "octo-corp"},
 }
 
 // demoQuiet must not go off on the demo: 20,000 of 21,000 seats (95 %) that
@@ -211,8 +221,10 @@ var demoQuiet = [][2]string{
 	{"GitHubEnterpriseSeatsNearlyExhausted", "octo-corp"},
 	{"GitHubEnterpriseServerSeatsNearlyExhausted", "octo-server"},
 	{"GitLabSeatsNearlyExhausted", "gitlab"},
-	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-corp"},
-	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-server"},
+	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-corp"},   // 2 of 4
+	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-server"}, // 30 of 90
+	{"GitHubBudgetExhausted", "octo-corp"},
+	{"GitHubBudgetNearlySpent", "octo-corp"},
 	{"LicenseExporterDown", ""},
 	{"LicenseExporterConfigReloadFailed", ""},
 }

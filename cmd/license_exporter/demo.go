@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/license-exporter/license_exporter/internal/simulator"
@@ -12,7 +13,10 @@ import (
 
 // startDemo starts the simulated APIs on a loopback port and writes the
 // configuration that points at them. The token is the simulator's own.
-func startDemo() (configFile string, stop func(), err error) {
+// handOver ends its own signal handling once the server's is in place, so a
+// SIGTERM then shuts the server down gracefully (the deferred stop removes
+// the files).
+func startDemo() (configFile string, stop, handOver func(), err error) {
 	// Catch SIGINT and SIGTERM before anything is on disk: a signal must
 	// never find the token there with no handler to remove it. One that
 	// arrives early waits in the channel.
@@ -21,28 +25,34 @@ func startDemo() (configFile string, stop func(), err error) {
 	sim := simulator.New(simulator.Options{})
 	baseURL, stopSim, err := sim.Listen("127.0.0.1:0")
 	if err != nil {
-		return "", nil, fmt.Errorf("starting the simulator: %w", err)
+		return "", nil, nil, fmt.Errorf("starting the simulator: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "license_exporter-demo-")
 	if err != nil {
 		stopSim()
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	stop = func() { stopSim(); os.RemoveAll(dir) }
+	handed := make(chan struct{})
 	go func() {
-		<-sigs
-		stop()
-		os.Exit(0)
+		select {
+		case <-sigs:
+			stop()
+			os.Exit(0)
+		case <-handed:
+			signal.Stop(sigs)
+		}
 	}()
+	handOver = sync.OnceFunc(func() { close(handed) })
 	tokenFile := filepath.Join(dir, "token")
 	configFile = filepath.Join(dir, "license_exporter.yml")
 	if err := os.WriteFile(tokenFile, []byte(simulator.DemoToken+"\n"), 0o600); err != nil {
 		stop()
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if err := os.WriteFile(configFile, []byte(simulator.DemoConfig(baseURL, tokenFile)), 0o600); err != nil {
 		stop()
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	return configFile, stop, nil
+	return configFile, stop, handOver, nil
 }

@@ -11,23 +11,77 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/internal/thresholds"
 )
 
 // finding is one thing about a target's licenses that a person should act
-// on, in the words of the status page. Critical ones are already a problem
-// (over the seats bought, expired); warnings are about to be.
+// on, in the words of the status page, with the severity the alert rules
+// give it: critical is already a problem (over the seats bought, expired,
+// a budget spent), warning is about to be, info is worth planning for (an
+// expiry within 90 days).
 type finding struct {
-	Critical bool
-	Text     string
+	Critical, Info bool
+	Text           string
 }
 
-// expiryWarning is how early an expiry is highlighted: the alert rules'
-// ExpiringSoon threshold.
-const expiryWarning = 30 * 24 * time.Hour
+func (f finding) rank() int {
+	switch {
+	case f.Critical:
+		return 0
+	case f.Info:
+		return 2
+	}
+	return 1
+}
 
-// series holds one target's cached values by metric name (the first series
-// of each: the metrics read here have no label but target).
-type series map[string]float64
+// series holds one target's cached values by metric name, then by the
+// series' other labels (all but target, as labelKey renders them), so a
+// labelled count such as advanced_security_committers{product} is compared
+// with the purchase of the same product, not with whichever came first.
+// labels keeps each key's labels for the wording.
+type series struct {
+	v      map[string]map[string]float64
+	labels map[string]map[string]string
+}
+
+// labelKey renders a series' labels other than target, sorted as Gather
+// returns them: "" for a series with target only.
+func labelKey(m *dto.Metric) (string, map[string]string) {
+	var parts []string
+	labels := map[string]string{}
+	for _, l := range m.GetLabel() {
+		if l.GetName() != "target" {
+			parts = append(parts, l.GetName()+"="+l.GetValue())
+			labels[l.GetName()] = l.GetValue()
+		}
+	}
+	return strings.Join(parts, ", "), labels
+}
+
+func (s *series) add(name string, m *dto.Metric) {
+	if s.v[name] == nil {
+		s.v[name] = map[string]float64{}
+	}
+	k, labels := labelKey(m)
+	s.v[name][k] = value(m)
+	s.labels[k] = labels
+}
+
+// one is the value of a metric that has no label but target.
+func (s *series) one(name string) (float64, bool) {
+	v, ok := s.v[name][""]
+	return v, ok
+}
+
+// keys are a metric's label sets in a stable order.
+func (s *series) keys(name string) []string {
+	var ks []string
+	for k := range s.v[name] {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
 
 // licenseFindings reads the data the collectors last fetched (no API
 // request) and says, per target, what the alert rules in
@@ -35,18 +89,16 @@ type series map[string]float64
 // page shows it before anyone looks at Grafana.
 func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, now time.Time) (map[string][]finding, map[string]bool) {
 	reg := prometheus.NewRegistry()
-	byTarget := map[string]series{}
+	byTarget := map[string]*series{}
 	if err := reg.Register(c); err == nil {
 		mfs, _ := reg.Gather() // a partial answer still says something
 		for _, mf := range mfs {
 			for _, m := range mf.GetMetric() {
 				t := targetOf(m)
 				if byTarget[t] == nil {
-					byTarget[t] = series{}
+					byTarget[t] = &series{v: map[string]map[string]float64{}, labels: map[string]map[string]string{}}
 				}
-				if _, seen := byTarget[t][mf.GetName()]; !seen {
-					byTarget[t][mf.GetName()] = value(m)
-				}
+				byTarget[t].add(mf.GetName(), m)
 			}
 		}
 	}
@@ -58,54 +110,114 @@ func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, 
 	}
 	for t, rls := range limits {
 		for _, rl := range rls {
-			if rl.Limit > 0 && rl.Remaining/rl.Limit < 0.10 && rl.Reset.After(now) {
+			if rl.Limit > 0 && rl.Remaining/rl.Limit < thresholds.RateLimitLow && rl.Reset.After(now) {
 				out[t] = append(out[t], finding{Text: fmt.Sprintf("API rate-limit budget nearly spent: %g of %g %s requests left until %s",
 					rl.Remaining, rl.Limit, rl.Resource, rl.Reset.UTC().Format("15:04 UTC"))})
 			}
 		}
 	}
 	for t := range out {
-		sort.SliceStable(out[t], func(i, j int) bool { return out[t][i].Critical && !out[t][j].Critical })
+		sort.SliceStable(out[t], func(i, j int) bool { return out[t][i].rank() < out[t][j].rank() })
 	}
 	return out, hasData
 }
 
-func (s series) findings(now time.Time) []finding {
+// findings words what the alert rules would go off for, at the figures in
+// internal/thresholds (the rules test checks the rule file uses the same).
+// The rules' 14-day forecasts need history this cache does not keep, so the
+// page shows the levels only.
+func (s *series) findings(now time.Time) []finding {
 	var f []finding
-	over := func(used, bought, what string) {
-		u, okU := s[used]
-		b, okB := s[bought]
-		switch {
-		case !okU || !okB || b <= 0:
-		case u > b:
-			f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s: %g in use, %g more than the %g bought", what, u, u-b, b)})
-		case u/b > 0.95:
-			f = append(f, finding{Text: fmt.Sprintf("%s: %g of %g in use (%.0f %%)", what, u, b, 100*u/b)})
+	// over compares each label set of used with the same label set of
+	// bought; nearOnly leaves "over" to a finding of its own.
+	over := func(used, bought, what string, nearOnly bool) {
+		for _, k := range s.keys(used) {
+			u := s.v[used][k]
+			b, okB := s.v[bought][k]
+			name := what
+			if k != "" {
+				name += " (" + k + ")"
+			}
+			switch {
+			case !okB || b <= 0: // 0: usage-based billing, no limit
+			case u > b && !nearOnly:
+				f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s: %g in use, %g more than the %g bought", name, u, u-b, b)})
+			case u > b:
+			case u/b >= thresholds.SeatsNearlyExhausted:
+				f = append(f, finding{Text: fmt.Sprintf("%s: %g of %g in use (%.0f %%)", name, u, b, 100*u/b)})
+			}
 		}
 	}
-	over("github_enterprise_seats_consumed", "github_enterprise_seats_purchased", "GitHub Enterprise seats")
-	over("github_enterprise_server_license_seats_used", "github_enterprise_server_license_seats", "Enterprise Server license seats")
-	over("github_enterprise_advanced_security_committers", "github_enterprise_advanced_security_committers_purchased", "Advanced Security committers")
-	if n := s["gitlab_license_overage_users"]; n > 0 {
+	over("github_enterprise_seats_consumed", "github_enterprise_seats_purchased", "GitHub Enterprise seats", false)
+	over("github_enterprise_server_license_seats_used", "github_enterprise_server_license_seats", "Enterprise Server license seats", false)
+	over("github_enterprise_advanced_security_committers", "github_enterprise_advanced_security_committers_purchased", "Advanced Security committers", false)
+	over("github_enterprise_server_advanced_security_committers", "github_enterprise_server_advanced_security_committers_purchased", "Enterprise Server security product committers", false)
+	over("gitlab_add_on_seats_assigned", "gitlab_add_on_seats_purchased", "GitLab add-on seats", false)
+	// Over the limit is GitLab's own overage figure, below.
+	over("gitlab_license_active_users", "gitlab_license_user_limit", "GitLab billable users against the license's user limit", true)
+	if n, _ := s.one("gitlab_license_overage_users"); n > 0 {
 		f = append(f, finding{Critical: true, Text: fmt.Sprintf("GitLab: %g users over the license", n)})
 	}
+	for _, k := range s.keys("github_enterprise_budget_spent_dollars") {
+		spent := s.v["github_enterprise_budget_spent_dollars"][k]
+		limit, ok := s.v["github_enterprise_budget_limit_dollars"][k]
+		l := s.labels[k]
+		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s", l["scope"], l["entity"], l["sku"])), " ")
+		switch {
+		case !ok || limit <= 0:
+		case spent >= limit:
+			f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s: $%.2f spent of its $%.2f limit this month", name, spent, limit)})
+		case spent >= thresholds.BudgetNearlySpent*limit:
+			f = append(f, finding{Text: fmt.Sprintf("%s: $%.2f spent of its $%.2f limit this month (%.0f %%)", name, spent, limit, 100*spent/limit)})
+		}
+	}
+	day := 24 * time.Hour
 	expiry := func(metric, what string, expired bool) {
-		ts, ok := s[metric]
+		ts, ok := s.one(metric)
 		if !ok || ts <= 0 {
 			return // no expiry date: never shown as expired
 		}
 		at := time.Unix(int64(ts), 0).UTC()
 		left := at.Sub(now)
+		text := fmt.Sprintf("%s expires on %s, in %d days", what, at.Format("2006-01-02"), int(math.Ceil(left.Hours()/24)))
 		switch {
 		case expired || left <= 0:
 			f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s expired on %s", what, at.Format("2006-01-02"))})
-		case left < expiryWarning:
-			f = append(f, finding{Text: fmt.Sprintf("%s expires on %s, in %d days", what, at.Format("2006-01-02"), int(math.Ceil(left.Hours()/24)))})
+		case left <= thresholds.ExpiryCriticalDays*day:
+			f = append(f, finding{Critical: true, Text: text})
+		case left <= thresholds.ExpiryWarningDays*day:
+			f = append(f, finding{Text: text})
+		case left <= thresholds.ExpiryInfoDays*day:
+			f = append(f, finding{Info: true, Text: text})
 		}
 	}
 	expiry("github_enterprise_server_license_expiry_timestamp_seconds", "the Enterprise Server license", false)
-	expiry("gitlab_license_expiry_timestamp_seconds", "the GitLab license", s["gitlab_license_expired"] == 1)
+	if expired := s.isOne("gitlab_license_expired"); expired || !s.gitlabRenewed() {
+		expiry("gitlab_license_expiry_timestamp_seconds", "the GitLab license", expired)
+	}
 	return f
+}
+
+// gitlabRenewed: as GitLabLicenseExpiringSoon, a listed license that starts
+// after the current one and expires after it (or never) is its renewal.
+func (s *series) gitlabRenewed() bool {
+	start, okS := s.one("gitlab_license_start_timestamp_seconds")
+	exp, okE := s.one("gitlab_license_expiry_timestamp_seconds")
+	if !okS || !okE {
+		return false
+	}
+	for k, st := range s.v["gitlab_licenses_start_timestamp_seconds"] {
+		e, hasExpiry := s.v["gitlab_licenses_expiry_timestamp_seconds"][k]
+		if st > start && (!hasExpiry || e > exp) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *series) isOne(name string) bool {
+	v, ok := s.one(name)
+	return ok && v == 1
 }
 
 func targetOf(m *dto.Metric) string {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"os/signal"
 	"syscall"
 	"time"
 
@@ -54,14 +55,14 @@ func main() {
 		logger = log.NewNopLogger() // check's table says it all
 	}
 
-	stopDemo := func() {}
+	stopDemo, handOverDemo := func() {}, func() {}
 	if *demo {
-		file, stop, err := startDemo()
+		file, stop, handOver, err := startDemo()
 		if err != nil {
 			level.Error(logger).Log("msg", "starting the demo", "err", err)
 			exit1()
 		}
-		stopDemo = stop
+		stopDemo, handOverDemo = stop, handOver
 		exitHook = stop
 		*configFile = file
 		level.Info(logger).Log("msg", "demo mode: serving a simulated API on loopback", "config", file)
@@ -119,7 +120,10 @@ func main() {
 		mux.Handle("/", page)
 	}
 	srv := newHTTPServer(mux, newServerLimits(*maxTimeout), logger)
-	if err := web.ListenAndServe(srv, webFlags, slogger); err != nil {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	handOverDemo() // after Notify: no signal finds neither handler
+	if err := serveUntilSignal(srv, func() error { return web.ListenAndServe(srv, webFlags, slogger) }, sigs, shutdownTimeout, logger); err != nil {
 		level.Error(logger).Log("msg", "serving", "err", err)
 		exit1()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"github.com/license-exporter/license_exporter/internal/testdeps"
 	"io"
 	"net/http"
@@ -18,20 +19,25 @@ import (
 var binary string
 
 // TestMain builds the exporter once, as it ships (static, no cgo).
-func TestMain(m *testing.M) {
+func TestMain(m *testing.M) { os.Exit(buildAndRun(m)) }
+
+// buildAndRun removes its build directory however it ends (os.Exit and a
+// panic would skip the removal), also when the build fails.
+func buildAndRun(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "license_exporter-test-")
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
+	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "license_exporter")
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
-		panic("building the exporter: " + err.Error() + "\n" + string(out))
+		fmt.Fprintf(os.Stderr, "building the exporter: %v\n%s", err, out)
+		return 1
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return m.Run()
 }
 
 // startExporter runs the binary and waits until it listens.
@@ -161,6 +167,43 @@ func TestDemoRemovesItsFilesOnSIGTERM(t *testing.T) {
 	_ = cmd.Wait()
 	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
 		t.Errorf("the demo left %v behind (its token among them)", entries[0].Name())
+	}
+}
+
+// TestServingShutsDownOnSIGTERM: once serving, SIGTERM shuts the server
+// down gracefully (the demo's own handler has handed over) and exits 0,
+// with the demo's files removed by the normal return.
+func TestServingShutsDownOnSIGTERM(t *testing.T) {
+	tmp := t.TempDir()
+	addr := testdeps.FreePort(t)
+	cmd := exec.Command(binary, "--demo", "--web.listen-address="+addr)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	logs := &testdeps.SyncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + addr + "/-/healthy"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the demo did not serve")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v, want 0\n%s", err, logs)
+	}
+	if !strings.Contains(logs.String(), "shutting down") {
+		t.Errorf("no graceful shutdown in the log:\n%s", logs)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("the demo left %v behind", entries[0].Name())
 	}
 }
 

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	stdlog "log"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -66,4 +69,33 @@ func (l httpErrorLog) Write(p []byte) (int, error) {
 // healthy serves /-/healthy: the process is up and serving.
 func healthy(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintln(w, "Healthy.")
+}
+
+// shutdownTimeout bounds how long a SIGTERM waits for scrapes in flight:
+// inside Kubernetes' default grace period of 30 s, which ends in SIGKILL.
+const shutdownTimeout = 10 * time.Second
+
+// serveUntilSignal runs listen (which serves srv) until it fails or a
+// signal arrives; then it stops accepting and lets the requests in flight
+// finish within timeout, so a rollout does not cut a scrape off.
+func serveUntilSignal(srv *http.Server, listen func() error, sigs <-chan os.Signal, timeout time.Duration, logger log.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- listen() }()
+	select {
+	case err := <-errc:
+		return err
+	case sig := <-sigs:
+		level.Info(logger).Log("msg", "shutting down: waiting for requests in flight", "signal", sig, "timeout", timeout)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		err := srv.Shutdown(ctx)
+		if lerr := <-errc; !errors.Is(lerr, http.ErrServerClosed) && lerr != nil {
+			return lerr
+		}
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("requests still in flight after %s: %w", timeout, err)
+		}
+		return nil
+	}
 }

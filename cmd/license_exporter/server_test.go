@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,5 +160,73 @@ func TestServerErrorLog(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `level=error msg="http server" err="http: panic serving`) {
 		t.Errorf("not a structured line: %s", logs)
+	}
+}
+
+// TestServeUntilSignalDrains: on SIGTERM the server stops accepting and lets
+// a scrape in flight finish; one that outlasts the timeout is cut off and
+// said so.
+func TestServeUntilSignalDrains(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		timeout time.Duration
+		release bool // the handler finishes once the signal is sent
+	}{
+		{"drains", 10 * time.Second, true},
+		{"bounded", 50 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			started, release := make(chan struct{}), make(chan struct{})
+			defer close(release)
+			srv := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				close(started)
+				select {
+				case <-release:
+				case <-r.Context().Done():
+					return
+				}
+				io.WriteString(w, "scraped")
+			}), newServerLimits(time.Minute), log.NewNopLogger())
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sigs := make(chan os.Signal, 1)
+			done := make(chan error, 1)
+			go func() {
+				done <- serveUntilSignal(srv, func() error { return srv.Serve(ln) }, sigs, tc.timeout, log.NewNopLogger())
+			}()
+			type answer struct {
+				body string
+				err  error
+			}
+			got := make(chan answer, 1)
+			go func() {
+				resp, err := (&http.Client{Timeout: 10 * time.Second}).Get("http://" + ln.Addr().String() + "/metrics")
+				if err != nil {
+					got <- answer{err: err}
+					return
+				}
+				defer resp.Body.Close()
+				b, err := io.ReadAll(resp.Body)
+				got <- answer{string(b), err}
+			}()
+			<-started
+			sigs <- syscall.SIGTERM
+			if tc.release {
+				release <- struct{}{}
+			}
+			err = <-done
+			a := <-got
+			switch {
+			case tc.release && (err != nil || a.err != nil || a.body != "scraped"):
+				t.Errorf("serve: %v; scrape in flight: %q %v, want it answered", err, a.body, a.err)
+			case !tc.release && (err == nil || !strings.Contains(err.Error(), "in flight")):
+				t.Errorf("serve: %v, want the timeout named", err)
+			}
+			if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+				t.Error("still accepting after shutdown")
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/collector"
+	"github.com/license-exporter/license_exporter/internal/thresholds"
 )
 
 // statusSource is what the status page reads: states only, never a refresh,
@@ -93,6 +94,8 @@ func (p *statusPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type statusView struct {
 	Targets []targetView
+	// ExpiryDays is how far ahead an expiry is shown (the alerts' first step).
+	ExpiryDays int
 }
 
 type targetView struct {
@@ -118,7 +121,7 @@ func buildStatusView(src statusSource, now time.Time) statusView {
 	for t, orgs := range src.SSOPartial() {
 		findings[t] = append(findings[t], finding{Text: ssoPartialText(orgs)})
 	}
-	var v statusView
+	v := statusView{ExpiryDays: thresholds.ExpiryInfoDays}
 	index := map[string]int{}
 	for _, s := range sts {
 		i, ok := index[s.Target]
@@ -154,18 +157,23 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 	if !s.LastSuccess.IsZero() {
 		age := now.Sub(s.LastSuccess)
 		c.LastSuccess = fmt.Sprintf("%s (%s ago)", s.LastSuccess.UTC().Format("2006-01-02 15:04:05 UTC"), roundAge(age))
-		c.DataAge = dataAge(age, s.Interval)
-		if age > staleAfter*s.Interval {
+		// Refreshes run when Prometheus scrapes: old data after a refresh
+		// that succeeded, with no scrape since, is waiting, not stale. After
+		// a failed refresh it is stale whatever the scrapes.
+		tried := !s.Succeeded() || (!s.LastScrape.IsZero() && !s.LastScrape.Before(s.LastAttempt))
+		c.DataAge = dataAge(age, s.Interval, tried)
+		if tried && age > staleAfter*s.Interval {
 			c.AgeClass = "stale"
 		}
 	}
-	switch {
+	// A time already past is never shown as a future attempt.
+	switch due := s.LastSuccess.Add(s.Interval); {
 	case s.Refreshing:
 		c.NextAttempt = "under way"
-	case !s.NextAttempt.IsZero():
+	case s.NextAttempt.After(now):
 		c.NextAttempt = "not before " + s.NextAttempt.UTC().Format("15:04:05 UTC") + " (backoff)"
-	case !s.LastSuccess.IsZero():
-		c.NextAttempt = "first scrape after " + s.LastSuccess.Add(s.Interval).UTC().Format("15:04:05 UTC")
+	case !s.LastSuccess.IsZero() && due.After(now):
+		c.NextAttempt = "first scrape after " + due.UTC().Format("15:04:05 UTC")
 	default:
 		c.NextAttempt = "next scrape"
 	}
@@ -178,11 +186,16 @@ const staleAfter = 3
 
 // dataAge words the age of the data served. Data older than
 // refresh_interval is normal: it is renewed by the next scrape that finds it
-// so, so it only reads as a problem past the stale alert's threshold.
-func dataAge(age, interval time.Duration) string {
+// so, so it only reads as a problem past the stale alert's threshold, and
+// only if a refresh was due and did not renew it (tried: a scrape came
+// since the last refresh, or that refresh failed); otherwise it is waiting
+// for a scrape.
+func dataAge(age, interval time.Duration, tried bool) string {
 	switch {
 	case age <= interval:
 		return roundAge(age) + ", fresh"
+	case !tried:
+		return roundAge(age) + ", waiting for a scrape (refreshes run when Prometheus scrapes)"
 	case age <= staleAfter*interval:
 		return roundAge(age) + ", renewed at the next scrape"
 	}
@@ -222,8 +235,8 @@ var statusTemplate = template.Must(template.New("status").Parse(`
 {{range .Targets}}
 <div class="target">
 <h4>{{.Name}} <small>{{.Type}} · {{.APIURL}}</small></h4>
-{{if .Findings}}<ul class="findings">{{range .Findings}}<li class="{{if .Critical}}critical{{else}}warning{{end}}">{{.Text}}</li>{{end}}</ul>
-{{else if .LicensesOK}}<p class="licenses-ok">Licenses: within what was bought, nothing expiring within 30 days.</p>
+{{if .Findings}}<ul class="findings">{{range .Findings}}<li class="{{if .Critical}}critical{{else if .Info}}info{{else}}warning{{end}}">{{.Text}}</li>{{end}}</ul>
+{{else if .LicensesOK}}<p class="licenses-ok">Licenses: within what was bought, nothing expiring within {{$.ExpiryDays}} days.</p>
 {{end}}<table>
 <tr><th>collector</th><th>interval</th><th>state</th><th>last success</th><th>data age</th><th>key figures</th><th>last error</th><th>next attempt</th></tr>
 {{range .Collectors}}<tr class="{{.Class}}"><td>{{.Name}}</td><td>{{.Interval}}</td><td>{{.State}}</td><td>{{.LastSuccess}}</td><td{{if .AgeClass}} class="{{.AgeClass}}"{{end}}>{{.DataAge}}</td><td>{{.Summary}}</td><td>{{.Error}}{{if .APIMessage}}<br><small>the API said: “{{.APIMessage}}”</small>{{end}}</td><td>{{.NextAttempt}}</td></tr>
@@ -247,5 +260,6 @@ const statusCSS = `
 .target ul.findings li { padding: .3rem .6rem; margin-bottom: .2rem; border-left: .3rem solid; font-weight: bold; }
 .target ul.findings li.critical { background: #ffebe9; border-color: #cf222e; color: #82071e; }
 .target ul.findings li.warning { background: #fff8c5; border-color: #bf8700; color: #6f4b00; }
+.target ul.findings li.info { background: #ddf4ff; border-color: #0969da; color: #0a3069; }
 .target p.licenses-ok { color: #1a7f37; }
 `

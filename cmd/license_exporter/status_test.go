@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -187,9 +188,36 @@ func TestDataAgeWording(t *testing.T) {
 		15 * time.Minute: "15m0s, renewed at the next scrape",
 		16 * time.Minute: "16m0s, stale (over 3 × refresh_interval 5m0s)",
 	} {
-		if got := dataAge(age, iv); got != want {
+		if got := dataAge(age, iv, true); got != want {
 			t.Errorf("dataAge(%v) = %q, want %q", age, got, want)
 		}
+	}
+}
+
+// TestStatusWithoutScrapes: the demo with nothing scraping it. Old data
+// with no scrape since the last refresh is waiting for one, not stale, and
+// a time already past is never offered as the next attempt.
+func TestStatusWithoutScrapes(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	refreshed := now.Add(-10 * time.Minute) // the refresh at start; interval 1m
+	st := collector.Status{State: collector.State{Target: "t", Collector: "c", LastAttempt: refreshed, LastSuccess: refreshed}, Type: "github", Interval: time.Minute}
+	c := describeCollector(st, now)
+	if c.AgeClass == "stale" || !strings.Contains(c.DataAge, "waiting for a scrape") || strings.Contains(c.DataAge, "stale") {
+		t.Errorf("no scrape since the refresh: %q (class %q), want waiting for a scrape", c.DataAge, c.AgeClass)
+	}
+	if c.NextAttempt != "next scrape" {
+		t.Errorf("next attempt %q: 11:51 is past, want next scrape", c.NextAttempt)
+	}
+	// A scrape came after the refresh and the data is still 10 minutes old:
+	// that is stale.
+	st.LastScrape = now.Add(-time.Minute)
+	if c := describeCollector(st, now); c.AgeClass != "stale" {
+		t.Errorf("scraped since: %q (class %q), want stale", c.DataAge, c.AgeClass)
+	}
+	// A backoff that has run out is no future attempt either.
+	st.NextAttempt = now.Add(-time.Minute)
+	if c := describeCollector(st, now); c.NextAttempt != "next scrape" {
+		t.Errorf("past backoff: %q", c.NextAttempt)
 	}
 }
 
@@ -216,7 +244,7 @@ func TestStatusPageLicenses(t *testing.T) {
 			gaugeOf(t, "github_enterprise_seats_consumed", "over", 5000),
 			gaugeOf(t, "github_enterprise_seats_purchased", "over", 4500),
 			gaugeOf(t, "github_enterprise_server_license_expiry_timestamp_seconds", "ghes", float64(now.Add(-2*day).Unix())),
-			gaugeOf(t, "github_enterprise_server_license_seats_used", "ghes", 97),
+			gaugeOf(t, "github_enterprise_server_license_seats_used", "ghes", 98),
 			gaugeOf(t, "github_enterprise_server_license_seats", "ghes", 100),
 			gaugeOf(t, "gitlab_license_expiry_timestamp_seconds", "gitlab", float64(now.Add(10*day).Unix())),
 			gaugeOf(t, "gitlab_license_overage_users", "gitlab", 0),
@@ -232,7 +260,7 @@ func TestStatusPageLicenses(t *testing.T) {
 		`<li class="warning">API rate-limit budget nearly spent: 120 of 5000 core requests left until 12:20 UTC</li>`,
 		`<li class="critical">the Enterprise Server license expired on 2026-02-27</li>`,
 		`<li class="warning">incomplete data: GitHub left out the organizations with IDs 21955855, for which the token is not authorized for SAML single sign-on`,
-		`<li class="warning">Enterprise Server license seats: 97 of 100 in use (97 %)</li>`,
+		`<li class="warning">Enterprise Server license seats: 98 of 100 in use (98 %)</li>`,
 		`<li class="warning">the GitLab license expires on 2026-03-11, in 10 days</li>`,
 		`<h4>fine <small>github · </small></h4>
 <p class="licenses-ok">Licenses: within what was bought`,
@@ -243,6 +271,122 @@ func TestStatusPageLicenses(t *testing.T) {
 	}
 	if strings.Count(body, "licenses-ok\">") != 1 {
 		t.Error("only the target with nothing to act on reads as fine")
+	}
+}
+
+func labelledGauge(t *testing.T, name, target string, v float64, labels ...string) prometheus.Metric {
+	t.Helper()
+	if _, _, ok := collector.MetricByName(name); !ok {
+		t.Fatalf("no collector declares %s", name)
+	}
+	names := []string{"target"}
+	values := []string{target}
+	for i := 0; i+1 < len(labels); i += 2 {
+		names = append(names, labels[i])
+		values = append(values, labels[i+1])
+	}
+	return prometheus.MustNewConstMetric(prometheus.NewDesc(name, "h", names, nil), prometheus.GaugeValue, v, values...)
+}
+
+// TestFindingsPerLabelSet: Advanced Security counts carry a product label;
+// each product's committers are compared with that product's purchase, not
+// with whichever series came first.
+func TestFindingsPerLabelSet(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := constCollector{
+		labelledGauge(t, "github_enterprise_advanced_security_committers", "e", 100, "product", "code_security"),
+		labelledGauge(t, "github_enterprise_advanced_security_committers_purchased", "e", 5000, "product", "code_security"),
+		labelledGauge(t, "github_enterprise_advanced_security_committers", "e", 12000, "product", "secret_protection"),
+		labelledGauge(t, "github_enterprise_advanced_security_committers_purchased", "e", 10000, "product", "secret_protection"),
+	}
+	got, _ := licenseFindings(c, nil, now)
+	want := []finding{{Critical: true, Text: "Advanced Security committers (product=secret_protection): 12000 in use, 2000 more than the 10000 bought"}}
+	if len(got["e"]) != 1 || got["e"][0] != want[0] {
+		t.Errorf("findings = %+v, want %+v", got["e"], want)
+	}
+}
+
+// constCollector serves fixed metrics, unchecked.
+type constCollector []prometheus.Metric
+
+func (constCollector) Describe(chan<- *prometheus.Desc) {}
+func (c constCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c {
+		ch <- m
+	}
+}
+
+// TestFindingsFollowTheRules: the page's findings go off where the alert
+// rules do (internal/thresholds): 98 % of seats, the 90/30/7-day expiry
+// ladder, budgets at 90 % and 100 %, GitLab's user limit (0: none), the
+// Enterprise Server security products and GitLab add-on seats; a GitLab
+// renewal silences the expiry as GitLabLicenseExpiringSoon does.
+func TestFindingsFollowTheRules(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	ts := func(d time.Duration) float64 { return float64(now.Add(d).Unix()) }
+	g, lg := gaugeOf, labelledGauge
+	budget := func(target, id, sku string, spent, limit float64) []prometheus.Metric {
+		ls := []string{"budget_id", id, "entity", "octo", "scope", "enterprise", "sku", sku}
+		return []prometheus.Metric{
+			lg(t, "github_enterprise_budget_spent_dollars", target, spent, ls...),
+			lg(t, "github_enterprise_budget_limit_dollars", target, limit, ls...),
+		}
+	}
+	c := constCollector{
+		g(t, "github_enterprise_seats_consumed", "quiet", 97), g(t, "github_enterprise_seats_purchased", "quiet", 100),
+		g(t, "gitlab_license_active_users", "quiet", 500), g(t, "gitlab_license_user_limit", "quiet", 0),
+		g(t, "github_enterprise_server_license_expiry_timestamp_seconds", "quiet", ts(91*day)),
+
+		g(t, "github_enterprise_server_license_expiry_timestamp_seconds", "info", ts(60*day)),
+		g(t, "gitlab_license_expiry_timestamp_seconds", "critical", ts(5*day)),
+		g(t, "gitlab_license_start_timestamp_seconds", "critical", ts(-360*day)),
+		// An older license that ran longer is no renewal.
+		lg(t, "gitlab_licenses_start_timestamp_seconds", "critical", ts(-400*day), "id", "1", "plan", "premium"),
+		lg(t, "gitlab_licenses_expiry_timestamp_seconds", "critical", ts(20*day), "id", "1", "plan", "premium"),
+		g(t, "gitlab_license_expiry_timestamp_seconds", "renewed", ts(5*day)),
+		g(t, "gitlab_license_start_timestamp_seconds", "renewed", ts(-360*day)),
+		lg(t, "gitlab_licenses_start_timestamp_seconds", "renewed", ts(5*day), "id", "2", "plan", "premium"),
+		lg(t, "gitlab_licenses_expiry_timestamp_seconds", "renewed", ts(370*day), "id", "2", "plan", "premium"),
+
+		g(t, "gitlab_license_active_users", "gitlab", 98), g(t, "gitlab_license_user_limit", "gitlab", 100),
+		lg(t, "gitlab_add_on_seats_assigned", "gitlab", 49, "name", "duo_enterprise"),
+		lg(t, "gitlab_add_on_seats_purchased", "gitlab", 50, "name", "duo_enterprise"),
+		lg(t, "gitlab_add_on_seats_assigned", "gitlab", 51, "name", "code_suggestions"),
+		lg(t, "gitlab_add_on_seats_purchased", "gitlab", 50, "name", "code_suggestions"),
+		lg(t, "github_enterprise_server_advanced_security_committers", "ghes", 89, "product", "advanced_security"),
+		lg(t, "github_enterprise_server_advanced_security_committers_purchased", "ghes", 90, "product", "advanced_security"),
+		lg(t, "github_enterprise_server_advanced_security_committers", "ghes", 0, "product", "code_security"),
+		lg(t, "github_enterprise_server_advanced_security_committers_purchased", "ghes", 0, "product", "code_security"),
+	}
+	c = append(c, budget("billing", "b1", "actions", 95, 100)...)
+	c = append(c, budget("billing", "b2", "packages", 240, 216)...)
+	c = append(c, budget("billing", "b3", "copilot", 89, 100)...)
+	c = append(c, budget("billing", "b4", "actions", 5, 0)...)
+	got, _ := licenseFindings(c, nil, now)
+	want := map[string][]finding{
+		"info":     {{Info: true, Text: "the Enterprise Server license expires on 2026-04-30, in 60 days"}},
+		"critical": {{Critical: true, Text: "the GitLab license expires on 2026-03-06, in 5 days"}},
+		"gitlab": {
+			{Critical: true, Text: "GitLab add-on seats (name=code_suggestions): 51 in use, 1 more than the 50 bought"},
+			{Text: "GitLab add-on seats (name=duo_enterprise): 49 of 50 in use (98 %)"},
+			{Text: "GitLab billable users against the license's user limit: 98 of 100 in use (98 %)"},
+		},
+		"ghes": {{Text: "Enterprise Server security product committers (product=advanced_security): 89 of 90 in use (99 %)"}},
+		"billing": {
+			{Critical: true, Text: "budget enterprise octo packages: $240.00 spent of its $216.00 limit this month"},
+			{Text: "budget enterprise octo actions: $95.00 spent of its $100.00 limit this month (95 %)"},
+		},
+	}
+	for target, w := range want {
+		if fmt.Sprint(got[target]) != fmt.Sprint(w) {
+			t.Errorf("%s: findings\n %v\nwant\n %v", target, got[target], w)
+		}
+	}
+	for _, target := range []string{"quiet", "renewed"} {
+		if len(got[target]) != 0 {
+			t.Errorf("%s: %v, want none", target, got[target])
+		}
 	}
 }
 
