@@ -123,13 +123,14 @@ func TestRulesConventions(t *testing.T) {
 // in internal/thresholds; the rules must go off at the same ones.
 func TestRulesUseThresholds(t *testing.T) {
 	seats := fmt.Sprintf(">= %g", thresholds.SeatsNearlyExhausted)
+	personal := fmt.Sprintf(`{scope!~"%s"}`, thresholds.PersonalBudgetScopes)
 	want := map[string][]string{
 		"GitHubEnterpriseSeatsNearlyExhausted":            {seats},
 		"GitHubEnterpriseServerSeatsNearlyExhausted":      {seats},
 		"GitLabSeatsNearlyExhausted":                      {seats},
 		"GitHubAdvancedSecurityCommittersNearlyExhausted": {seats},
-		"GitHubBudgetNearlySpent":                         {fmt.Sprintf(">= %g * github_enterprise_budget_limit_dollars", thresholds.BudgetNearlySpent)},
-		"GitHubBudgetExhausted":                           {"github_enterprise_budget_spent_dollars >= github_enterprise_budget_limit_dollars"},
+		"GitHubBudgetNearlySpent":                         {fmt.Sprintf(">= %g * github_enterprise_budget_limit_dollars", thresholds.BudgetNearlySpent), personal},
+		"GitHubBudgetExhausted":                           {"github_enterprise_budget_spent_dollars >= github_enterprise_budget_limit_dollars", personal},
 		"LicenseExporterRateLimitLow":                     {fmt.Sprintf("license_exporter_api_rate_limit < %.2f", thresholds.RateLimitLow)},
 	}
 	ladder := map[string]string{

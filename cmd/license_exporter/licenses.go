@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -87,6 +88,9 @@ func (s *series) keys(name string) []string {
 // request) and says, per target, what the alert rules in
 // deploy/prometheus/license_exporter.rules.yml would go off for, so the status
 // page shows it before anyone looks at Grafana.
+// personalBudget matches the scopes of budgets that cap one person.
+var personalBudget = regexp.MustCompile("^(?:" + thresholds.PersonalBudgetScopes + ")$")
+
 func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, now time.Time) (map[string][]finding, map[string]bool) {
 	reg := prometheus.NewRegistry()
 	byTarget := map[string]*series{}
@@ -165,6 +169,7 @@ func (s *series) findings(now time.Time) []finding {
 		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s", l["scope"], l["entity"], l["sku"])), " ")
 		switch {
 		case !ok || limit <= 0:
+		case personalBudget.MatchString(l["scope"]): // caps one person, as in the rules
 		case spent >= limit:
 			f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s: $%.2f spent of its $%.2f limit this month", name, spent, limit)})
 		case spent >= thresholds.BudgetNearlySpent*limit:

@@ -327,7 +327,11 @@ func TestFindingsFollowTheRules(t *testing.T) {
 	ts := func(d time.Duration) float64 { return float64(now.Add(d).Unix()) }
 	g, lg := gaugeOf, labelledGauge
 	budget := func(target, id, sku string, spent, limit float64) []prometheus.Metric {
-		ls := []string{"budget_id", id, "entity", "octo", "scope", "enterprise", "sku", sku}
+		scope := "enterprise"
+		if id == "personal" {
+			scope = "user" // caps one person: no finding, as no alert
+		}
+		ls := []string{"budget_id", id, "entity", "octo", "scope", scope, "sku", sku}
 		return []prometheus.Metric{
 			lg(t, "github_enterprise_budget_spent_dollars", target, spent, ls...),
 			lg(t, "github_enterprise_budget_limit_dollars", target, limit, ls...),
@@ -363,6 +367,7 @@ func TestFindingsFollowTheRules(t *testing.T) {
 	c = append(c, budget("billing", "b2", "packages", 240, 216)...)
 	c = append(c, budget("billing", "b3", "copilot", 89, 100)...)
 	c = append(c, budget("billing", "b4", "actions", 5, 0)...)
+	c = append(c, budget("billing", "personal", "copilot", 30, 30)...)
 	got, _ := licenseFindings(c, nil, now)
 	want := map[string][]finding{
 		"info":     {{Info: true, Text: "the Enterprise Server license expires on 2026-04-30, in 60 days"}},

@@ -16,6 +16,11 @@ const (
 	// whole limit.
 	BudgetNearlySpent = 0.9
 
+	// PersonalBudgetScopes matches (as a Prometheus regex, fully anchored)
+	// the budget scopes that cap one person rather than the product for
+	// everyone: the budget alerts and the status page leave them out.
+	PersonalBudgetScopes = "user|multi_user.*"
+
 	// RateLimitLow is the share of an API rate-limit budget left below which
 	// LicenseExporterRateLimitLow fires.
 	RateLimitLow = 0.10
