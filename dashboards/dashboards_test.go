@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -119,10 +118,7 @@ func recordedNames(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^\s*- record: (\S+)$`).FindAllSubmatch(b, -1) {
-		out[string(m[1])] = true
-	}
+	out := RecordedNames(b)
 	if len(out) == 0 {
 		t.Fatalf("no recording rules in %s", rulesFile)
 	}

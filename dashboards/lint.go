@@ -154,3 +154,15 @@ func Check(b []byte) error {
 	}
 	return nil
 }
+
+var recordRule = regexp.MustCompile(`(?m)^\s*- record: (\S+)$`)
+
+// RecordedNames are the names a Prometheus rule file records: dashboards may
+// query them beside the exporter's metrics.
+func RecordedNames(rules []byte) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range recordRule.FindAllSubmatch(rules, -1) {
+		out[string(m[1])] = true
+	}
+	return out
+}

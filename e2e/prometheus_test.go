@@ -349,9 +349,5 @@ func recordedNames(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^\s*- record: (\S+)$`).FindAllSubmatch(b, -1) {
-		out[string(m[1])] = true
-	}
-	return out
+	return dashboards.RecordedNames(b)
 }
