@@ -3,8 +3,6 @@ package collector
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,20 +22,10 @@ func aiCreditsCollectorAt(t *testing.T, tc *config.Target, now time.Time) *aiCre
 
 func TestAICreditsGolden(t *testing.T) {
 	sim, base := startSim(t, simulator.Options{})
-	var mu sync.Mutex
-	var query url.Values
-	sim.SetFault("/enterprises/octo-corp/settings/billing/ai_credit/usage", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		query = r.URL.Query()
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(simulator.Fixture("ghec-billing-ai-credit-usage.json"))
-	})
+	lastQuery := serveFixture(sim, "/enterprises/octo-corp/settings/billing/ai_credit/usage", "ghec-billing-ai-credit-usage.json")
 	c := aiCreditsCollectorAt(t, fixtureTarget(base), fixedClock)
 	assertGolden(t, c, "ai_credits")
-	mu.Lock()
-	defer mu.Unlock()
-	if query.Get("year") != "2025" || query.Get("month") != "3" {
+	if query := lastQuery(); query.Get("year") != "2025" || query.Get("month") != "3" {
 		t.Errorf("query = %v, want year=2025 month=3 (the current month in UTC)", query)
 	}
 	if got := c.Summary(); got != "100 AI credits over 1 products/models this month, $1.00 net" {

@@ -3,10 +3,8 @@ package collector
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,20 +28,10 @@ func usageCollector(t *testing.T, base string, now *time.Time) *billingUsageColl
 
 func TestBillingUsageGolden(t *testing.T) {
 	sim, base := startSim(t, simulator.Options{})
-	var mu sync.Mutex
-	var query url.Values
-	sim.SetFault("/enterprises/octo-corp/settings/billing/usage/summary", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		query = r.URL.Query()
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(simulator.Fixture("ghec-billing-usage-summary.json"))
-	})
+	lastQuery := serveFixture(sim, "/enterprises/octo-corp/settings/billing/usage/summary", "ghec-billing-usage-summary.json")
 	now := fixedClock
 	assertGolden(t, usageCollector(t, base, &now), "billing_usage")
-	mu.Lock()
-	defer mu.Unlock()
-	if query.Get("year") != "2025" || query.Get("month") != "3" {
+	if query := lastQuery(); query.Get("year") != "2025" || query.Get("month") != "3" {
 		t.Errorf("query = %v, want year=2025 month=3 (the current month in UTC)", query)
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -222,4 +225,23 @@ func samples(t testing.TB, text string) map[string]float64 {
 func sent(t *testing.T, collect func(ch chan<- prometheus.Metric)) map[string]float64 {
 	t.Helper()
 	return values(t, drain(collect))
+}
+
+// serveFixture answers path with a fixture and returns a function that gives
+// the query of the last request it answered.
+func serveFixture(sim *simulator.Server, path, fixture string) func() url.Values {
+	var mu sync.Mutex
+	var query url.Values
+	sim.SetFault(path, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		query = r.URL.Query()
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(simulator.Fixture(fixture))
+	})
+	return func() url.Values {
+		mu.Lock()
+		defer mu.Unlock()
+		return query
+	}
 }
