@@ -66,7 +66,7 @@ func TestAICreditsNotFoundIsNoData(t *testing.T) {
 			t.Fatalf("refresh %d: err = %v, %d metrics; want no error and none", i, err, len(metrics))
 		}
 	}
-	if !c.absent.said || !NotFound(c.Summary()) {
+	if !c.absent.said || !c.Absent() {
 		t.Errorf("said = %v, summary = %q", c.absent.said, c.Summary())
 	}
 	sim.SetFault(path, simulator.JSONFault(http.StatusInternalServerError, `{"message":"boom"}`))

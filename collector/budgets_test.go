@@ -251,7 +251,7 @@ func TestBudgetsNotFoundIsNoData(t *testing.T) {
 	if err != nil || len(metrics) != 0 {
 		t.Fatalf("err = %v, %d metrics; want no error and none", err, len(metrics))
 	}
-	if !NotFound(c.Summary()) {
+	if !c.Absent() {
 		t.Errorf("summary = %q", c.Summary())
 	}
 }

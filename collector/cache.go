@@ -61,6 +61,9 @@ type State struct {
 	NextAttempt       time.Time
 	Refreshing        bool
 	Summary           string
+	// Absent means the last refresh took a 404 as "no data" (no budgets, no
+	// AI credit report), which a wrong slug or a hidden resource gives too.
+	Absent bool
 	// LastScrape is when a scrape last asked for the data: data older than
 	// refresh_interval is only stale if a scrape came since and found it so.
 	LastScrape time.Time
@@ -196,7 +199,7 @@ func (c *cached) refresh(done chan struct{}) {
 		c.state.Failures = 0
 		c.nextAttempt = time.Time{}
 		if s, ok := c.c.(Summarizer); ok {
-			c.state.Summary = s.Summary()
+			c.state.Summary, c.state.Absent = s.Summary(), s.Absent()
 		}
 		level.Debug(c.logger).Log("msg", "refreshed", "duration", c.state.LastDuration, "series", len(fresh))
 		return

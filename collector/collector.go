@@ -28,9 +28,11 @@ type Collector interface {
 type Factory func(t *Source) (Collector, error)
 
 // Summarizer is implemented by collectors that can say in one line what they
-// found (for the check command and the status page).
+// found (for the check command and the status page), and whether their
+// last refresh took a 404 as "no data" (Absent).
 type Summarizer interface {
 	Summary() string
+	Absent() bool
 }
 
 // Source is one target's API as a collector sees it: the target's
@@ -83,29 +85,29 @@ func wrap(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// summaryHolder gives a collector the Summarizer method; Update sets it. It
-// needs no lock: the cache never runs two refreshes of one collector at
+// summaryHolder gives a collector the Summarizer methods; Update sets them.
+// It needs no lock: the cache never runs two refreshes of one collector at
 // once, and reads the summary only after Update returns.
-type summaryHolder struct{ summary string }
+type summaryHolder struct {
+	summary string
+	absent  bool
+}
 
 func (h *summaryHolder) setSummary(format string, args ...any) {
-	h.summary = fmt.Sprintf(format, args...)
+	h.summary, h.absent = fmt.Sprintf(format, args...), false
 }
 
-// NotFoundPrefix begins the summary of a collector whose endpoint answered
-// 404 and that took it as "no data" (no budgets, no AI credit report). The
-// same 404 comes from a wrong enterprise slug or a token that may not see
-// the resource, so check and the status page show it as a warning, not OK.
-const NotFoundPrefix = "not available (404): "
-
-// NotFound reports whether a summary is a 404 taken as "no data".
-func NotFound(summary string) bool { return strings.HasPrefix(summary, NotFoundPrefix) }
-
-// setNotFound says what a 404 means for this collector, and what else it
-// can mean.
+// setNotFound says what a 404 taken as "no data" means for this collector,
+// and what else it can mean: the same 404 comes from a wrong enterprise slug
+// or a token that may not see the resource, so check and the status page
+// show it as a warning, not OK.
 func (h *summaryHolder) setNotFound(meaning string) {
-	h.summary = NotFoundPrefix + meaning + ", or the enterprise slug is wrong or the token may not see it"
+	h.summary = "not available (404): " + meaning + ", or the enterprise slug is wrong or the token may not see it"
+	h.absent = true
 }
+
+// Absent implements Summarizer.
+func (h *summaryHolder) Absent() bool { return h.absent }
 
 // Summary implements Summarizer.
 func (h *summaryHolder) Summary() string { return h.summary }

@@ -133,7 +133,7 @@ func checkLine(s collector.Status, timeout time.Duration) (result, detail string
 	if detail == "" {
 		detail = "fetched"
 	}
-	if collector.NotFound(s.Summary) {
+	if s.Absent {
 		return "WARN", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))
 	}
 	return "OK", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))

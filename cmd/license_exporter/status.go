@@ -147,7 +147,7 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 		c.Class, c.State = "pending", "first refresh under way"
 	case s.LastAttempt.IsZero():
 		c.Class, c.State = "pending", "waiting for the first scrape"
-	case s.Succeeded() && collector.NotFound(s.Summary):
+	case s.Succeeded() && s.Absent:
 		c.Class, c.State = "warn", "not available (404)"
 	case s.Succeeded():
 		c.Class, c.State = "ok", "OK"

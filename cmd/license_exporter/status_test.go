@@ -399,11 +399,11 @@ func TestFindingsFollowTheRules(t *testing.T) {
 func TestStatusNotFoundIsWarning(t *testing.T) {
 	now := time.Now()
 	s := collector.Status{State: collector.State{Target: "t", Collector: "budgets", LastAttempt: now, LastSuccess: now,
-		Summary: collector.NotFoundPrefix + "no budgets"}, Interval: time.Hour}
+		Summary: "not available (404): no budgets", Absent: true}, Interval: time.Hour}
 	if c := describeCollector(s, now); c.Class != "warn" || c.State != "not available (404)" {
 		t.Errorf("class %q, state %q; want warn, not available (404)", c.Class, c.State)
 	}
-	s.Summary = "3 budgets"
+	s.Summary, s.Absent = "3 budgets", false
 	if c := describeCollector(s, now); c.Class != "ok" {
 		t.Errorf("class %q, want ok", c.Class)
 	}
