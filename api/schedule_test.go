@@ -205,3 +205,15 @@ func TestIdealDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerKeepsAPerEndpointMargin: a fast listing bound by the
+// per-endpoint limit stays 5 % under it, since GitHub counts arrivals that
+// lag the scheduler's starts (the harness drew a 403 at exactly 900).
+func TestSchedulerKeepsAPerEndpointMargin(t *testing.T) {
+	lim := DefaultLimits()
+	reqs, _ := simulate(t, NewScheduler(lim), 2000, func(int) time.Duration { return 50 * time.Millisecond })
+	_, peak, _ := checkLimits(t, lim, reqs)
+	if want := lim.PerEndpoint * 19 / 20; peak > want || peak < want*9/10 {
+		t.Errorf("busiest window held %d requests to one endpoint; want at most %d and near it", peak, want)
+	}
+}
