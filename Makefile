@@ -41,21 +41,22 @@ fuzz-ci:
 	GO=$(GO) FUZZTIME=500x ./scripts/fuzz
 
 # Go benchmarks of the parsers (allocations reported), then the harness that
-# runs the exporter against the simulated large enterprise (README: Reliability,
-# security and performance).
+# runs the exporter against the simulated large enterprise (docs/development.md:
+# Reliability, security and performance).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/license_bench
 
 # Rewrites the golden files (collector exposition, dashboard JSON, PrometheusRule,
-# the README's generated tables); review the diff.
+# the generated tables of docs/collectors.md and docs/metrics.md, the status
+# page picture docs/status-page.png); review the diff.
 GOLDEN_PKGS := ./collector ./dashboards ./deploy ./cmd/license_exporter
 golden:
 	$(GO) test $(GOLDEN_PKGS) -run Golden -update
 
-# Rewrites the README's collector and metric tables from the collectors' specs.
+# Rewrites docs/collectors.md's and docs/metrics.md's tables from the collectors' specs.
 docs:
-	$(GO) test ./collector -run TestGoldenREADME -update
+	$(GO) test ./collector -run TestGoldenDocs -update
 
 clean:
 	rm -f license_exporter

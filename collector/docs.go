@@ -8,9 +8,9 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
-// The README's collector and metric tables are generated from the specs
-// (make docs); a test fails when the README differs. These functions write
-// the Markdown between the README's GENERATED markers.
+// The collector and metric tables of docs/collectors.md and docs/metrics.md
+// are generated from the specs (make docs); a test fails when a page differs.
+// These functions write the Markdown between the pages' GENERATED markers.
 
 // CollectorsTable is the collectors-and-permissions table.
 func CollectorsTable() string {
@@ -42,10 +42,10 @@ func defaultWord(s *Spec) string {
 func MetricsTables() string {
 	var b strings.Builder
 	for _, s := range Specs() {
-		fmt.Fprintf(&b, "#### `%s`\n\n", s.Name)
+		fmt.Fprintf(&b, "## `%s`\n\n", s.Name)
 		writeMetrics(&b, s.metrics, cacheNote)
 	}
-	b.WriteString("#### The exporter itself\n\n")
+	b.WriteString("## The exporter itself\n\n")
 	writeMetrics(&b, selfMetrics.metrics, "")
 	return b.String()
 }

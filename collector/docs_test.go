@@ -9,35 +9,35 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 )
 
-// TestGoldenREADME checks that the README's generated tables match the specs;
-// `make docs` (or -update) rewrites them.
-func TestGoldenREADME(t *testing.T) {
-	const path = "../README.md"
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(b)
-	want := got
-	for name, body := range map[string]string{"collectors": CollectorsTable(), "metrics": MetricsTables()} {
-		re := regexp.MustCompile(`(?s)(<!-- BEGIN GENERATED ` + name + ` [^>]*-->\n).*?(<!-- END GENERATED ` + name + ` -->)`)
-		if !re.MatchString(want) {
-			t.Fatalf("README.md has no GENERATED %s block", name)
-		}
-		want = re.ReplaceAllLiteralString(want, "\x00"+name+"\x00")
-		want = strings.Replace(want, "\x00"+name+"\x00",
-			re.FindStringSubmatch(got)[1]+"\n"+body+re.FindStringSubmatch(got)[2], 1)
-	}
-	if got == want {
-		return
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+// TestGoldenDocs checks that the generated tables of docs/collectors.md and
+// docs/metrics.md match the specs; `make docs` (or -update) rewrites them.
+func TestGoldenDocs(t *testing.T) {
+	for _, page := range []struct{ path, block, body string }{
+		{"../docs/collectors.md", "collectors", CollectorsTable()},
+		{"../docs/metrics.md", "metrics", MetricsTables()},
+	} {
+		b, err := os.ReadFile(page.path)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
+		got := string(b)
+		re := regexp.MustCompile(`(?s)(<!-- BEGIN GENERATED ` + page.block + ` [^>]*-->\n).*?(<!-- END GENERATED ` + page.block + ` -->)`)
+		m := re.FindStringSubmatchIndex(got)
+		if m == nil {
+			t.Fatalf("%s has no GENERATED %s block", page.path, page.block)
+		}
+		want := got[:m[3]] + "\n" + page.body + got[m[4]:]
+		if got == want {
+			continue
+		}
+		if *update {
+			if err := os.WriteFile(page.path, []byte(want), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		t.Errorf("%s: the generated %s tables are stale: run make docs", page.path, page.block)
 	}
-	t.Error("README.md's generated tables are stale: run make docs")
 }
 
 // TestSpecsDeclareEveryMetricOnce checks the names across specs: each is

@@ -148,7 +148,7 @@ func TestSystemdUnit(t *testing.T) {
 			t.Errorf("%s: no %q", unit, strings.TrimSpace(want))
 		}
 	}
-	// The README promises that a rotated token_file needs no restart. A
+	// docs/deployment.md promises that a rotated token_file needs no restart. A
 	// systemd credential (LoadCredential=, SetCredential=) is a copy made at
 	// start, which would break that promise.
 	if regexp.MustCompile(`(?m)^\w*Credential\w*=`).Match(b) {
@@ -158,9 +158,9 @@ func TestSystemdUnit(t *testing.T) {
 		if !strings.Contains(string(b), path) {
 			t.Errorf("%s does not name the token file %s", unit, path)
 		}
-		readme, _ := os.ReadFile("../README.md")
-		if !strings.Contains(string(readme), "token_file: "+path) {
-			t.Errorf("the README's systemd section does not name token_file: %s", path)
+		page, _ := os.ReadFile("../docs/deployment.md")
+		if !strings.Contains(string(page), "token_file: "+path) {
+			t.Errorf("docs/deployment.md's systemd section does not name token_file: %s", path)
 		}
 	}
 	analyze, err := exec.LookPath("systemd-analyze")

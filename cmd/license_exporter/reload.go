@@ -74,7 +74,7 @@ func withConfigHint(err error, file string) error {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return fmt.Errorf("%w: pass the configuration with --config.file=PATH (the README's Configuration section shows one), or try the exporter on simulated data with --demo", err)
+	return fmt.Errorf("%w: pass the configuration with --config.file=PATH (docs/quickstart.md shows one), or try the exporter on simulated data with --demo", err)
 }
 
 // reloadLogged reloads and logs a failure; the old configuration stays.
