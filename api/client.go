@@ -130,13 +130,14 @@ func New(o Options) (*Client, error) {
 // timeouts on every phase so a silent server cannot hold a connection forever.
 func NewTransport() *http.Transport {
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConnsPerHost:   DefaultMaxConcurrency,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: DefaultTimeout,
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConnsPerHost:    DefaultMaxConcurrency,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  DefaultTimeout,
+		MaxResponseHeaderBytes: MaxResponseHeaderBytes,
 	}
 }
 
@@ -278,7 +279,7 @@ func (c *Client) retryWait(err error, attempt int) (time.Duration, bool) {
 	}
 	switch {
 	case e.Kind == KindServer && (e.Status == http.StatusBadGateway || e.Status == http.StatusServiceUnavailable || e.Status == http.StatusGatewayTimeout):
-	case e.Kind == KindNetwork:
+	case e.Kind == KindNetwork && !e.HeaderOverflow(): // the same headers would come again
 	case e.Kind == KindBadResponse && errors.Is(e.Err, io.ErrUnexpectedEOF):
 	default:
 		return 0, false

@@ -25,8 +25,9 @@ type etagEntry struct {
 	etag  string
 	link  string
 	value any    // the page's partial aggregate, as the caller folded it
-	total Number // the stated total of a Counted page
+	total Number // the stated total of a Counted or LooselyCounted page
 	items int
+	loose bool // the total is LooselyCounted's
 }
 
 func fingerprint(token string) [16]byte {

@@ -41,7 +41,9 @@ type Counted interface {
 // "last" named, a "next" back to a page already fetched, a "next" that skips
 // or repeats a page of a known range) fails with an error that says so, as
 // does one with fewer items than it stated (Counted): a refresh never ends
-// early and reports success.
+// early and reports success. A listing that runs past the pages page 1's
+// stated total needs (pageBound) fails too, with an error that names the
+// total: a Link header that never ends costs a few requests, not MaxPages.
 func Paginate[T any](ctx context.Context, c *Client, path string, query url.Values, each func(*T) error) error {
 	return paginate(ctx, c, path, query, false, func(p *T) *T { return p }, each)
 }
@@ -69,14 +71,19 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 			Hint: fmt.Sprintf(format, args...) + "; the refresh fails rather than report part of the listing as all of it"}
 	}
 
+	overrun := func(err error) error {
+		return &Error{Kind: KindBadResponse, Method: http.MethodGet, Path: first.Path,
+			Hint: err.Error() + "; the refresh fails rather than follow a listing past what it stated"}
+	}
+
 	var (
 		mu    sync.Mutex
 		total Number
 		items int
 	)
-	// fetch gets one page and returns its Link header and the URL it came
-	// from.
-	fetch := func(ctx context.Context, u *url.URL) (string, *url.URL, error) {
+	// fetch gets one page and returns what it kept of it (its Link header,
+	// stated total and entries) and the URL it came from.
+	fetch := func(ctx context.Context, u *url.URL) (*etagEntry, *url.URL, error) {
 		var cond *conditional
 		if conditionally {
 			cond = &conditional{key: canonical(u)}
@@ -87,14 +94,18 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 			return decodeStream(body, &page)
 		}, cond, MaxPageBytes)
 		if err != nil {
-			return "", nil, err
+			return nil, nil, err
 		}
 		e := &etagEntry{link: resp.Header.Get("Link")}
 		if resp.Status == http.StatusNotModified {
 			e = cond.sent
 		} else {
-			if cp, ok := any(&page).(Counted); ok {
+			switch cp := any(&page).(type) {
+			case Counted:
 				e.total, e.items = cp.Count()
+			case LooselyCounted:
+				e.total, e.items = cp.LooseCount()
+				e.loose = true
 			}
 			e.value = fold(&page)
 			if cond != nil {
@@ -107,7 +118,7 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 		}
 		agg, ok := e.value.(A)
 		if !ok {
-			return "", nil, lie("a page kept for reuse does not fit the listing (a bug: please report it)")
+			return nil, nil, lie("a page kept for reuse does not fit the listing (a bug: please report it)")
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -115,23 +126,29 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 			total = e.total
 		}
 		items += e.items
-		return e.link, resp.URL, each(agg)
+		return e, resp.URL, each(agg)
 	}
-	checkTotal := func() error {
-		if total.Valid && float64(items) < total.Value {
+	checkTotal := func(loose bool) error {
+		if !loose && total.Valid && float64(items) < total.Value {
 			return lie("the listing stated %g items but its pages held %d", total.Value, items)
 		}
 		return nil
 	}
 
-	link, from, err := fetch(ctx, first)
+	e1, from, err := fetch(ctx, first)
 	if err != nil {
 		return err
 	}
-	links := parseLink(link, from)
+	// Page 1's total bounds the listing: a Link header that never ends
+	// costs at most the pages that total needs.
+	bound := newPageBound(e1.total, e1.loose)
+	links := parseLink(e1.link, from)
 	if last, n, ok := lastPage(links["last"], first); ok && n > 1 {
 		if n > MaxPages {
 			return fmt.Errorf("GET %s: the listing has %d pages, more than the %d the exporter reads", first.Path, n, MaxPages)
+		}
+		if err := bound.allows(n); err != nil {
+			return overrun(err)
 		}
 		if next := links["next"]; next == nil || pageNumber(next) != 2 {
 			return lie("page 1 names %d pages but its next link is not page 2", n)
@@ -144,11 +161,11 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 			v.Set("page", strconv.Itoa(p))
 			u.RawQuery = v.Encode()
 			g.Go(func() error {
-				link, from, err := fetch(gctx, &u)
+				e, from, err := fetch(gctx, &u)
 				if err != nil {
 					return err
 				}
-				next := parseLink(link, from)["next"]
+				next := parseLink(e.link, from)["next"]
 				switch {
 				case p == n && next != nil:
 					return lie("the last page (%d) links to a next page: the Link header loops", n)
@@ -161,10 +178,11 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 		if err := g.Wait(); err != nil {
 			return err
 		}
-		return checkTotal()
+		return checkTotal(e1.loose)
 	}
 
 	seen := map[string]bool{canonical(first): true}
+	pageItems := e1.items
 	for next := links["next"]; next != nil; next = links["next"] {
 		key := canonical(next)
 		if seen[key] {
@@ -173,16 +191,21 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 		if len(seen) >= MaxPages {
 			return fmt.Errorf("GET %s: more than %d pages", first.Path, MaxPages)
 		}
+		if err := bound.next(len(seen), pageItems); err != nil {
+			return overrun(err)
+		}
 		if last := links["last"]; last != nil && canonical(last) == canonical(from) {
 			return lie("the page the last link names links to a next page: the Link header loops")
 		}
 		seen[key] = true
-		if link, from, err = fetch(ctx, next); err != nil {
+		e, f, err := fetch(ctx, next)
+		if err != nil {
 			return err
 		}
-		links = parseLink(link, from)
+		from, pageItems = f, e.items
+		links = parseLink(e.link, from)
 	}
-	return checkTotal()
+	return checkTotal(e1.loose)
 }
 
 // pageNumber is a link's page parameter; 0 when it has none that parses.

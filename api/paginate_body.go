@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -27,8 +27,8 @@ type NextPager interface {
 // when a page says no more follow, and also, since a body that always says
 // "more" must not cost thousands of requests, on an empty page, on a page
 // whose items were all seen before, and once the stated total_count is
-// reached. With a total it fails beyond ceil(total/per_page)+1 pages,
-// without one beyond MaxPages.
+// reached. Page 1's total_count bounds the listing as Paginate's does
+// (pageBound); without one, MaxPages does.
 func PaginateBody[T any, P interface {
 	*T
 	NextPager
@@ -39,11 +39,9 @@ func PaginateBody[T any, P interface {
 	}
 	q.Set("per_page", strconv.Itoa(PerPage))
 	seen := map[string]bool{}
-	limit, items := MaxPages, 0
+	bound := newPageBound(Number{}, false)
+	items := 0
 	for page := 1; ; page++ {
-		if page > limit {
-			return fmt.Errorf("GET %s: page %d still says more follow, beyond the %d pages its total_count or the exporter allows", path, page-1, limit)
-		}
 		q.Set("page", strconv.Itoa(page))
 		var body T
 		p := P(&body)
@@ -51,7 +49,8 @@ func PaginateBody[T any, P interface {
 			body = *new(T) // a retry starts from nothing
 			return decodeStream(r, p)
 		}
-		if _, err := c.get(ctx, c.resolve(path, q), decode, nil, MaxPageBytes); err != nil {
+		u := c.resolve(path, q)
+		if _, err := c.get(ctx, u, decode, nil, MaxPageBytes); err != nil {
 			return err
 		}
 		if err := each(p); err != nil {
@@ -69,14 +68,20 @@ func PaginateBody[T any, P interface {
 		}
 		items += len(ids)
 		total := p.TotalCount()
-		if total.Valid && total.Value >= 0 {
-			limit = min(MaxPages, int(math.Ceil(total.Value/PerPage))+1)
+		if page == 1 {
+			bound = newPageBound(total, false)
 		}
 		switch {
 		case !p.HasNextPage(), !fresh:
 			return nil
 		case total.Valid && float64(items) >= total.Value:
 			return nil
+		case page >= MaxPages:
+			return fmt.Errorf("GET %s: page %d still says more follow, beyond the %d pages the exporter reads", path, page, MaxPages)
+		}
+		if err := bound.next(page, len(ids)); err != nil {
+			return &Error{Kind: KindBadResponse, Method: http.MethodGet, Path: u.Path,
+				Hint: err.Error() + "; the refresh fails rather than follow a listing past what it stated"}
 		}
 	}
 }

@@ -136,11 +136,11 @@ func TestPaginateBodyNeverEnding(t *testing.T) {
 		"total reached": {func(n int32) string {
 			return fmt.Sprintf(`{"items":[%d],"has_next_page":true,"total_count":2}`, n)
 		}, 2, ""},
-		// New items one at a time against a total of 150: at most
-		// ceil(150/100)+1 = 3 pages, then a clear error.
-		"beyond total": {func(n int32) string {
-			return fmt.Sprintf(`{"items":[%d],"has_next_page":true,"total_count":150}`, n)
-		}, 3, "beyond the 3 pages"},
+		// New items one at a time against a total of a million: pages that
+		// do not hold what was asked for end it after two.
+		"one item a page against a large total": {func(n int32) string {
+			return fmt.Sprintf(`{"items":[%d],"has_next_page":true,"total_count":1000000}`, n)
+		}, 2, "page 1 stated a total of 1000000, but pages 1 and 2 held fewer than half"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var hits atomic.Int32

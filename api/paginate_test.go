@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -151,8 +152,8 @@ func TestParseLinkRFC8288(t *testing.T) {
 	}
 }
 
-// liar serves pages of one item each whose Link headers are built by link
-// from the page number; total is the stated total_count.
+// liar serves full pages (PerPage items each) whose Link headers are built
+// by link from the page number; total is the stated total_count.
 func liar(total int, link func(host string, page int) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -160,7 +161,12 @@ func liar(total int, link func(host string, page int) string) http.HandlerFunc {
 		if l := link(r.Host, page); l != "" {
 			w.Header().Set("Link", l)
 		}
-		fmt.Fprintf(w, `{"total_count":%d,"items":[%d]}`, total, page)
+		items := make([]int, PerPage)
+		for i := range items {
+			items[i] = page*PerPage + i
+		}
+		b, _ := json.Marshal(items)
+		fmt.Fprintf(w, `{"total_count":%d,"total_seats_consumed":%d,"items":%s,"users":%s}`, total, total, b, b)
 	}
 }
 
@@ -180,16 +186,16 @@ func TestPaginateLiesFail(t *testing.T) {
 		h    http.HandlerFunc
 		want string
 	}{
-		{"next on the last page", liar(3, func(h string, p int) string {
+		{"next on the last page", liar(300, func(h string, p int) string {
 			return lnk(h, p%3+1, "next") + ", " + lnk(h, 3, "last")
 		}), "last page (3) links to a next page"},
-		{"next on the page last named, followed one by one", liar(3, func(h string, p int) string {
+		{"next on the page last named, followed one by one", liar(300, func(h string, p int) string {
 			if p < 3 {
 				return lnk(h, p+1, "next")
 			}
 			return lnk(h, 4, "next") + ", " + lnk(h, 3, "last")
 		}), "the last link names links to a next page"},
-		{"next back to a fetched page in a known range", liar(4, func(h string, p int) string {
+		{"next back to a fetched page in a known range", liar(400, func(h string, p int) string {
 			switch p {
 			case 3:
 				return lnk(h, 2, "next") + ", " + lnk(h, 4, "last")
@@ -203,7 +209,13 @@ func TestPaginateLiesFail(t *testing.T) {
 				return lnk(h, 2, "next")
 			}
 			return ""
-		}), "stated 3000 items but its pages held 2"},
+		}), "stated 3000 items but its pages held 200"},
+		{"fewer items than stated, pages named by a last link", liar(3000, func(h string, p int) string {
+			if p < 3 {
+				return lnk(h, p+1, "next") + ", " + lnk(h, 3, "last")
+			}
+			return ""
+		}), "stated 3000 items but its pages held 300"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := newTestClient(t, tc.h, GitHub)
@@ -214,14 +226,14 @@ func TestPaginateLiesFail(t *testing.T) {
 		})
 	}
 	// The honest version of the same listing passes.
-	c, _ := newTestClient(t, liar(3, func(h string, p int) string {
+	c, _ := newTestClient(t, liar(300, func(h string, p int) string {
 		if p < 3 {
 			return lnk(h, p+1, "next") + ", " + lnk(h, 3, "last")
 		}
 		return ""
 	}), GitHub)
 	n := 0
-	if err := Paginate(context.Background(), c, "/items", nil, func(p *countedPage) error { n += len(p.Items); return nil }); err != nil || n != 3 {
+	if err := Paginate(context.Background(), c, "/items", nil, func(p *countedPage) error { n += len(p.Items); return nil }); err != nil || n != 300 {
 		t.Errorf("honest listing: %d items, err %v", n, err)
 	}
 }
@@ -229,14 +241,102 @@ func TestPaginateLiesFail(t *testing.T) {
 // TestPaginateCommaInURL: a comma in the URLs of the Link header used to
 // yield no links at all, so the listing silently stopped after page 1.
 func TestPaginateCommaInURL(t *testing.T) {
-	c, _ := newTestClient(t, liar(3, func(h string, p int) string {
+	c, _ := newTestClient(t, liar(300, func(h string, p int) string {
 		if p == 3 {
 			return ""
 		}
 		return fmt.Sprintf(`<http://%[1]s/items?per_page=100&skus=a,b&page=%[2]d>; rel="next", <http://%[1]s/items?per_page=100&skus=a,b&page=3>; rel="last"`, h, p+1)
 	}), GitHub)
 	n := 0
-	if err := Paginate(context.Background(), c, "/items", nil, func(p *countedPage) error { n += len(p.Items); return nil }); err != nil || n != 3 {
+	if err := Paginate(context.Background(), c, "/items", nil, func(p *countedPage) error { n += len(p.Items); return nil }); err != nil || n != 300 {
 		t.Errorf("%d items, err %v; want all 3 pages", n, err)
+	}
+}
+
+type seatsPage struct {
+	Seats Number `json:"total_seats_consumed"`
+	Users []int  `json:"users"`
+}
+
+func (p *seatsPage) LooseCount() (Number, int) { return p.Seats, len(p.Users) }
+
+// chain serves pages that each link to the next, forever, each holding
+// perPage entries under the stated total (in both fields), and counts the
+// requests. last, if not 0, is also named as rel="last".
+func chain(total, perPage, last int, hits *atomic.Int32) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		l := fmt.Sprintf(`<http://%s/items?per_page=100&page=%d>; rel="next"`, r.Host, page+1)
+		if last != 0 {
+			l += fmt.Sprintf(`, <http://%s/items?per_page=100&page=%d>; rel="last"`, r.Host, last)
+		}
+		w.Header().Set("Link", l)
+		entries := make([]int, perPage)
+		for i := range entries {
+			entries[i] = page*PerPage + i
+		}
+		b, _ := json.Marshal(entries)
+		fmt.Fprintf(w, `{"total_count":%d,"total_seats_consumed":%d,"items":%s,"users":%s}`, total, total, b, b)
+	}
+}
+
+// TestPaginateBoundedByTotal: a listing that runs past the pages its stated
+// total needs fails after those pages plus one (twice, plus one, for a total
+// of something other than entries), with an error that names the total,
+// instead of costing MaxPages requests.
+func TestPaginateBoundedByTotal(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		total, perPage, last int
+		loose                bool
+		requests             int32
+		want                 string
+	}{
+		// The hostile case of issue 17: a million seats, one user a page,
+		// each page linking to the next. It cost MaxPages requests.
+		{"endless chain of one user a page, a million seats", 1_000_000, 1, 0, true, 2,
+			"page 1 stated a total of 1000000 (not of entries, so twice the pages are allowed), but pages 1 and 2 held fewer than half of the 100 entries"},
+		{"endless chain of full pages, 250 entries", 250, 100, 0, false, 4,
+			"page 1 stated a total of 250, which fills at most 4 pages of 100, but the listing runs to page 5"},
+		{"endless chain of full pages, 250 seats", 250, 100, 0, true, 7,
+			"which fills at most 7 pages of 100, but the listing runs to page 8"},
+		{"a last link beyond the total", 250, 100, 9, false, 1,
+			"page 1 stated a total of 250, which fills at most 4 pages of 100, but the listing runs to page 9"},
+		{"a total of 0", 0, 100, 0, false, 2,
+			"page 1 stated a total of 0, which fills at most 2 pages of 100, but the listing runs to page 3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var hits atomic.Int32
+			c, _ := newTestClient(t, chain(tc.total, tc.perPage, tc.last, &hits), GitHub)
+			var err error
+			if tc.loose {
+				err = Paginate(context.Background(), c, "/items", nil, func(*seatsPage) error { return nil })
+			} else {
+				err = Paginate(context.Background(), c, "/items", nil, func(*countedPage) error { return nil })
+			}
+			if !IsKind(err, KindBadResponse) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if hits.Load() != tc.requests {
+				t.Errorf("%d requests, want %d", hits.Load(), tc.requests)
+			}
+		})
+	}
+	// Without a total, only MaxPages bounds a listing; seats need not match
+	// the entries (a total of 5 seats over 300 users passes).
+	c, _ := newTestClient(t, listing(250, false, nil), GitHub)
+	if err := Paginate(context.Background(), c, "/items", nil, func(*itemsPage) error { return nil }); err != nil {
+		t.Errorf("a listing without a total: %v", err)
+	}
+	c, _ = newTestClient(t, liar(5, func(h string, p int) string {
+		if p < 3 {
+			return fmt.Sprintf(`<http://%s/items?per_page=100&page=%d>; rel="next"`, h, p+1)
+		}
+		return ""
+	}), GitHub)
+	if err := Paginate(context.Background(), c, "/items", nil, func(*seatsPage) error { return nil }); err != nil {
+		t.Errorf("a loose total the entries do not match: %v", err)
 	}
 }

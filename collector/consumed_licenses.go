@@ -64,6 +64,13 @@ type consumedLicensesPage struct {
 	Users               []licensedUser `json:"users"`
 }
 
+// LooseCount implements api.LooselyCounted: total_seats_consumed counts
+// seats, not the listing's entries (one a user), yet it bounds how many
+// pages the listing may run to.
+func (p *consumedLicensesPage) LooseCount() (api.Number, int) {
+	return p.TotalSeatsConsumed, len(p.Users)
+}
+
 type licensedUser struct {
 	GitHubComUser    api.Bool    `json:"github_com_user"`
 	EnterpriseServer api.Bool    `json:"enterprise_server_user"`

@@ -65,6 +65,20 @@ func hostileMemory() (*memResult, error) {
 	return runChildProcess(srv.URL, "hostile", 1)
 }
 
+// hostileHeaderMemory answers every path of every default collector with a
+// 10 MB Link header: the transport's cap on response headers must keep the
+// answers in flight from taking memory.
+func hostileHeaderMemory() (*memResult, error) {
+	link := "<" + strings.Repeat("a", 10<<20) + `>; rel="next"`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Link", link)
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	return runChildProcess(srv.URL, "hostile", 1)
+}
+
 func runChildProcess(apiURL, mode string, scale float64) (*memResult, error) {
 	tok, cleanup, err := tokenFile()
 	if err != nil {
