@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,7 +10,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 )
@@ -19,38 +19,38 @@ type TokenSource interface {
 	Token(ctx context.Context) (string, error)
 }
 
-// FileToken reads a token from a file and re-reads it whenever the file
-// changes, so that a rotated secret (a Kubernetes Secret update, say) is used
-// on the next request without a restart.
+// FileToken reads a token from a file on every request and takes a new one
+// when the content changes, so that a rotated secret (a Kubernetes Secret
+// update, say) is used on the next request without a restart. Rotation is
+// told by content, a hash of what was read: size and modification time
+// miss two equal-length tokens written within one clock tick, or a
+// Kubernetes ..data symlink swap. A token file is at most a few dozen bytes,
+// so reading it per request costs next to nothing (ReadSecretFile bounds it).
 type FileToken struct {
 	Path string
 
-	mu      sync.Mutex
-	token   string
-	modTime time.Time
-	size    int64
+	mu    sync.Mutex
+	token string
+	sum   [sha256.Size]byte
 }
 
 // Token implements TokenSource.
 func (f *FileToken) Token(context.Context) (string, error) {
-	fi, err := os.Stat(f.Path)
+	b, err := ReadSecretFile("token_file", f.Path)
 	if err != nil {
-		return "", fmt.Errorf("token_file %s: %w", f.Path, errors.Unwrap(err))
+		return "", err
 	}
+	sum := sha256.Sum256(b)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.token != "" && fi.ModTime().Equal(f.modTime) && fi.Size() == f.size {
+	if f.token != "" && sum == f.sum {
 		return f.token, nil
-	}
-	b, err := os.ReadFile(f.Path)
-	if err != nil {
-		return "", fmt.Errorf("token_file %s: %w", f.Path, errors.Unwrap(err))
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
 		return "", fmt.Errorf("token_file %s is empty", f.Path)
 	}
-	f.token, f.modTime, f.size = tok, fi.ModTime(), fi.Size()
+	f.token, f.sum = tok, sum
 	return tok, nil
 }
 
@@ -79,7 +79,11 @@ func NewAppToken(base http.RoundTripper, baseURL string, appID, installationID i
 		return nil, fmt.Errorf("github_app: api_url: %w", err)
 	}
 	// The exchange goes through the same guard as every other request.
-	tr, err := ghinstallation.NewKeyFromFile(&guard{next: base, host: u.Host, scheme: u.Scheme}, appID, installationID, keyFile)
+	key, err := ReadSecretFile("github_app.private_key_file", keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("github_app: %w", err)
+	}
+	tr, err := ghinstallation.New(&guard{next: base, host: u.Host, scheme: u.Scheme}, appID, installationID, key)
 	if err != nil {
 		return nil, fmt.Errorf("github_app: %w", err)
 	}

@@ -99,9 +99,9 @@ func (o TransportOptions) proxyFunc() (func(*http.Request) (*url.URL, error), er
 func (o TransportOptions) proxyCredentials() (string, error) {
 	switch {
 	case o.ProxyCredentialsFile != "":
-		b, err := os.ReadFile(o.ProxyCredentialsFile)
+		b, err := ReadSecretFile("proxy_credentials_file", o.ProxyCredentialsFile)
 		if err != nil {
-			return "", fmt.Errorf("proxy_credentials_file: %w", errors.Unwrap(err))
+			return "", err
 		}
 		return strings.TrimSpace(string(b)), nil
 	case o.ProxyCredentialsEnv != "":

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -145,8 +146,8 @@ func (t *Target) checkCredentials() error {
 	case looksLikeToken(t.TokenEnv):
 		return errors.New("key token_env: the value looks like a token itself; it must be the name of an environment variable that holds the token (the value is not shown here)")
 	case t.TokenFile != "":
-		if err := readable(t.TokenFile); err != nil {
-			return fmt.Errorf("key token_file: %w", err)
+		if err := readable("token_file", t.TokenFile); err != nil {
+			return err
 		}
 	case t.TokenEnv != "":
 		if os.Getenv(t.TokenEnv) == "" {
@@ -160,8 +161,8 @@ func (t *Target) checkCredentials() error {
 		if a.AppID <= 0 || a.InstallationID <= 0 || a.PrivateKeyFile == "" {
 			return errors.New("key github_app: needs app_id, installation_id and private_key_file")
 		}
-		if err := readable(a.PrivateKeyFile); err != nil {
-			return fmt.Errorf("key github_app.private_key_file: %w", err)
+		if err := readable("github_app.private_key_file", a.PrivateKeyFile); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -184,16 +185,15 @@ func looksLikeToken(s string) bool {
 	return slices.ContainsFunc(tokenPrefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }
 
-// readable checks a secret file without ever putting its content in an error.
-func readable(path string) error {
-	f, err := os.Open(path)
+// readable checks a secret file as the configuration loads: a regular file
+// of at most api.MaxSecretFileBytes that is not empty.
+func readable(key, path string) error {
+	b, err := api.ReadSecretFile(key, path)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", path, errors.Unwrap(err))
+		return fmt.Errorf("key %w", err) // "key token_file: …"
 	}
-	defer f.Close()
-	var b [1]byte
-	if n, _ := f.Read(b[:]); n == 0 {
-		return fmt.Errorf("%s is empty", path)
+	if len(bytes.TrimSpace(b)) == 0 {
+		return fmt.Errorf("key %s: %s is empty", key, path)
 	}
 	return nil
 }

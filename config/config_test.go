@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -68,6 +69,11 @@ targets:
 func TestParseErrors(t *testing.T) {
 	tok := writeToken(t, "ghp_secret_value\n")
 	empty := writeToken(t, "")
+	huge := writeToken(t, strings.Repeat("k", 64<<10+1))
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("EMPTY_TOKEN", "")
 	for _, tc := range []struct {
 		name, yaml string
@@ -99,6 +105,14 @@ func TestParseErrors(t *testing.T) {
 		{"unreadable token file", "targets:\n  - {name: a, type: github, enterprise: e, token_file: /nonexistent/token}\n",
 			[]string{`target "a"`, "key token_file", "cannot read /nonexistent/token"}},
 		{"empty token file", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + empty + "}\n", []string{"key token_file", "is empty"}},
+		{"token file is a directory", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + filepath.Dir(tok) + "}\n",
+			[]string{"key token_file", "is a directory, not a regular file"}},
+		{"token file is /dev/zero", "targets:\n  - {name: a, type: github, enterprise: e, token_file: /dev/zero}\n",
+			[]string{"key token_file", "character device"}},
+		{"app key over 64 KiB", "targets:\n  - {name: a, type: github, enterprise: e, github_app: {app_id: 1, installation_id: 2, private_key_file: " + huge + "}}\n",
+			[]string{"key github_app.private_key_file", "more than the 65536"}},
+		{"proxy credentials are a FIFO", "targets:\n  - {name: a, type: github, enterprise: e, token_file: " + tok + ", proxy_url: 'http://proxy:3128', proxy_credentials_file: " + fifo + "}\n",
+			[]string{"key proxy_credentials_file", "named pipe"}},
 		{"empty token env", "targets:\n  - {name: a, type: github, enterprise: e, token_env: EMPTY_TOKEN}\n", []string{"key token_env", "EMPTY_TOKEN"}},
 		{"incomplete app", "targets:\n  - {name: a, type: github, enterprise: e, github_app: {app_id: 1}}\n", []string{"key github_app", "installation_id"}},
 		{"plain http to a remote host", "targets:\n  - {name: a, type: github, enterprise: e, api_url: 'http://api.example.com', token_file: " + tok + "}\n",

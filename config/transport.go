@@ -78,8 +78,8 @@ func (t *Target) checkTransport() error {
 	}
 	switch {
 	case t.ProxyCredentialsFile != "":
-		if err := readable(t.ProxyCredentialsFile); err != nil {
-			return fmt.Errorf("key proxy_credentials_file: %w", err)
+		if err := readable("proxy_credentials_file", t.ProxyCredentialsFile); err != nil {
+			return err
 		}
 	case t.ProxyCredentialsEnv != "" && os.Getenv(t.ProxyCredentialsEnv) == "":
 		return fmt.Errorf("key proxy_credentials_env: the environment variable %s is empty or unset", t.ProxyCredentialsEnv)
