@@ -59,6 +59,10 @@ type Error struct {
 	SSO *SSO
 	// HTML is set when the answer was an HTML page: not the API.
 	HTML bool
+	// NotAPI is set on a 404 that has none of the API's marks (a JSON
+	// message, the vendor's request id header): a web server or proxy
+	// answered, so the path's slug is not what is wrong.
+	NotAPI bool
 	// ProxyAuth is set when a proxy answered 407.
 	ProxyAuth bool
 	// RetryAt, when set, is the earliest time a retry can succeed.
@@ -150,8 +154,21 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 			e.Hint = "the answer was an HTML page, not the API: a proxy or load balancer answered, or api_url is not the API's address"
 		}
 	}
+	if e.Kind == KindNotFound && !e.HTML && e.Message == "" && h.Get(requestIDHeader(flavor)) == "" {
+		e.NotAPI = true
+		e.Hint = "not found, and the answer is not the API's (no JSON message, no " + requestIDHeader(flavor) + "): check api_url"
+	}
 	e.classifyTransport(flavor, h)
 	return e
+}
+
+// requestIDHeader is the header every answer of the vendor's API carries:
+// GitHub's (github.com, GHE.com and Enterprise Server) and GitLab's.
+func requestIDHeader(flavor Flavor) string {
+	if flavor == GitLab {
+		return "X-Gitlab-Meta"
+	}
+	return "X-GitHub-Request-Id"
 }
 
 // permissionHint says what a 403's headers tell of the missing scope or

@@ -113,7 +113,7 @@ func (c *adminStatsCollector) Update(ctx context.Context, ch chan<- prometheus.M
 		return wrap("admin stats", err)
 	}
 	collectAdminStats(c.src.Name(), s, ch)
-	c.setSummary("%s users, %s repositories, %s organizations",
-		fmtNumber(s.get("users", "total_users")), fmtNumber(s.get("repos", "total_repos")), fmtNumber(s.get("orgs", "total_orgs")))
+	c.setSummary("%s, %s, %s", countNumber(s.get("users", "total_users"), "user", "users"),
+		countNumber(s.get("repos", "total_repos"), "repository", "repositories"), countNumber(s.get("orgs", "total_orgs"), "organization", "organizations"))
 	return nil
 }

@@ -147,7 +147,7 @@ func (c *advancedSecurityCollector) Update(ctx context.Context, ch chan<- promet
 		}
 		c.products = append(c.products, product)
 		p.collect(c.src.Name(), product, ch)
-		parts = append(parts, fmt.Sprintf("%s: %s of %s committers (maximum %s)", product, fmtNumber(p.TotalCommitters), fmtNumber(p.PurchasedCommitters), fmtNumber(p.MaximumCommitters)))
+		parts = append(parts, fmt.Sprintf("%s: %s of %s (maximum %s)", product, fmtNumber(p.TotalCommitters), countNumber(p.PurchasedCommitters, "committer", "committers"), fmtNumber(p.MaximumCommitters)))
 	}
 	c.setSummary("%s", strings.Join(parts, "; "))
 	return nil

@@ -108,6 +108,6 @@ func (c *aiCreditsCollector) Update(ctx context.Context, ch chan<- prometheus.Me
 	totals := aiCreditTotals{}
 	totals.add(&report)
 	credits, net := totals.collect(c.src.Name(), ch)
-	c.setSummary("%g AI credits over %d products/models this month, $%.2f net", credits, len(totals), net)
+	c.setSummary("%s over %s this month, $%.2f net", countFloat(credits, "AI credit", "AI credits"), count(len(totals), "product/model", "products/models"), net)
 	return nil
 }

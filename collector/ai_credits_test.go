@@ -28,7 +28,7 @@ func TestAICreditsGolden(t *testing.T) {
 	if query := lastQuery(); query.Get("year") != "2025" || query.Get("month") != "3" {
 		t.Errorf("query = %v, want year=2025 month=3 (the current month in UTC)", query)
 	}
-	if got := c.Summary(); got != "100 AI credits over 1 products/models this month, $1.00 net" {
+	if got := c.Summary(); got != "100 AI credits over 1 product/model this month, $1.00 net" {
 		t.Errorf("summary = %q", got)
 	}
 }

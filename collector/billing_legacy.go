@@ -179,5 +179,5 @@ func parseLegacySharedStorage(decode func(any) error, target string, ch chan<- p
 	sendNumber(ch, storageEstimatedDesc, scaled(s.Estimated, gibibyte), target)
 	sendNumber(ch, storagePaidDesc, scaled(s.EstimatedPaid, gibibyte), target)
 	sendNumber(ch, cycleRemainingDesc, scaled(s.DaysLeft, 86400), target)
-	return fmt.Sprintf("%s GB storage estimated this month, %s days left in the cycle", fmtNumber(s.Estimated), fmtNumber(s.DaysLeft)), nil
+	return fmt.Sprintf("%s GB storage estimated this month, %s left in the cycle", fmtNumber(s.Estimated), countNumber(s.DaysLeft, "day", "days")), nil
 }

@@ -246,6 +246,6 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	totals := newUsageTotals()
 	totals.add(&report)
 	totals.collect(c.src.Name(), ch)
-	c.setSummary("%d-%02d: %d products/SKUs, $%.2f net, from the %s", now.UTC().Year(), int(now.UTC().Month()), len(totals.amounts), totals.net(), source)
+	c.setSummary("%d-%02d: %s, $%.2f net, from the %s", now.UTC().Year(), int(now.UTC().Month()), count(len(totals.amounts), "product/SKU", "products/SKUs"), totals.net(), source)
 	return nil
 }

@@ -83,7 +83,7 @@ func TestBillingUsageFallsBackToDetailedReport(t *testing.T) {
 			t.Errorf("+%s: hits summary/detailed = %v, want %v", s.after, got, want)
 		}
 	}
-	if got := c.Summary(); got != "2025-04: 1 products/SKUs, $8.00 net, from the summary" {
+	if got := c.Summary(); got != "2025-04: 1 product/SKU, $8.00 net, from the summary" {
 		t.Errorf("summary line = %q", got)
 	}
 }

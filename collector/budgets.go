@@ -364,9 +364,9 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 	}
 	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
 	if skipped > 0 {
-		note += fmt.Sprintf("; %d entries that are not budgets skipped", skipped)
+		note += "; " + count(skipped, "entry that is not a budget", "entries that are not budgets") + " skipped"
 	}
-	c.setSummary("%d budgets, spend known for %d, %d usage report requests%s", len(budgets), n, len(spend), note)
+	c.setSummary("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), n, count(len(spend), "usage report request", "usage report requests"), note)
 	return nil
 }
 

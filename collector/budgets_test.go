@@ -45,7 +45,7 @@ func TestBudgetsGolden(t *testing.T) {
 	if got := sim.Hits(centersPath); got != 1 {
 		t.Errorf("cost center listings = %d, want 1 (a budget is scoped to a cost center)", got)
 	}
-	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report requests" {
+	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report request" {
 		t.Errorf("summary = %q", got)
 	}
 }

@@ -213,7 +213,7 @@ func (c *consumedLicensesCollector) Update(ctx context.Context, ch chan<- promet
 		return wrap("consumed licenses", err)
 	}
 	tally.collect(c.src.Name(), ch)
-	c.setSummary("%s of %s seats consumed, %d license entries", fmtNumber(tally.consumed), fmtNumber(tally.purchased), tally.users)
+	c.setSummary("%s of %s consumed, %s", fmtNumber(tally.consumed), countNumber(tally.purchased, "seat", "seats"), count(tally.users, "license entry", "license entries"))
 	return nil
 }
 

@@ -217,6 +217,6 @@ func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus
 	}
 	counts := tally.count(c.now(), c.inactiveAfter)
 	counts.collect(c.src.Name(), ch)
-	c.setSummary("%d Copilot users (total_seats %s), %d inactive, %d pending cancellation", len(tally.users)+len(tally.anonUsers), fmtNumber(tally.total), counts.inactive, counts.pending)
+	c.setSummary("%s (total_seats %s), %d inactive, %d pending cancellation", count(len(tally.users)+len(tally.anonUsers), "Copilot user", "Copilot users"), fmtNumber(tally.total), counts.inactive, counts.pending)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"net/url"
 	"slices"
@@ -224,8 +223,8 @@ func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.
 	centers, resources := l.collect(c.src.Name(), ch)
 	var note string
 	if l.CostCenters.Skipped > 0 {
-		note = fmt.Sprintf("; %d entries that are not cost centers skipped", l.CostCenters.Skipped)
+		note = "; " + count(l.CostCenters.Skipped, "entry that is not a cost center", "entries that are not cost centers") + " skipped"
 	}
-	c.setSummary("%d cost centers, %d resources assigned, %d usage summary requests%s", centers, resources, len(l.active())+1, note)
+	c.setSummary("%s, %s assigned, %s%s", count(centers, "cost center", "cost centers"), count(resources, "resource", "resources"), count(len(l.active())+1, "usage summary request", "usage summary requests"), note)
 	return nil
 }

@@ -59,6 +59,9 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 			role = "the token's user lacks a role this endpoint needs"
 		}
 		switch {
+		case e.NotAPI:
+			// A web server or proxy answered: the slug may be right.
+			return status + "the answer did not come from the API (no JSON message, no request id header): " + htmlFix(t)
 		case t.Type == config.TypeGitLab:
 			return status + "check api_url (the instance's base URL, without /api/v4); " + role
 		case strings.Contains(e.Path, "/enterprises/"):

@@ -40,6 +40,13 @@ func TestExplainTransportFaults(t *testing.T) {
 			[]string{"organizations with IDs 21955855, 20582480"}, nil},
 		{"HTML 404", simulator.JSONFault(404, "<html><body><h1>Page not found</h1></body></html>", "Content-Type", "text/html; charset=utf-8"),
 			[]string{"404: an HTML page answered, not the API"}, []string{"slug"}},
+		// A web server's or proxy's plain 404 (Go's, nginx's without a page):
+		// not GitHub's, so api_url is named, not the slug.
+		{"plain 404", simulator.JSONFault(404, "404 page not found\n", "Content-Type", "text/plain; charset=utf-8"),
+			[]string{"404: the answer did not come from the API", "check api_url"}, []string{"slug"}},
+		// GitHub's own 404 without a body still has its request id: the slug.
+		{"GitHub 404 without a message", simulator.JSONFault(404, "", "X-GitHub-Request-Id", "C0DE:1234:5678"),
+			[]string{`404: the enterprise slug "octo-corp" is wrong`}, nil},
 		{"HTML 200", simulator.JSONFault(200, "<html><body>Sign in to the proxy</body></html>", "Content-Type", "text/html"),
 			[]string{"an HTML page answered, not the API: a proxy, a load balancer or a login page answered"}, []string{"slug"}},
 	} {

@@ -149,7 +149,7 @@ func addOnsSummary(purchases []addOnPurchase) string {
 	}
 	parts := make([]string, 0, len(purchases))
 	for _, p := range purchases {
-		parts = append(parts, fmt.Sprintf("%s %s of %s seats assigned", lowerLabel(p.Name), fmtNumber(p.Assigned), fmtNumber(p.Purchased)))
+		parts = append(parts, fmt.Sprintf("%s %s of %s assigned", lowerLabel(p.Name), fmtNumber(p.Assigned), countNumber(p.Purchased, "seat", "seats")))
 	}
 	return strings.Join(parts, ", ")
 }

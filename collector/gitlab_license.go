@@ -200,5 +200,5 @@ func gitlabSummary(l *gitlabLicense, n int) string {
 	if l.ExpiresAt.Valid {
 		expiry = "expires " + l.ExpiresAt.UTC().Format("2006-01-02")
 	}
-	return fmt.Sprintf("%s plan, %s of %s users, %s", lowerLabel(l.Plan), fmtNumber(l.ActiveUsers), fmtNumber(l.UserLimit), expiry)
+	return fmt.Sprintf("%s plan, %s of %s, %s", lowerLabel(l.Plan), fmtNumber(l.ActiveUsers), countNumber(l.UserLimit, "user", "users"), expiry)
 }

@@ -93,7 +93,7 @@ func (c *gitlabUsageExportCollector) Update(ctx context.Context, ch chan<- prome
 	if !c.row.At.IsZero() {
 		ch <- sample(glBillableTimeDesc, float64(c.row.At.Unix()), target)
 	}
-	c.setSummary("%g billable users in the usage export; read again after %s", c.row.Users, next)
+	c.setSummary("%s in the usage export; read again after %s", countFloat(c.row.Users, "billable user", "billable users"), next)
 	return nil
 }
 

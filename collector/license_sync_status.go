@@ -88,7 +88,7 @@ func (c *licenseSyncCollector) Update(ctx context.Context, ch chan<- prometheus.
 		return wrap("license sync status", err)
 	}
 	failed := collectLicenseSync(c.src.Name(), servers, ch)
-	c.setSummary("%d connected servers, %d with a failed last sync", len(servers), failed)
+	c.setSummary("%s, %d with a failed last sync", count(len(servers), "connected server", "connected servers"), failed)
 	return nil
 }
 

@@ -94,6 +94,6 @@ func (c *premiumRequestsCollector) Update(ctx context.Context, ch chan<- prometh
 	totals := newPremiumTotals()
 	totals.add(&report)
 	requests, net := totals.collect(c.src.Name(), ch)
-	c.setSummary("%g premium requests over %d models this month, $%.2f net", requests, len(totals.requests), net)
+	c.setSummary("%s over %s this month, $%.2f net", countFloat(requests, "premium request", "premium requests"), count(len(totals.requests), "model", "models"), net)
 	return nil
 }

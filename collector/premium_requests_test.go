@@ -16,7 +16,7 @@ func TestPremiumRequestsGolden(t *testing.T) {
 	c := newCollector(t, "premium_requests", fixtureTarget(url)).(*premiumRequestsCollector)
 	c.now = func() time.Time { return fixedClock }
 	assertGolden(t, c, "premium_requests")
-	if got := c.Summary(); got != "100 premium requests over 1 models this month, $4.00 net" {
+	if got := c.Summary(); got != "100 premium requests over 1 model this month, $4.00 net" {
 		t.Errorf("summary = %q", got)
 	}
 }

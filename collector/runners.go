@@ -111,6 +111,6 @@ func (c *runnersCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return wrap("self-hosted runners", err)
 	}
 	tally.collect(c.src.Name(), ch)
-	c.setSummary("%d self-hosted runners, %d online, %d busy", tally.total, tally.online, tally.busy)
+	c.setSummary("%s, %d online, %d busy", count(tally.total, "self-hosted runner", "self-hosted runners"), tally.online, tally.busy)
 	return nil
 }

@@ -91,9 +91,9 @@ func (c *securityProductsCollector) Update(ctx context.Context, ch chan<- promet
 		return errors.New("security products: the answer is null, not the documented object")
 	}
 	collectSecurityStats(c.src.Name(), s, ch)
-	c.setSummary("%s of %s Advanced Security committers, %s of %s repositories with Advanced Security",
-		fmtNumber(s["active_committers"]), fmtNumber(s["purchased_committers"]),
-		fmtNumber(s["advanced_security_enabled_repos"]), fmtNumber(s["total_repos"]))
+	c.setSummary("%s of %s, %s of %s with Advanced Security",
+		fmtNumber(s["active_committers"]), countNumber(s["purchased_committers"], "Advanced Security committer", "Advanced Security committers"),
+		fmtNumber(s["advanced_security_enabled_repos"]), countNumber(s["total_repos"], "repository", "repositories"))
 	return nil
 }
 

@@ -76,7 +76,7 @@ func (c *serverLicenseCollector) Update(ctx context.Context, ch chan<- prometheu
 	if l.ExpireAt.Valid {
 		expiry = "expires " + l.ExpireAt.UTC().Format("2006-01-02")
 	}
-	c.setSummary("%s of %s seats used, %s", fmtNumber(l.SeatsUsed), fmtNumber(l.Seats), expiry)
+	c.setSummary("%s of %s used, %s", fmtNumber(l.SeatsUsed), countNumber(l.Seats, "seat", "seats"), expiry)
 	return nil
 }
 

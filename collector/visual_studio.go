@@ -58,6 +58,6 @@ func (c *visualStudioCollector) Update(ctx context.Context, ch chan<- prometheus
 		return wrap("visual studio subscriptions", err)
 	}
 	sendNumber(ch, vsUnmatchedDesc, p.TotalCount, c.src.Name())
-	c.setSummary("%s Visual Studio subscriptions linked to no GitHub user", fmtNumber(p.TotalCount))
+	c.setSummary("%s linked to no GitHub user", countNumber(p.TotalCount, "Visual Studio subscription", "Visual Studio subscriptions"))
 	return nil
 }

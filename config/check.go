@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -63,20 +64,36 @@ var (
 	validSlug = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 )
 
-func (t *Target) check(cat Catalog) error {
+// keyError is a mistake of one key of a target.
+type keyError struct {
+	key string // as keyLine takes it: github_app.private_key_file
+	err error
+}
+
+// check returns every mistake of the target. reported holds the keys whose
+// mistake the decoder has already reported: they are not called missing.
+func (t *Target) check(cat Catalog, reported map[string]bool) []keyError {
+	var errs []keyError
+	bad := func(key string, err error) { errs = append(errs, keyError{key, err}) }
+	missing := func(key string, err error) {
+		if !reported[key] {
+			bad(key, err)
+		}
+	}
 	switch {
 	case t.Name == "":
-		return errors.New("key name: missing; every target needs a unique name")
+		missing("name", errors.New("key name: missing; every target needs a unique name"))
 	case !validName.MatchString(t.Name):
-		return fmt.Errorf("key name: %q may hold only letters, digits and _ . : -", t.Name)
+		bad("name", fmt.Errorf("key name: %q may hold only letters, digits and _ . : -", t.Name))
 	}
+	knownType := true
 	switch t.Type {
 	case TypeGitHub:
 		if t.APIURL == "" {
 			t.APIURL = "https://api.github.com"
 		}
 		if t.Enterprise == "" {
-			return errors.New("key enterprise: missing; type github needs the enterprise slug (the name in https://github.com/enterprises/SLUG)")
+			missing("enterprise", errors.New("key enterprise: missing; type github needs the enterprise slug (the name in https://github.com/enterprises/SLUG)"))
 		}
 	case TypeGitHubServer, TypeGitLab:
 		if t.APIURL == "" {
@@ -84,38 +101,55 @@ func (t *Target) check(cat Catalog) error {
 			if t.Type == TypeGitLab {
 				example = "https://gitlab.example.com"
 			}
-			return fmt.Errorf("key api_url: missing; type %s needs the instance's address, e.g. %s", t.Type, example)
+			missing("api_url", fmt.Errorf("key api_url: missing; type %s needs the instance's address, e.g. %s", t.Type, example))
 		}
 	case "":
-		return fmt.Errorf("key type: missing; one of %s, %s, %s", TypeGitHub, TypeGitHubServer, TypeGitLab)
+		knownType = false
+		missing("type", fmt.Errorf("key type: missing; one of %s, %s, %s", TypeGitHub, TypeGitHubServer, TypeGitLab))
 	default:
-		return fmt.Errorf("key type: unknown type %q; one of %s, %s, %s", t.Type, TypeGitHub, TypeGitHubServer, TypeGitLab)
+		knownType = false
+		msg := fmt.Sprintf("key type: unknown type %q; one of %s, %s, %s", t.Type, TypeGitHub, TypeGitHubServer, TypeGitLab)
+		if s := nearest(t.Type, []string{TypeGitHub, TypeGitHubServer, TypeGitLab}); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		bad("type", errors.New(msg))
 	}
 	if t.Enterprise != "" && !validSlug.MatchString(t.Enterprise) {
-		return fmt.Errorf("key enterprise: %q is not an enterprise slug", t.Enterprise)
+		bad("enterprise", fmt.Errorf("key enterprise: %q is not an enterprise slug", t.Enterprise))
 	}
-	t.fixAPIURL()
-	if err := checkURL(t.APIURL, t.Type, t.InsecureHTTP); err != nil {
-		return fmt.Errorf("key api_url: %w", err)
+	if knownType && t.APIURL != "" {
+		t.fixAPIURL()
+		if err := checkURL(t.APIURL, t.Type, t.InsecureHTTP); err != nil {
+			bad("api_url", fmt.Errorf("key api_url: %w", err))
+		}
 	}
-	if err := t.checkTransport(); err != nil {
-		return err
-	}
+	errs = append(errs, t.checkTransport()...)
 	if t.CopilotInactiveDays < 0 || t.CopilotInactiveDays > 3650 {
-		return fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays)
+		bad("copilot_inactive_days", fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays))
 	}
-	for name := range t.RefreshIntervals {
+	for _, name := range slices.Sorted(maps.Keys(t.RefreshIntervals)) {
 		if _, ok := cat.Lookup(name); !ok {
-			return fmt.Errorf("key refresh_intervals: unknown collector %q; %s collectors are: %s", name, t.Type, strings.Join(cat.names(t.Type), ", "))
+			bad("refresh_intervals", fmt.Errorf("key refresh_intervals: unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, t.Type), t.Type, strings.Join(cat.names(t.Type), ", ")))
 		}
 	}
 	if t.MaxConcurrentRequests < 0 || t.MaxConcurrentRequests > 100 {
-		return fmt.Errorf("key max_concurrent_requests: %d is not between 1 and 100 (GitHub's limit per credential; default %d)", t.MaxConcurrentRequests, api.DefaultMaxConcurrency)
+		bad("max_concurrent_requests", fmt.Errorf("key max_concurrent_requests: %d is not between 1 and 100 (GitHub's limit per credential; default %d)", t.MaxConcurrentRequests, api.DefaultMaxConcurrency))
 	}
-	if err := t.checkCredentials(); err != nil {
-		return err
+	if ke := t.checkCredentials(reported); ke != nil {
+		errs = append(errs, *ke)
 	}
-	return t.checkCollectors(cat)
+	if knownType {
+		errs = append(errs, t.checkCollectors(cat)...)
+	}
+	return errs
+}
+
+// meantCollector suggests the collector a misspelt name was meant to be.
+func meantCollector(name string, cat Catalog, typ string) string {
+	if s := nearest(name, cat.names(typ)); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
 }
 
 func checkURL(raw, typ string, insecure bool) error {
@@ -127,42 +161,45 @@ func checkURL(raw, typ string, insecure bool) error {
 	return err
 }
 
-func (t *Target) checkCredentials() error {
+func (t *Target) checkCredentials(reported map[string]bool) *keyError {
 	n := 0
 	for _, set := range []bool{t.TokenFile != "", t.TokenEnv != "", t.GitHubApp != nil} {
 		if set {
 			n++
 		}
 	}
+	fail := func(key string, err error) *keyError { return &keyError{key, err} }
 	switch {
+	case n == 0 && (reported["token_file"] || reported["token_env"] || reported["github_app"]):
+		return nil // an unknown key was meant to be one of them, and said so
 	case n == 0:
-		return errors.New("credentials missing: set exactly one of token_file, token_env, github_app")
+		return fail("", errors.New("credentials missing: set exactly one of token_file, token_env, github_app"))
 	case n > 1:
-		return errors.New("credentials: set exactly one of token_file, token_env, github_app, not several")
+		return fail("", errors.New("credentials: set exactly one of token_file, token_env, github_app, not several"))
 	}
 	switch {
 	case looksLikeToken(t.TokenFile):
-		return errors.New("key token_file: the value looks like a token itself; it must be the path of a file that holds the token (the value is not shown here)")
+		return fail("token_file", errors.New("key token_file: the value looks like a token itself; it must be the path of a file that holds the token (the value is not shown here)"))
 	case looksLikeToken(t.TokenEnv):
-		return errors.New("key token_env: the value looks like a token itself; it must be the name of an environment variable that holds the token (the value is not shown here)")
+		return fail("token_env", errors.New("key token_env: the value looks like a token itself; it must be the name of an environment variable that holds the token (the value is not shown here)"))
 	case t.TokenFile != "":
 		if err := readable("token_file", t.TokenFile); err != nil {
-			return err
+			return fail("token_file", err)
 		}
 	case t.TokenEnv != "":
 		if os.Getenv(t.TokenEnv) == "" {
-			return fmt.Errorf("key token_env: the environment variable %s is empty or unset", t.TokenEnv)
+			return fail("token_env", fmt.Errorf("key token_env: the environment variable %s is empty or unset", t.TokenEnv))
 		}
 	default:
 		if t.Type == TypeGitLab {
-			return errors.New("key github_app: GitLab targets authenticate with token_file or token_env")
+			return fail("github_app", errors.New("key github_app: GitLab targets authenticate with token_file or token_env"))
 		}
 		a := t.GitHubApp
 		if a.AppID <= 0 || a.InstallationID <= 0 || a.PrivateKeyFile == "" {
-			return errors.New("key github_app: needs app_id, installation_id and private_key_file")
+			return fail("github_app", errors.New("key github_app: needs app_id, installation_id and private_key_file"))
 		}
 		if err := readable("github_app.private_key_file", a.PrivateKeyFile); err != nil {
-			return err
+			return fail("github_app.private_key_file", err)
 		}
 	}
 	return nil
@@ -198,25 +235,27 @@ func readable(key, path string) error {
 	return nil
 }
 
-func (t *Target) checkCollectors(cat Catalog) error {
+func (t *Target) checkCollectors(cat Catalog) []keyError {
+	var errs []keyError
+	bad := func(format string, args ...any) {
+		errs = append(errs, keyError{"collectors", fmt.Errorf("key collectors: "+format, args...)})
+	}
 	seen := map[string]bool{}
 	for _, name := range t.Collectors {
 		s, ok := cat.Lookup(name)
-		if !ok {
-			return fmt.Errorf("key collectors: unknown collector %q; %s collectors are: %s", name, t.Type, strings.Join(cat.names(t.Type), ", "))
-		}
-		if !s.serves(t.Type) {
-			return fmt.Errorf("key collectors: %s does not serve type %s; %s collectors are: %s", name, t.Type, t.Type, strings.Join(cat.names(t.Type), ", "))
-		}
-		if s.NeedsEnterprise && t.Enterprise == "" {
-			return fmt.Errorf("key collectors: %s needs the enterprise key", name)
-		}
-		if seen[name] {
-			return fmt.Errorf("key collectors: %s is listed twice", name)
+		switch {
+		case !ok:
+			bad("unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, t.Type), t.Type, strings.Join(cat.names(t.Type), ", "))
+		case !s.serves(t.Type):
+			bad("%s does not serve type %s; %s collectors are: %s", name, t.Type, t.Type, strings.Join(cat.names(t.Type), ", "))
+		case s.NeedsEnterprise && t.Enterprise == "":
+			bad("%s needs the enterprise key", name)
+		case seen[name]:
+			bad("%s is listed twice", name)
 		}
 		seen[name] = true
 	}
-	return nil
+	return errs
 }
 
 func (c Catalog) names(typ string) []string {

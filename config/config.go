@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,60 +127,128 @@ func Load(path string, cat Catalog) (*Config, error) {
 	return cfg, nil
 }
 
-// Parse reads and checks a configuration. Every error names the target, the
-// key and, where YAML gives one, the line.
+// Parse reads and checks a configuration. It reports every mistake of the
+// file at once (as Mistakes), each naming the target, the key and, where
+// YAML gives one, the line.
 func Parse(b []byte, cat Catalog) (*Config, error) {
-	cfg, err := parse(b, cat)
-	if err != nil {
-		// The chain is cut on purpose: a token pasted under the wrong key
-		// would otherwise be quoted back by the wrapped errors.
-		return nil, errors.New(redactTokens(err.Error()))
+	cfg, ms := parse(b, cat)
+	if len(ms) > 0 {
+		// Each message is cut from its error chain on purpose: a token
+		// pasted under the wrong key would otherwise be quoted back.
+		for i := range ms {
+			ms[i].Msg = redactTokens(ms[i].Msg)
+		}
+		return nil, ms
 	}
 	return cfg, nil
 }
 
-func parse(b []byte, cat Catalog) (*Config, error) {
+func parse(b []byte, cat Catalog) (*Config, Mistakes) {
 	// The document is read twice: as nodes, for the lines and names that
 	// messages quote, and strictly into the structs, where the decoder itself
 	// rejects unknown keys (KnownFields).
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("the configuration is empty: it needs a targets list")
+			return nil, Mistakes{{Msg: "the configuration is empty: it needs a targets list"}}
 		}
-		return nil, fmt.Errorf("invalid YAML: %w", err)
+		return nil, Mistakes{syntaxMistake(b, err)}
 	}
-	if err := checkShape(&root); err != nil {
-		return nil, err
+	if ms := checkShape(&root); len(ms) > 0 {
+		return nil, ms
 	}
+	nodes := targetNodes(&root)
+	// reported[i] holds the keys of target i whose mistake is already said:
+	// a value of the wrong type, or a key an unknown key was likely meant
+	// to be. Their "missing" errors would say the same thing twice.
+	reported := make([]map[string]bool, len(nodes))
+	for i := range reported {
+		reported[i] = map[string]bool{}
+	}
+	var ms Mistakes
 	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
-		return nil, explain(&root, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, Mistakes{{Msg: "invalid configuration: " + err.Error()}}
+		}
+		// The decoder goes on after a TypeError and fills what it can, so
+		// the targets are still checked below.
+		ms = explain(&root, te, reported)
 	}
 	if len(cfg.Targets) == 0 {
-		return nil, errors.New("no targets: the configuration needs at least one entry under targets")
-	}
-	for i, tn := range targetNodes(&root) {
-		if i < len(cfg.Targets) && cfg.Targets[i] != nil {
-			cfg.Targets[i].Line = tn.Line
+		if len(ms) == 0 {
+			ms = append(ms, Mistake{Msg: "no targets: the configuration needs at least one entry under targets"})
 		}
+		return nil, ms.sorted()
 	}
 	seen := map[string]int{}
-	for _, t := range cfg.Targets {
-		if t == nil {
-			return nil, errors.New("targets: an entry is empty")
+	for i, t := range cfg.Targets {
+		var node *yaml.Node
+		if i < len(nodes) {
+			node = nodes[i]
 		}
-		if err := t.check(cat); err != nil {
-			return nil, fmt.Errorf("%s: %w", t.where(), err)
+		if t == nil {
+			line := 0
+			if node != nil {
+				line = node.Line
+			}
+			ms = append(ms, Mistake{Line: line, Msg: fmt.Sprintf("line %d: targets: an entry is empty", line)})
+			continue
+		}
+		if node != nil {
+			t.Line = node.Line
+		}
+		for _, ke := range t.check(cat, reported[i]) {
+			line := keyLine(node, ke.key)
+			msg := t.where() + ": " + ke.err.Error()
+			if line != 0 && line != t.Line {
+				msg = fmt.Sprintf("%s: line %d: %v", t.where(), line, ke.err)
+			}
+			ms = append(ms, Mistake{Line: max(line, t.Line), Msg: msg})
+		}
+		if t.Name == "" {
+			continue
 		}
 		if line, dup := seen[t.Name]; dup {
-			return nil, fmt.Errorf("%s: key name: %q is already the name of the target at line %d; names must be unique", t.where(), t.Name, line)
+			ms = append(ms, Mistake{Line: t.Line, Msg: fmt.Sprintf("%s: key name: %q is already the name of the target at line %d; names must be unique", t.where(), t.Name, line)})
+			continue
 		}
 		seen[t.Name] = t.Line
 	}
+	if len(ms) > 0 {
+		return nil, ms.sorted()
+	}
 	return cfg, nil
+}
+
+// Mistake is one mistake of a configuration file.
+type Mistake struct {
+	Line int // 0 where none applies
+	Msg  string
+}
+
+// Mistakes is every mistake of a configuration file, in the order of the
+// file; it is the error Parse and Load return.
+type Mistakes []Mistake
+
+func (ms Mistakes) Error() string {
+	if len(ms) == 1 {
+		return ms[0].Msg
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d mistakes:", len(ms))
+	for _, m := range ms {
+		b.WriteString("\n  " + m.Msg)
+	}
+	return b.String()
+}
+
+func (ms Mistakes) sorted() Mistakes {
+	slices.SortStableFunc(ms, func(a, b Mistake) int { return a.Line - b.Line })
+	return ms
 }
 
 func (t *Target) where() string {

@@ -19,10 +19,12 @@ import (
 //   - an Enterprise Server URL without a path: the REST API is under
 //     /api/v3 (docs.github.com/en/enterprise-server@latest/rest).
 //
-// A URL of the other GitHub product is left alone with a note that names
-// the type to use instead: GitHub.com or GHE.com under github_server (which
-// would otherwise get /api/v3 appended), an Enterprise Server /api/v3 path
-// under github.
+// A github.com or GHE.com URL with a path under github (an Enterprise
+// Server habit: https://SUBDOMAIN.ghe.com/api/v3) becomes the Cloud API
+// host, with a note. A URL of the other GitHub product is left alone with a
+// note that names the type to use instead: GitHub.com or GHE.com under
+// github_server (which would otherwise get /api/v3 appended), an Enterprise
+// Server /api/v3 path under github.
 //
 // A GitLab URL that ends in /api/v4 is accepted as it is (api.ParseBaseURL).
 func (t *Target) fixAPIURL() {
@@ -35,7 +37,15 @@ func (t *Target) fixAPIURL() {
 	fixed := ""
 	switch {
 	case t.Type == TypeGitHubServer && cloud:
-		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is GitHub Enterprise Cloud (github.com or GHE.com), not Enterprise Server: use type: github", t.APIURL))
+		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is GitHub Enterprise Cloud (github.com or GHE.com), not Enterprise Server: use type: github with api_url: %s", t.APIURL, cloudAPI(host)))
+		return
+	case t.Type == TypeGitHub && cloud && path != "" && (!strings.HasPrefix(host, "api.") || strings.HasSuffix(path, "/api/v3")):
+		// SUBDOMAIN.ghe.com/api/v3 (or github.com/api/v3): Enterprise
+		// Server's path on a Cloud web host. GHE.com serves its API at
+		// api.SUBDOMAIN.ghe.com, as api.github.com does for github.com
+		// (GitHub's docs, "Network details for GHE.com").
+		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is not an API: GitHub Enterprise Cloud's API is %s, using that (write it in the configuration to silence this)", t.APIURL, cloudAPI(host)))
+		t.APIURL = cloudAPI(host)
 		return
 	case t.Type == TypeGitHub && strings.HasSuffix(path, "/api/v3"):
 		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is an Enterprise Server API (its path ends in /api/v3): use type: github_server", t.APIURL))
@@ -56,33 +66,54 @@ func (t *Target) fixAPIURL() {
 	}
 }
 
+// cloudAPI is the API host of a GitHub Enterprise Cloud web host:
+// api.github.com for github.com, api.SUBDOMAIN.ghe.com for a GHE.com tenant.
+func cloudAPI(host string) string {
+	switch {
+	case host == "github.com" || host == "www.github.com":
+		return "https://api.github.com"
+	case strings.HasPrefix(host, "api."):
+		return "https://" + host
+	}
+	return "https://api." + host
+}
+
 // checkTransport checks ca_file and the proxy keys as the file loads, so a
-// typo fails the load rather than every request.
-func (t *Target) checkTransport() error {
+// typo fails the load rather than every request. A CA mistake and a proxy
+// mistake are reported side by side.
+func (t *Target) checkTransport() []keyError {
+	var errs []keyError
 	if t.CAFile != "" {
 		if _, err := api.LoadCAFile(t.CAFile); err != nil {
-			return fmt.Errorf("key ca_file: %w", err)
+			errs = append(errs, keyError{"ca_file", fmt.Errorf("key ca_file: %w", err)})
 		}
 	}
+	if ke := t.checkProxy(); ke != nil {
+		errs = append(errs, *ke)
+	}
+	return errs
+}
+
+func (t *Target) checkProxy() *keyError {
 	creds := t.ProxyCredentialsFile != "" || t.ProxyCredentialsEnv != ""
 	switch {
 	case t.ProxyURL == "" && creds:
-		return errors.New("key proxy_credentials_file/proxy_credentials_env: set only with proxy_url (with HTTPS_PROXY, put user:password in that variable)")
+		return &keyError{"proxy_credentials_file", errors.New("key proxy_credentials_file/proxy_credentials_env: set only with proxy_url (with HTTPS_PROXY, put user:password in that variable)")}
 	case t.ProxyCredentialsFile != "" && t.ProxyCredentialsEnv != "":
-		return errors.New("key proxy_credentials_file: set proxy_credentials_file or proxy_credentials_env, not both")
+		return &keyError{"proxy_credentials_file", errors.New("key proxy_credentials_file: set proxy_credentials_file or proxy_credentials_env, not both")}
 	case t.ProxyURL == "":
 		return nil
 	}
 	if err := api.CheckProxyURL(t.ProxyURL); err != nil {
-		return fmt.Errorf("key proxy_url: %w", err)
+		return &keyError{"proxy_url", fmt.Errorf("key proxy_url: %w", err)}
 	}
 	switch {
 	case t.ProxyCredentialsFile != "":
 		if err := readable("proxy_credentials_file", t.ProxyCredentialsFile); err != nil {
-			return err
+			return &keyError{"proxy_credentials_file", err}
 		}
 	case t.ProxyCredentialsEnv != "" && os.Getenv(t.ProxyCredentialsEnv) == "":
-		return fmt.Errorf("key proxy_credentials_env: the environment variable %s is empty or unset", t.ProxyCredentialsEnv)
+		return &keyError{"proxy_credentials_env", fmt.Errorf("key proxy_credentials_env: the environment variable %s is empty or unset", t.ProxyCredentialsEnv)}
 	}
 	return nil
 }

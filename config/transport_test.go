@@ -26,8 +26,13 @@ func TestAPIURLMistakes(t *testing.T) {
 		{"type: github, enterprise: e, api_url: https://octo.ghe.com", "https://api.octo.ghe.com", "using https://api.octo.ghe.com"},
 		{"type: github_server, api_url: https://ghes.example.com", "https://ghes.example.com/api/v3", "using https://ghes.example.com/api/v3"},
 		{"type: github_server, api_url: https://ghes.example.com/", "https://ghes.example.com/api/v3", "using https://ghes.example.com/api/v3"},
+		// Enterprise Server's /api/v3 on a Cloud host: the Cloud API host.
+		{"type: github, enterprise: e, api_url: https://octo.ghe.com/api/v3", "https://api.octo.ghe.com", "API is https://api.octo.ghe.com"},
+		{"type: github, enterprise: e, api_url: https://api.octo.ghe.com/api/v3", "https://api.octo.ghe.com", "API is https://api.octo.ghe.com"},
+		{"type: github, enterprise: e, api_url: https://github.com/api/v3", "https://api.github.com", "API is https://api.github.com"},
 		// The other GitHub product's URL: left as written, with the type to use.
 		{"type: github_server, api_url: https://api.github.com", "https://api.github.com", "use type: github"},
+		{"type: github_server, api_url: https://octo.ghe.com/api/v3", "https://octo.ghe.com/api/v3", "use type: github with api_url: https://api.octo.ghe.com"},
 		{"type: github_server, api_url: https://github.com", "https://github.com", "use type: github"},
 		{"type: github_server, api_url: https://octo.ghe.com", "https://octo.ghe.com", "use type: github"},
 		{"type: github, enterprise: e, api_url: https://ghes.example.com/api/v3", "https://ghes.example.com/api/v3", "use type: github_server"},

@@ -1,9 +1,11 @@
 package config
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -12,19 +14,20 @@ import (
 // checkShape rejects a file whose top level or target entries are not
 // mappings, with a message that says what belongs there; the decoder would
 // only say which Go type it could not fill.
-func checkShape(root *yaml.Node) error {
+func checkShape(root *yaml.Node) Mistakes {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil
 	}
 	if doc := root.Content[0]; doc.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: the configuration must be a mapping with a targets list", doc.Line)
+		return Mistakes{{Line: doc.Line, Msg: fmt.Sprintf("line %d: the configuration must be a mapping with a targets list", doc.Line)}}
 	}
+	var ms Mistakes
 	for _, tn := range targetNodes(root) {
 		if tn.Kind != yaml.MappingNode && !isNull(tn) {
-			return fmt.Errorf("line %d: each entry under targets must be a mapping (name: …, type: …)", tn.Line)
+			ms = append(ms, Mistake{Line: tn.Line, Msg: fmt.Sprintf("line %d: each entry under targets must be a mapping (name: …, type: …)", tn.Line)})
 		}
 	}
-	return nil
+	return ms
 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
@@ -42,49 +45,100 @@ func targetNodes(root *yaml.Node) []*yaml.Node {
 }
 
 // explain turns the decoder's errors, which name a line and a Go type, into
-// messages that name the target, the key and, for a typo, the nearest known
-// key. yaml.TypeError holds only text: each entry starts "line N: ", and an
-// unknown key reads "line N: field K not found in type T" (decode.go of
-// go.yaml.in/yaml/v3). Should that change, the entry is shown as it is, and
-// TestParseErrors fails.
-func explain(root *yaml.Node, err error) error {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return fmt.Errorf("invalid configuration: %w", err)
-	}
-	msgs := make([]string, 0, len(te.Errors))
+// messages that name the target, the key and, for a typo, the known keys it
+// is nearest to. yaml.TypeError holds only text: each entry starts
+// "line N: ", and an unknown key reads "line N: field K not found in type T"
+// (decode.go of go.yaml.in/yaml/v3). Should that change, the entry is shown
+// as it is, and TestParseErrors fails. It marks in reported the keys whose
+// mistake it has said (see parse).
+func explain(root *yaml.Node, te *yaml.TypeError, reported []map[string]bool) Mistakes {
+	ms := make(Mistakes, 0, len(te.Errors))
+	nodes := targetNodes(root)
 	for _, e := range te.Errors {
 		var line int
 		if _, serr := fmt.Sscanf(e, "line %d:", &line); serr != nil {
-			msgs = append(msgs, e)
+			ms = append(ms, Mistake{Msg: e})
 			continue
 		}
 		var field, typ string
 		if n, _ := fmt.Sscanf(e, "line %d: field %s not found in type %s", &line, &field, &typ); n == 3 {
-			msgs = append(msgs, unknownKey(root, line, field))
+			msg, meant := unknownKey(root, line, field)
+			if i := targetIndexAt(nodes, line); i >= 0 {
+				for _, k := range meant {
+					reported[i][k] = true
+				}
+			}
+			ms = append(ms, Mistake{Line: line, Msg: msg})
 			continue
 		}
-		if where := targetAt(root, line); where != "" {
-			e = where + ": " + e
+		if i := targetIndexAt(nodes, line); i >= 0 {
+			e = targetName(nodes[i]) + ": " + e
+			if k := keyHolding(nodes[i], line); k != "" {
+				reported[i][k] = true
+			}
 		}
-		msgs = append(msgs, e)
+		ms = append(ms, Mistake{Line: line, Msg: e})
 	}
-	return errors.New(strings.Join(msgs, "; "))
+	return ms
 }
 
 // unknownKey describes the key the decoder refused at line: where it is and
-// which known key it is nearest to.
-func unknownKey(root *yaml.Node, line int, key string) string {
+// which known keys it may have meant, which it returns too.
+func unknownKey(root *yaml.Node, line int, key string) (string, []string) {
 	msg := fmt.Sprintf("line %d: unknown key %q", line, key)
 	where, typ := keyOwner(root, line, key)
 	if typ == nil {
-		return msg
+		return msg, nil
 	}
 	msg = where + ": " + msg
-	if s := nearest(key, yamlKeys(typ)); s != "" {
-		msg += fmt.Sprintf("; did you mean %q?", s)
+	meant := suggest(key, yamlKeys(typ))
+	if len(meant) > 0 {
+		msg += "; did you mean " + orList(meant) + "?"
 	}
-	return msg
+	return msg, meant
+}
+
+// aliases are keys people write for a known key (from other exporters and
+// tools); suggest offers the known key for them.
+var aliases = map[string][]string{
+	"api": {"api_url"}, "base_url": {"api_url"}, "endpoint": {"api_url"}, "host": {"api_url"},
+	"slug": {"enterprise"}, "password": {"token_file", "token_env"}, "secret": {"token_file", "token_env"},
+}
+
+// suggest returns the known keys an unknown key was likely meant to be: the
+// nearest within two edits, else those it is a word of (token: token_file,
+// token_env), else a known alias.
+func suggest(key string, known []string) []string {
+	if s := nearest(key, known); s != "" {
+		return []string{s}
+	}
+	var out []string
+	for _, k := range known {
+		if strings.HasPrefix(k, key+"_") || strings.HasSuffix(k, "_"+key) {
+			out = append(out, k)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, k := range aliases[key] {
+		if slices.Contains(known, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// orList quotes words as "a", "b" or "c".
+func orList(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = strconv.Quote(w)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // keyOwner finds the mapping that holds key at line (the top level, a
@@ -113,14 +167,43 @@ func hasKey(m *yaml.Node, line int, key string) bool {
 	return false
 }
 
-// targetAt names the target whose entry holds line, if one does.
-func targetAt(root *yaml.Node, line int) string {
-	for _, tn := range targetNodes(root) {
+// targetIndexAt is the index of the target whose entry holds line, or -1.
+func targetIndexAt(nodes []*yaml.Node, line int) int {
+	for i, tn := range nodes {
 		if holds(tn, line) {
-			return targetName(tn)
+			return i
+		}
+	}
+	return -1
+}
+
+// keyHolding is the key of a target's entry whose key or value holds line.
+func keyHolding(tn *yaml.Node, line int) string {
+	for i := 0; i+1 < len(tn.Content); i += 2 {
+		if holds(tn.Content[i], line) || holds(tn.Content[i+1], line) {
+			return tn.Content[i].Value
 		}
 	}
 	return ""
+}
+
+// keyLine is the line of key (a.b for a key of a nested mapping) in a
+// target's entry; 0 when the entry does not have it.
+func keyLine(tn *yaml.Node, key string) int {
+	for tn != nil && tn.Kind == yaml.MappingNode {
+		first, rest, nested := strings.Cut(key, ".")
+		var val *yaml.Node
+		for i := 0; i+1 < len(tn.Content); i += 2 {
+			if tn.Content[i].Value == first {
+				if !nested {
+					return tn.Content[i].Line
+				}
+				val = tn.Content[i+1]
+			}
+		}
+		tn, key = val, rest
+	}
+	return 0
 }
 
 func holds(n *yaml.Node, line int) bool {
@@ -204,4 +287,41 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// syntaxMistake describes invalid YAML. The parser names the line where the
+// block it was reading starts (its "context"), which for a key indented
+// wrongly is often the top of the file; the mistake is at the first line
+// whose addition makes the file fail the same way, so that line is named.
+func syntaxMistake(b []byte, err error) Mistake {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	reported := 0
+	fmt.Sscanf(msg, "line %d:", &reported)
+	problem := msg
+	if _, rest, ok := strings.Cut(msg, ": "); ok && reported > 0 {
+		problem = rest
+	}
+	line := reported
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	for k := 1; k <= len(lines); k++ {
+		var n yaml.Node
+		perr := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		if perr != nil && strings.HasSuffix(perr.Error(), ": "+problem) {
+			line = k
+			break
+		}
+	}
+	if line == 0 {
+		return Mistake{Msg: "invalid YAML: " + msg}
+	}
+	hint := ""
+	switch {
+	case strings.Contains(problem, "tab character"):
+		hint = "; indent with spaces, not tabs"
+	case strings.Contains(problem, "did not find expected '-' indicator"), strings.Contains(problem, "did not find expected key"):
+		hint = "; check its indentation: the keys of a target line up under its name, each entry under targets starts with -"
+	case strings.Contains(problem, "mapping values are not allowed"):
+		hint = "; a key indented deeper than the one before it, or a value holding \": \" that needs quotes"
+	}
+	return Mistake{Line: line, Msg: fmt.Sprintf("invalid YAML: line %d: %s%s", line, problem, hint)}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/license-exporter/license_exporter/collector"
 	"github.com/license-exporter/license_exporter/config"
+	"github.com/license-exporter/license_exporter/internal/text"
 )
 
 // Exit statuses of the check command.
@@ -110,9 +111,9 @@ func printCheck(w io.Writer, statuses []collector.Status, src statusSource, time
 	if warn > 0 {
 		// A 404 taken as "no data" is not a failure (the enterprise may have
 		// no budgets), but the same 404 comes from a wrong slug: say so.
-		fmt.Fprintf(w, "%d of %d collectors OK, %d not available (404: check the enterprise slug if unexpected)\n", ok, len(statuses), warn)
+		fmt.Fprintf(w, "%d of %s OK, %d not available (404: check the enterprise slug if unexpected)\n", ok, text.Count(len(statuses), "collector", "collectors"), warn)
 	} else {
-		fmt.Fprintf(w, "%d of %d collectors OK\n", ok, len(statuses))
+		fmt.Fprintf(w, "%d of %s OK\n", ok, text.Count(len(statuses), "collector", "collectors"))
 	}
 	if ok+warn < len(statuses) {
 		return checkFailed

@@ -153,7 +153,7 @@ targets:
 	code, out, _ := check(t, file, 10*time.Second)
 	wantAll(t, "output", out,
 		"ghes: note: api_url "+url+" is the web site, not the API: using "+url+"/api/v3",
-		"1 of 1 collectors OK",
+		"1 of 1 collector OK",
 	)
 	if code != checkOK {
 		t.Errorf("exit %d", code)
@@ -175,7 +175,7 @@ targets:
 `, url)
 	_, out, _ := check(t, file, 10*time.Second)
 	wantAll(t, "output", out,
-		"1 of 1 collectors OK",
+		"1 of 1 collector OK",
 		"acme: incomplete data: GitHub left out the organizations with IDs 20582480, 21955855, for which the token is not authorized for SAML single sign-on",
 	)
 }

@@ -12,6 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/internal/text"
 	"github.com/license-exporter/license_exporter/internal/thresholds"
 )
 
@@ -184,16 +185,16 @@ func (s *series) findings(now time.Time) []finding {
 		}
 		at := time.Unix(int64(ts), 0).UTC()
 		left := at.Sub(now)
-		text := fmt.Sprintf("%s expires on %s, in %d days", what, at.Format("2006-01-02"), int(math.Ceil(left.Hours()/24)))
+		msg := fmt.Sprintf("%s expires on %s, in %s", what, at.Format("2006-01-02"), text.Count(int(math.Ceil(left.Hours()/24)), "day", "days"))
 		switch {
 		case expired || left <= 0:
 			f = append(f, finding{Critical: true, Text: fmt.Sprintf("%s expired on %s", what, at.Format("2006-01-02"))})
 		case left <= thresholds.ExpiryCriticalDays*day:
-			f = append(f, finding{Critical: true, Text: text})
+			f = append(f, finding{Critical: true, Text: msg})
 		case left <= thresholds.ExpiryWarningDays*day:
-			f = append(f, finding{Text: text})
+			f = append(f, finding{Text: msg})
 		case left <= thresholds.ExpiryInfoDays*day:
-			f = append(f, finding{Info: true, Text: text})
+			f = append(f, finding{Info: true, Text: msg})
 		}
 	}
 	expiry("github_enterprise_server_license_expiry_timestamp_seconds", "the Enterprise Server license", false)

@@ -27,19 +27,23 @@ const name = "license_exporter"
 
 func main() {
 	app := kingpin.New(name, "Prometheus exporter for the licenses and billing of GitHub Enterprise and GitLab.")
+	// Flags that only serving uses belong to serve, the default command, so
+	// that check --help lists only what check reads; kingpin still takes
+	// them without the word serve.
+	serveCmd := app.Command("serve", "Serve the metrics (the default when no command is given).").Default()
 	var (
 		configFile     = app.Flag("config.file", "Path to the configuration file.").Default("license_exporter.yml").String()
 		demo           = app.Flag("demo", "Serve metrics from a built-in simulated GitHub/GitLab API; needs no token.").Bool()
-		metricsPath    = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
-		defaultTimeout = app.Flag("scrape.default-timeout", "How long a scrape waits for a refresh when the scraper sends no X-Prometheus-Scrape-Timeout-Seconds.").Default("10s").Duration()
-		timeoutOffset  = app.Flag("scrape.timeout-offset", "Kept back from the scraper's deadline to send the answer in time.").Default("500ms").Duration()
-		maxTimeout     = app.Flag("scrape.max-timeout", "The longest wait a scraper's X-Prometheus-Scrape-Timeout-Seconds can ask for.").Default(collector.DefaultMaxTimeout.String()).Duration()
-		maxRequests    = app.Flag("web.max-requests", "Maximum number of scrapes served at once; beyond it the answer is 503. 0 means no limit.").Default("40").Int()
-		webFlags       = kingpinflag.AddFlags(app, ":9947")
 		logFlags       = addLogFlags(app)
+		configCheck    = serveCmd.Flag("config.check", "Check the configuration file offline (no API request), report every mistake, and exit.").Bool()
+		metricsPath    = serveCmd.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
+		defaultTimeout = serveCmd.Flag("scrape.default-timeout", "How long a scrape waits for a refresh when the scraper sends no X-Prometheus-Scrape-Timeout-Seconds.").Default("10s").Duration()
+		timeoutOffset  = serveCmd.Flag("scrape.timeout-offset", "Kept back from the scraper's deadline to send the answer in time.").Default("500ms").Duration()
+		maxTimeout     = serveCmd.Flag("scrape.max-timeout", "The longest wait a scraper's X-Prometheus-Scrape-Timeout-Seconds can ask for.").Default(collector.DefaultMaxTimeout.String()).Duration()
+		maxRequests    = serveCmd.Flag("web.max-requests", "Maximum number of scrapes served at once; beyond it the answer is 503. 0 means no limit.").Default("40").Int()
+		webFlags       = kingpinflag.AddFlags(serveCmd, ":9947")
 
-		_            = app.Command("serve", "Serve the metrics (the default when no command is given).").Default()
-		checkCmd     = app.Command("check", "Run every configured collector once, print what each found or how to fix it, and exit 0 only if all succeeded.")
+		checkCmd     = app.Command("check", "Run every configured collector once against the APIs, print what each found or how to fix it, and exit 0 only if all succeeded.")
 		checkTimeout = checkCmd.Flag("timeout", "How long the check waits for all collectors.").Default("1m").Duration()
 	)
 	if version.Version == "" {
@@ -47,6 +51,7 @@ func main() {
 	}
 	app.Version(version.Print(name))
 	app.HelpFlag.Short('h')
+	app.UsageTemplate(usageTemplate)
 	app.UsageWriter(os.Stdout) // --version and --help are asked-for output, not errors
 	cmd := kingpin.MustParse(app.Parse(os.Args[1:]))
 	logger, slogger := logFlags.newLogger(os.Stderr)
@@ -70,6 +75,11 @@ func main() {
 	defer stopDemo()
 	opts := collector.Options{Logger: logger, UserAgent: name + "/" + version.Version}
 
+	if *configCheck {
+		code := runConfigCheck(os.Stdout, os.Stderr, *configFile)
+		stopDemo()
+		os.Exit(code)
+	}
 	if isCheck {
 		code := runCheck(os.Stdout, os.Stderr, *configFile, *checkTimeout, opts)
 		stopDemo()
