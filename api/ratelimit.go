@@ -93,6 +93,29 @@ func (s *rateState) wait(now time.Time) (delay time.Duration, blockedUntil time.
 	return slot.Sub(now), time.Time{}
 }
 
+// left returns the requests the latest answer left in its window, while
+// that window lasts.
+func (s *rateState) left(now time.Time) (float64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rl, ok := s.limits[s.last]
+	if !ok || !rl.Reset.After(now) {
+		return 0, false
+	}
+	return rl.Remaining, true
+}
+
+// until returns when a spent budget or a Retry-After stops holding requests
+// back; zero if none does.
+func (s *rateState) until(now time.Time) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Before(s.blockedUntil) {
+		return s.blockedUntil
+	}
+	return time.Time{}
+}
+
 func (s *rateState) snapshot() []RateLimit {
 	s.mu.Lock()
 	defer s.mu.Unlock()

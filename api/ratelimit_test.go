@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -191,5 +192,68 @@ func TestClientSpreadsLowBudget(t *testing.T) {
 		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval/2 {
 			t.Errorf("requests %d and %d arrived %s apart; paced at about %s", i-1, i, gap, interval)
 		}
+	}
+}
+
+// TestNoStartPastRemaining: no request starts once the answers seen leave
+// no more requests than are in flight. With 10 in flight and 4 waiting, an
+// answer that says remaining: 0 fails the 4 at once (they used to start as
+// the 10 ended); with 6 left and 6 in flight, the next one waits until a
+// request ends.
+func TestNoStartPastRemaining(t *testing.T) {
+	s := NewScheduler(Limits{Concurrency: 10})
+	now := time.Unix(1_700_000_000, 0)
+	s.now = func() time.Time { return now }
+	var tickets []*Ticket
+	for range 10 {
+		tk, err := s.Acquire(context.Background(), "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tickets = append(tickets, tk)
+	}
+	results := make(chan error, 4)
+	for range 4 {
+		go func() {
+			tk, err := s.Acquire(context.Background(), "/x")
+			if tk != nil {
+				tk.Done(false)
+			}
+			results <- err
+		}()
+	}
+	for waiting := 0; waiting < 4; {
+		runtime.Gosched()
+		s.mu.Lock()
+		waiting = s.waiting
+		s.mu.Unlock()
+	}
+	s.rate.observe(rateHeaders(5000, 0, now.Add(time.Hour)), now)
+	for _, tk := range tickets {
+		tk.Done(false)
+	}
+	for range 4 {
+		if err := <-results; !IsKind(err, KindRateLimit) {
+			t.Errorf("a request waiting when remaining: 0 came in: %v, want rate_limited", err)
+		}
+	}
+
+	s = NewScheduler(Limits{Concurrency: 10})
+	var slots []*slot
+	for range 6 {
+		sl, _ := s.admitLocked(now, "/x")
+		slots = append(slots, sl)
+	}
+	s.rate.observe(rateHeaders(5000, 6, now.Add(time.Hour)), now)
+	if sl, _ := s.admitLocked(now, "/x"); sl != nil {
+		t.Error("6 requests left and 6 in flight: another one started")
+	}
+	s.finishLocked(slots[0], now, false)
+	if sl, _ := s.admitLocked(now, "/x"); sl == nil {
+		t.Error("6 requests left and 5 in flight: none started")
+	}
+	// Once the window has reset, the count no longer holds.
+	if left, ok := s.rate.left(now.Add(time.Hour + time.Second)); ok {
+		t.Errorf("after the reset: %g left still holds", left)
 	}
 }
