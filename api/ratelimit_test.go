@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -255,5 +257,25 @@ func TestNoStartPastRemaining(t *testing.T) {
 	// Once the window has reset, the count no longer holds.
 	if left, ok := s.rate.left(now.Add(time.Hour + time.Second)); ok {
 		t.Errorf("after the reset: %g left still holds", left)
+	}
+}
+
+// TestRateResourcesBounded: the budgets kept, and exported as a label, are
+// the resources GitHub documents and one "other" for any name it does not,
+// however many names the answers carry.
+func TestRateResourcesBounded(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	var s rateState
+	for i, name := range []string{"", "core", "search", "graphql", "evil-1", "evil-2", "Core", strings.Repeat("x", 1<<10)} {
+		h := rateHeaders(5000, 4000-i, now.Add(time.Hour))
+		h.Set("X-RateLimit-Resource", name)
+		s.observe(h, now)
+	}
+	var got []string
+	for _, rl := range s.snapshot() {
+		got = append(got, rl.Resource)
+	}
+	if want := []string{"core", "graphql", OtherRateResource, "search"}; !slices.Equal(got, want) {
+		t.Errorf("resources %q, want %q", got, want)
 	}
 }

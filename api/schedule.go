@@ -98,6 +98,27 @@ func (s *Scheduler) Limits() Limits {
 	return s.lim
 }
 
+// setConcurrency changes the cap on requests in flight. Lowered, it holds
+// at once (requests in flight finish); raised, it holds at once unless a
+// secondary rate limit has cut the adaptive limit, which then climbs back
+// as usual, now up to the new cap.
+func (s *Scheduler) setConcurrency(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 || n == s.lim.Concurrency {
+		return
+	}
+	switch {
+	case n < s.lim.Concurrency:
+		s.limit = min(s.limit, float64(n))
+	case s.limit >= float64(s.lim.Concurrency):
+		s.limit = float64(n)
+	}
+	s.lim.Concurrency = n
+	close(s.changed) // requests waiting for a slot may start now
+	s.changed = make(chan struct{})
+}
+
 // admitLocked starts a request to endpoint at now if every limit allows it.
 // Otherwise it returns when to try again; zero means when a request ends.
 //
