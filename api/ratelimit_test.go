@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -142,7 +141,7 @@ func TestRetryAfterForms(t *testing.T) {
 
 func testClient(t testing.TB, url string, opts ...func(*Options)) *Client {
 	t.Helper()
-	o := Options{Target: "t", BaseURL: url, Token: staticToken("ghp_testTokenSecret0123456789"), Timeout: 2 * time.Second}
+	o := Options{Target: "t", BaseURL: url, Token: staticToken("ghp_testTokenSecret0123456789"), Timeout: testTimeout, Clock: newFakeClock()}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -154,27 +153,26 @@ func testClient(t testing.TB, url string, opts ...func(*Options)) *Client {
 }
 
 // TestClientSpreadsLowBudget: once the API reports less than 20 % of the
-// budget left, concurrent requests leave one pacing interval apart.
+// budget left, concurrent requests leave one pacing interval apart: each
+// waits, on the client's clock, one interval longer than the one before.
 func TestClientSpreadsLowBudget(t *testing.T) {
-	reset := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
-	var mu sync.Mutex
-	var arrivals []time.Time
+	clock := newFakeClock()
+	clock.hold = true
+	reset := clock.Now().Add(21 * time.Second)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		arrivals = append(arrivals, time.Now())
-		mu.Unlock()
 		for k, v := range rateHeaders(1000, 20, reset) { // 2 % left
 			w.Header()[k] = v
 		}
 		_, _ = w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	c := testClient(t, srv.URL)
+	c := testClient(t, srv.URL, func(o *Options) { o.Clock = clock })
 	var v any
 	if _, err := c.GetJSON(context.Background(), "/first", nil, &v); err != nil {
 		t.Fatal(err)
 	}
-	interval := time.Until(reset) / 21
+	// The header's reset has whole seconds: 20 s to 21 s ahead, 21 slots.
+	interval := reset.Truncate(time.Second).Sub(clock.Now()) / 21
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
@@ -187,12 +185,16 @@ func TestClientSpreadsLowBudget(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
-	for i := 2; i < len(arrivals); i++ {
-		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval/2 {
-			t.Errorf("requests %d and %d arrived %s apart; paced at about %s", i-1, i, gap, interval)
+	waits := clock.Waits()
+	slices.Sort(waits)
+	// The first of the four leaves at once, the others 1, 2 and 3
+	// intervals later.
+	if len(waits) != 3 {
+		t.Fatalf("waits %v, want 3", waits)
+	}
+	for i, w := range waits {
+		if want := time.Duration(i+1) * interval; w != want {
+			t.Errorf("wait %d: %s, want %s", i, w, want)
 		}
 	}
 }
