@@ -66,6 +66,9 @@ type Options struct {
 	// Transport is the base transport; nil means a fresh http.Transport.
 	// The exporter passes the one it shares between targets (Pool).
 	Transport http.RoundTripper
+	// Clock is the time the client goes by, and so does the Scheduler it
+	// builds when none is given; nil means the system clock.
+	Clock Clock
 }
 
 // Client is safe for concurrent use. Build one per target and keep it.
@@ -105,8 +108,12 @@ func New(o Options) (*Client, error) {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if o.Clock == nil {
+		o.Clock = systemClock{}
+	}
 	if o.Scheduler == nil {
 		o.Scheduler = NewScheduler(DefaultLimits())
+		o.Scheduler.now, o.Scheduler.after = o.Clock.Now, o.Clock.After
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = "license_exporter"
@@ -116,7 +123,7 @@ func New(o Options) (*Client, error) {
 		base = NewTransport()
 	}
 	c := &Client{
-		opts: o, base: u, sched: o.Scheduler, now: time.Now, sleep: sleepCtx,
+		opts: o, base: u, sched: o.Scheduler, now: o.Clock.Now, sleep: sleepOn(o.Clock),
 		jitter: func(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) },
 	}
 	c.http = &http.Client{
@@ -287,17 +294,6 @@ func (c *Client) retryWait(err error, attempt int) (time.Duration, bool) {
 	// Never longer than a request may take: a client with short timeouts
 	// (tests, the benchmark) retries as briskly.
 	return c.jitter(min(retryBase<<attempt, c.opts.Timeout)), true
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // getOnce sends one request, admitted by the credential's Scheduler, which

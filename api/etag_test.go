@@ -53,7 +53,13 @@ func TestConditionalListing(t *testing.T) {
 	sim := simulator.New(simulator.Options{LargeUsers: 3000})
 	var current atomic.Pointer[simulator.Server]
 	current.Store(sim)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { current.Load().ServeHTTP(w, r) }))
+	var conditionals atomic.Int32 // requests that sent an ETag
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") != "" {
+			conditionals.Add(1)
+		}
+		current.Load().ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	reg := prometheus.NewRegistry()
 	tok := &swapToken{t: simulator.DemoToken}
@@ -90,8 +96,12 @@ func TestConditionalListing(t *testing.T) {
 	tok.set("demo-token-rotated")
 	sim2 := simulator.New(simulator.Options{LargeUsers: 3000, Token: "demo-token-rotated"})
 	current.Store(sim2)
+	conditionals.Store(0)
 	if again := refresh(); again != first {
 		t.Errorf("after rotation: %+v", again)
+	}
+	if n := conditionals.Load(); n != 0 {
+		t.Errorf("after rotation: %d requests sent an ETag of the old token", n)
 	}
 	if sim2.NotModified() != 0 || sim2.Total() != 30 {
 		t.Errorf("after rotation: %d requests, %d answered 304; want 30 fresh", sim2.Total(), sim2.NotModified())

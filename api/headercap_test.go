@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // TestResponseHeadersCapped: an answer whose headers exceed
@@ -22,7 +21,6 @@ func TestResponseHeadersCapped(t *testing.T) {
 		w.Header().Set("Link", "<"+strings.Repeat("a", n)+">; rel=\"x\"")
 		fmt.Fprint(w, `{}`)
 	}), GitHub)
-	c.sleep = func(context.Context, time.Duration) error { return nil }
 	var v any
 	_, err := c.GetJSON(context.Background(), "/x", map[string][]string{"bytes": {strconv.Itoa(10 << 20)}}, &v)
 	e, ok := AsError(err)

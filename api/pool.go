@@ -37,6 +37,7 @@ type Pool struct {
 type pooled[T any] struct {
 	v    T
 	refs int
+	caps map[int]int // schedulers: holders by the concurrency they asked for
 }
 
 // NewPool builds an empty pool whose schedulers keep lim (zero fields take
@@ -75,31 +76,50 @@ func (p *Pool) Transport(key TransportKey) (t http.RoundTripper, release func(),
 // Scheduler returns the scheduler of the credential named by key (the API
 // host and whatever identifies the token: its file, its variable, the App
 // installation). Targets that share a credential share its budget.
-// concurrency caps the credential's requests in flight; where targets that
-// share it ask for different caps, the smallest holds.
+// concurrency caps the credential's requests in flight (0: the pool's
+// default); where targets that share it ask for different caps, the
+// smallest of those held holds. A reload builds a target anew before it lets
+// go of the old one, so the cap follows the configuration up as well as
+// down once the old target is released.
 func (p *Pool) Scheduler(key string, concurrency int) (s *Scheduler, release func()) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if concurrency <= 0 {
+		concurrency = p.lim.Concurrency
+	}
+	if concurrency <= 0 {
+		concurrency = DefaultMaxConcurrency
+	}
 	e, ok := p.schedulers[key]
 	if !ok {
 		lim := p.lim
-		if concurrency > 0 {
-			lim.Concurrency = concurrency
-		}
-		e = &pooled[*Scheduler]{v: NewScheduler(lim)}
+		lim.Concurrency = concurrency
+		e = &pooled[*Scheduler]{v: NewScheduler(lim), caps: map[int]int{}}
 		p.schedulers[key] = e
-	} else if concurrency > 0 && concurrency < e.v.lim.Concurrency {
-		e.v.mu.Lock()
-		e.v.lim.Concurrency = concurrency
-		e.v.limit = min(e.v.limit, float64(concurrency))
-		e.v.mu.Unlock()
 	}
 	e.refs++
+	e.caps[concurrency]++
+	e.v.setConcurrency(minKey(e.caps))
 	return e.v, p.once(func() {
+		if e.caps[concurrency]--; e.caps[concurrency] == 0 {
+			delete(e.caps, concurrency)
+		}
 		if e.refs--; e.refs == 0 {
 			delete(p.schedulers, key)
+			return
 		}
+		e.v.setConcurrency(minKey(e.caps))
 	})
+}
+
+func minKey(m map[int]int) int {
+	first, n := true, 0
+	for k := range m {
+		if first || k < n {
+			first, n = false, k
+		}
+	}
+	return n
 }
 
 // Len reports how many transports and schedulers are held, for tests.

@@ -39,10 +39,7 @@ func (s *rateState) observe(h http.Header, now time.Time) {
 	if !okL || !okR {
 		return
 	}
-	resource := strings.TrimSpace(h.Get("X-RateLimit-Resource"))
-	if resource == "" {
-		resource = "core"
-	}
+	resource := rateResource(h.Get("X-RateLimit-Resource"))
 	rl := RateLimit{Resource: resource, Limit: limit, Remaining: remaining}
 	if reset, ok := parseFloatHeader(h, "X-RateLimit-Reset", "RateLimit-Reset"); ok && reset > 0 && reset < 1<<40 {
 		rl.Reset = time.Unix(int64(reset), 0)
@@ -57,6 +54,34 @@ func (s *rateState) observe(h http.Header, now time.Time) {
 	if until := capWait(rl.Reset, now); remaining <= 0 && until.After(now) && until.After(s.blockedUntil) {
 		s.blockedUntil = until
 	}
+}
+
+// rateResources are the budgets GitHub names in X-RateLimit-Resource, as
+// GET /rate_limit lists them (rate-limit-overview in GitHub's OpenAPI
+// description; docs.github.com/en/rest/rate-limit/rate-limit).
+var rateResources = map[string]bool{
+	"core": true, "search": true, "code_search": true, "graphql": true, "integration_manifest": true,
+	"dependency_snapshots": true, "dependency_sbom": true, "code_scanning_upload": true,
+	"code_scanning_autofix": true, "actions_runner_registration": true, "source_import": true,
+	"scim": true, "audit_log": true, "audit_log_streaming": true,
+}
+
+// OtherRateResource is the resource of every budget whose name GitHub does
+// not document: the name comes from a response header and becomes a label,
+// so the names kept are bounded.
+const OtherRateResource = "other"
+
+// rateResource names the budget an answer was charged to: core without a
+// header (GitLab sends none), OtherRateResource for a name not documented.
+func rateResource(h string) string {
+	h = strings.TrimSpace(h)
+	switch {
+	case h == "":
+		return "core"
+	case rateResources[h]:
+		return h
+	}
+	return OtherRateResource
 }
 
 // block holds every request back until t (a Retry-After or a reset).
@@ -91,6 +116,29 @@ func (s *rateState) wait(now time.Time) (delay time.Duration, blockedUntil time.
 	}
 	s.nextSlot = slot.Add(interval)
 	return slot.Sub(now), time.Time{}
+}
+
+// left returns the requests the latest answer left in its window, while
+// that window lasts.
+func (s *rateState) left(now time.Time) (float64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rl, ok := s.limits[s.last]
+	if !ok || !rl.Reset.After(now) {
+		return 0, false
+	}
+	return rl.Remaining, true
+}
+
+// until returns when a spent budget or a Retry-After stops holding requests
+// back; zero if none does.
+func (s *rateState) until(now time.Time) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Before(s.blockedUntil) {
+		return s.blockedUntil
+	}
+	return time.Time{}
 }
 
 func (s *rateState) snapshot() []RateLimit {

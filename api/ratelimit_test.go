@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"sort"
+	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,7 +141,7 @@ func TestRetryAfterForms(t *testing.T) {
 
 func testClient(t testing.TB, url string, opts ...func(*Options)) *Client {
 	t.Helper()
-	o := Options{Target: "t", BaseURL: url, Token: staticToken("ghp_testTokenSecret0123456789"), Timeout: 2 * time.Second}
+	o := Options{Target: "t", BaseURL: url, Token: staticToken("ghp_testTokenSecret0123456789"), Timeout: testTimeout, Clock: newFakeClock()}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -151,27 +153,26 @@ func testClient(t testing.TB, url string, opts ...func(*Options)) *Client {
 }
 
 // TestClientSpreadsLowBudget: once the API reports less than 20 % of the
-// budget left, concurrent requests leave one pacing interval apart.
+// budget left, concurrent requests leave one pacing interval apart: each
+// waits, on the client's clock, one interval longer than the one before.
 func TestClientSpreadsLowBudget(t *testing.T) {
-	reset := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
-	var mu sync.Mutex
-	var arrivals []time.Time
+	clock := newFakeClock()
+	clock.hold = true
+	reset := clock.Now().Add(21 * time.Second)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		arrivals = append(arrivals, time.Now())
-		mu.Unlock()
 		for k, v := range rateHeaders(1000, 20, reset) { // 2 % left
 			w.Header()[k] = v
 		}
 		_, _ = w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	c := testClient(t, srv.URL)
+	c := testClient(t, srv.URL, func(o *Options) { o.Clock = clock })
 	var v any
 	if _, err := c.GetJSON(context.Background(), "/first", nil, &v); err != nil {
 		t.Fatal(err)
 	}
-	interval := time.Until(reset) / 21
+	// The header's reset has whole seconds: 20 s to 21 s ahead, 21 slots.
+	interval := reset.Truncate(time.Second).Sub(clock.Now()) / 21
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
@@ -184,12 +185,99 @@ func TestClientSpreadsLowBudget(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
-	for i := 2; i < len(arrivals); i++ {
-		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval/2 {
-			t.Errorf("requests %d and %d arrived %s apart; paced at about %s", i-1, i, gap, interval)
+	waits := clock.Waits()
+	slices.Sort(waits)
+	// The first of the four leaves at once, the others 1, 2 and 3
+	// intervals later.
+	if len(waits) != 3 {
+		t.Fatalf("waits %v, want 3", waits)
+	}
+	for i, w := range waits {
+		if want := time.Duration(i+1) * interval; w != want {
+			t.Errorf("wait %d: %s, want %s", i, w, want)
 		}
+	}
+}
+
+// TestNoStartPastRemaining: no request starts once the answers seen leave
+// no more requests than are in flight. With 10 in flight and 4 waiting, an
+// answer that says remaining: 0 fails the 4 at once (they used to start as
+// the 10 ended); with 6 left and 6 in flight, the next one waits until a
+// request ends.
+func TestNoStartPastRemaining(t *testing.T) {
+	s := NewScheduler(Limits{Concurrency: 10})
+	now := time.Unix(1_700_000_000, 0)
+	s.now = func() time.Time { return now }
+	var tickets []*Ticket
+	for range 10 {
+		tk, err := s.Acquire(context.Background(), "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tickets = append(tickets, tk)
+	}
+	results := make(chan error, 4)
+	for range 4 {
+		go func() {
+			tk, err := s.Acquire(context.Background(), "/x")
+			if tk != nil {
+				tk.Done(false)
+			}
+			results <- err
+		}()
+	}
+	for waiting := 0; waiting < 4; {
+		runtime.Gosched()
+		s.mu.Lock()
+		waiting = s.waiting
+		s.mu.Unlock()
+	}
+	s.rate.observe(rateHeaders(5000, 0, now.Add(time.Hour)), now)
+	for _, tk := range tickets {
+		tk.Done(false)
+	}
+	for range 4 {
+		if err := <-results; !IsKind(err, KindRateLimit) {
+			t.Errorf("a request waiting when remaining: 0 came in: %v, want rate_limited", err)
+		}
+	}
+
+	s = NewScheduler(Limits{Concurrency: 10})
+	var slots []*slot
+	for range 6 {
+		sl, _ := s.admitLocked(now, "/x")
+		slots = append(slots, sl)
+	}
+	s.rate.observe(rateHeaders(5000, 6, now.Add(time.Hour)), now)
+	if sl, _ := s.admitLocked(now, "/x"); sl != nil {
+		t.Error("6 requests left and 6 in flight: another one started")
+	}
+	s.finishLocked(slots[0], now, false)
+	if sl, _ := s.admitLocked(now, "/x"); sl == nil {
+		t.Error("6 requests left and 5 in flight: none started")
+	}
+	// Once the window has reset, the count no longer holds.
+	if left, ok := s.rate.left(now.Add(time.Hour + time.Second)); ok {
+		t.Errorf("after the reset: %g left still holds", left)
+	}
+}
+
+// TestRateResourcesBounded: the budgets kept, and exported as a label, are
+// the resources GitHub documents and one "other" for any name it does not,
+// however many names the answers carry.
+func TestRateResourcesBounded(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	var s rateState
+	for i, name := range []string{"", "core", "search", "graphql", "evil-1", "evil-2", "Core", strings.Repeat("x", 1<<10)} {
+		h := rateHeaders(5000, 4000-i, now.Add(time.Hour))
+		h.Set("X-RateLimit-Resource", name)
+		s.observe(h, now)
+	}
+	var got []string
+	for _, rl := range s.snapshot() {
+		got = append(got, rl.Resource)
+	}
+	if want := []string{"core", "graphql", OtherRateResource, "search"}; !slices.Equal(got, want) {
+		t.Errorf("resources %q, want %q", got, want)
 	}
 }

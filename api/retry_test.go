@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -60,25 +61,17 @@ func TestRetries(t *testing.T) {
 		t.Run(fmt.Sprint(tc.codes), func(t *testing.T) {
 			h, hits := flaky(tc.codes...)
 			c, _ := newTestClient(t, h, GitHub)
-			clock := time.Now()
-			c.now = func() time.Time { return clock }
-			c.sched.now = c.now
-			var waits []time.Duration
-			c.sleep = func(_ context.Context, d time.Duration) error {
-				waits = append(waits, d)
-				clock = clock.Add(d)
-				return nil
-			}
+			c.jitter = func(d time.Duration) time.Duration { return d } // TestRetryJitter checks it
 			var v struct{ OK bool }
 			_, err := c.GetJSON(context.Background(), "/x", nil, &v)
 			if (err == nil) != tc.ok || hits() != tc.hits || (tc.ok && !v.OK) {
 				t.Errorf("err %v, %d requests; want ok=%v after %d", err, hits(), tc.ok, tc.hits)
 			}
-			for i, w := range waits {
-				lo, hi := retryBase<<i/2, retryBase<<i
-				if w < lo || w > hi {
-					t.Errorf("wait %d: %s, want jittered within [%s, %s]", i, w, lo, hi)
-				}
+			// Before each retry, the backoff on the client's clock: 1 s,
+			// then 2 s.
+			want := []time.Duration{retryBase, 2 * retryBase}[:tc.hits-1]
+			if waits := clockOf(c).Waits(); !slices.Equal(waits, want) {
+				t.Errorf("waited %v before the retries, want %v", waits, want)
 			}
 			// Every attempt went through the credential's scheduler.
 			c.sched.mu.Lock()
@@ -87,6 +80,23 @@ func TestRetries(t *testing.T) {
 				t.Errorf("the scheduler saw %d requests, the server %d", n, tc.hits)
 			}
 		})
+	}
+}
+
+// TestRetryJitter: each backoff is jittered over its upper half, so that
+// pages that failed together do not come back together.
+func TestRetryJitter(t *testing.T) {
+	c, _ := newTestClient(t, http.NotFoundHandler(), GitHub)
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		w := c.jitter(retryBase)
+		if w < retryBase/2 || w > retryBase {
+			t.Fatalf("jittered %s to %s, want within [%s, %s]", retryBase, w, retryBase/2, retryBase)
+		}
+		seen[w] = true
+	}
+	if len(seen) < 100 {
+		t.Errorf("%d distinct waits of 200: not jittered", len(seen))
 	}
 }
 
@@ -103,7 +113,6 @@ func TestRetryBrokenBodyDecodesAfresh(t *testing.T) {
 		}
 		fmt.Fprint(w, `{"b":2}`)
 	}), GitHub)
-	c.sleep = func(context.Context, time.Duration) error { return nil }
 	v := map[string]int{}
 	if _, err := c.GetJSON(context.Background(), "/x", nil, &v); err != nil || n != 2 || len(v) != 1 || v["b"] != 2 {
 		t.Errorf("err %v, %d requests, value %v", err, n, v)

@@ -56,6 +56,7 @@ type Scheduler struct {
 	est      time.Duration          // moving average of response times
 	limit    float64                // adaptive concurrency, 1..lim.Concurrency
 	changed  chan struct{}          // closed when a request finishes
+	waiting  int                    // requests waiting in Acquire's loop
 }
 
 type slot struct {
@@ -97,6 +98,27 @@ func (s *Scheduler) Limits() Limits {
 	return s.lim
 }
 
+// setConcurrency changes the cap on requests in flight. Lowered, it holds
+// at once (requests in flight finish); raised, it holds at once unless a
+// secondary rate limit has cut the adaptive limit, which then climbs back
+// as usual, now up to the new cap.
+func (s *Scheduler) setConcurrency(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 || n == s.lim.Concurrency {
+		return
+	}
+	switch {
+	case n < s.lim.Concurrency:
+		s.limit = min(s.limit, float64(n))
+	case s.limit >= float64(s.lim.Concurrency):
+		s.limit = float64(n)
+	}
+	s.lim.Concurrency = n
+	close(s.changed) // requests waiting for a slot may start now
+	s.changed = make(chan struct{})
+}
+
 // admitLocked starts a request to endpoint at now if every limit allows it.
 // Otherwise it returns when to try again; zero means when a request ends.
 //
@@ -107,6 +129,12 @@ func (s *Scheduler) Limits() Limits {
 func (s *Scheduler) admitLocked(now time.Time, endpoint string) (*slot, time.Time) {
 	s.pruneLocked(now)
 	if len(s.inflight) >= max(int(s.limit), 1) {
+		return nil, time.Time{}
+	}
+	// The primary budget: each request in flight will spend one of the
+	// requests the latest answer left, so none starts unless one is left
+	// over; the answers coming in say how many really are.
+	if left, ok := s.rate.left(now); ok && len(s.inflight) > 0 && left <= float64(len(s.inflight)) {
 		return nil, time.Time{}
 	}
 	var retry time.Time
@@ -215,8 +243,17 @@ func (s *Scheduler) Acquire(ctx context.Context, path string) (*Ticket, error) {
 	for {
 		s.mu.Lock()
 		now := s.now()
+		// An answer that came in while this request waited may have spent
+		// the budget or asked to retry later.
+		if until := s.rate.until(now); !until.IsZero() {
+			s.mu.Unlock()
+			return nil, rateLimited(path, until)
+		}
 		sl, retry := s.admitLocked(now, path)
 		changed := s.changed
+		if sl == nil {
+			s.waiting++
+		}
 		s.mu.Unlock()
 		if sl != nil {
 			return &Ticket{s: s, sl: sl}, nil
@@ -225,12 +262,19 @@ func (s *Scheduler) Acquire(ctx context.Context, path string) (*Ticket, error) {
 		if !retry.IsZero() {
 			timer = s.after(retry.Sub(now))
 		}
+		var err error
 		select {
 		case <-changed:
 		case <-timer:
 		case <-ctx.Done():
-			return nil, &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: ctx.Err(),
-				Hint: "waited for the secondary rate limits (response time, requests per endpoint, concurrency) until the deadline"}
+			err = &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: ctx.Err(),
+				Hint: "waited for the rate limits (primary budget, response time, requests per endpoint, concurrency) until the deadline"}
+		}
+		s.mu.Lock()
+		s.waiting--
+		s.mu.Unlock()
+		if err != nil {
+			return nil, err
 		}
 	}
 }
@@ -240,8 +284,7 @@ func (s *Scheduler) Acquire(ctx context.Context, path string) (*Ticket, error) {
 func (s *Scheduler) pace(ctx context.Context, path string) error {
 	delay, blocked := s.rate.wait(s.now())
 	if !blocked.IsZero() {
-		return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: blocked,
-			Hint: "rate limited: nothing is sent until " + blocked.UTC().Format(time.RFC3339) + "; if this recurs, raise refresh_interval(s) or give this target its own token"}
+		return rateLimited(path, blocked)
 	}
 	if delay <= 0 {
 		return nil
@@ -252,6 +295,11 @@ func (s *Scheduler) pace(ctx context.Context, path string) error {
 	case <-ctx.Done():
 		return &Error{Kind: KindTimeout, Method: http.MethodGet, Path: path, Err: ctx.Err(), Hint: "paced to spare the rate-limit budget"}
 	}
+}
+
+func rateLimited(path string, until time.Time) *Error {
+	return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: until,
+		Hint: "rate limited: nothing is sent until " + until.UTC().Format(time.RFC3339) + "; if this recurs, raise refresh_interval(s) or give this target its own token"}
 }
 
 func later(a, b time.Time) time.Time {

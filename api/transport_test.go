@@ -165,7 +165,7 @@ func tlsClient(t *testing.T, url string, o TransportOptions) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(Options{Target: "t", BaseURL: url, Flavor: GitHub, Token: staticToken("s3cret"), Transport: tr, Timeout: 2 * time.Second})
+	return New(Options{Target: "t", BaseURL: url, Flavor: GitHub, Token: staticToken("s3cret"), Transport: tr, Timeout: testTimeout, Clock: newFakeClock()})
 }
 
 // TestCAFile: a server with a self-signed certificate fails as an unknown

@@ -109,11 +109,23 @@ func collectAdminStats(target string, s serverStats, ch chan<- prometheus.Metric
 
 func (c *adminStatsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var s serverStats
-	if _, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/all", nil, &s); err != nil {
+	if _, err := getAdminStats(ctx, c.src.Client, "/enterprise/stats/all", &s); err != nil {
 		return wrap("admin stats", err)
 	}
 	collectAdminStats(c.src.Name(), s, ch)
 	c.setSummary("%s, %s, %s", countNumber(s.get("users", "total_users"), "user", "users"),
 		countNumber(s.get("repos", "total_repos"), "repository", "repositories"), countNumber(s.get("orgs", "total_orgs"), "organization", "organizations"))
 	return nil
+}
+
+// getAdminStats fetches an admin-stats endpoint, and once more after a
+// timeout: the Enterprise Server 3.20 release notes list admin-stats
+// endpoints among those that may time out on large appliances, and advise
+// a retry. (502, 503 and 504 are retried by the client already.)
+func getAdminStats(ctx context.Context, c *api.Client, path string, v any) (*api.Response, error) {
+	resp, err := c.GetJSON(ctx, path, nil, v)
+	if api.IsKind(err, api.KindTimeout) && ctx.Err() == nil {
+		resp, err = c.GetJSON(ctx, path, nil, v)
+	}
+	return resp, err
 }

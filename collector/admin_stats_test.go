@@ -1,10 +1,14 @@
 package collector
 
 import (
+	"net/http"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/internal/simulator"
 )
 
@@ -91,4 +95,42 @@ func FuzzParseAdminStats(f *testing.F) {
 		ch := make(chan prometheus.Metric, len(adminStats))
 		collectAdminStats("test", s, ch)
 	})
+}
+
+// TestAdminStatsRetriedOnceAfterTimeout: an admin-stats request that times
+// out (Enterprise Server 3.20's release notes advise a retry) is sent once
+// more, and only once. The server holds the timed-out requests until the
+// client gives up, so the short request timeout only sets how long the test
+// takes, never its result.
+func TestAdminStatsRetriedOnceAfterTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		hangs int
+		ok    bool
+	}{{1, true}, {2, false}} {
+		sim, url := startSim(t, simulator.Options{})
+		var hits atomic.Int32
+		sim.SetFault("/enterprise/stats/all", func(w http.ResponseWriter, r *http.Request) {
+			if int(hits.Add(1)) <= tc.hangs {
+				<-r.Context().Done()
+				return
+			}
+			_, _ = w.Write(simulator.Fixture("ghes-3.19-enterprise-stats-all.json"))
+		})
+		tc2 := serverTarget(url)
+		tc2.Name, tc2.TokenFile = "test", tokenFile(t)
+		e := New(Options{Timeout: 200 * time.Millisecond})
+		t.Cleanup(e.Close)
+		tgt, err := e.buildTarget(tc2, Catalog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := registry["admin_stats"].factory(tgt.src)
+		_, err = runUpdate(t, c)
+		if (err == nil) != tc.ok || !tc.ok && !api.IsKind(err, api.KindTimeout) {
+			t.Errorf("%d timeouts: err = %v, want ok=%v", tc.hangs, err, tc.ok)
+		}
+		if want := min(tc.hangs+1, 2); int(hits.Load()) != want {
+			t.Errorf("%d timeouts: %d requests, want %d", tc.hangs, hits.Load(), want)
+		}
+	}
 }

@@ -70,7 +70,7 @@ type securityStats map[string]api.Number
 
 func (c *securityProductsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	var s securityStats
-	resp, err := c.src.Client.GetJSON(ctx, "/enterprise/stats/security-products", nil, &s)
+	resp, err := getAdminStats(ctx, c.src.Client, "/enterprise/stats/security-products", &s)
 	if api.IsKind(err, api.KindNotFound) {
 		if v, ok := versionOf(resp); ok && v.less(securityProductsFrom) {
 			// Not a fault: the release predates the endpoint. Succeed with no
