@@ -83,11 +83,27 @@ type Client struct {
 	etags   etagStore
 	closed  atomic.Bool
 	partial ssoPartial // X-GitHub-SSO: partial-results seen on 2xx
+	// lastToken is the credential last sent, for Redact.
+	lastToken atomic.Pointer[string]
+}
+
+// Redact removes the credential this client last sent, and anything shaped
+// like a token, from s: for texts that came from the API by another way
+// than an *Error (a collector's summary, a label value, a log line).
+func (c *Client) Redact(s string) string {
+	var secret string
+	if p := c.lastToken.Load(); p != nil {
+		secret = *p
+	}
+	return Redact(s, secret)
 }
 
 // Close stops the client: requests fail at once and are no longer counted,
 // so a target removed by a reload leaves no series behind.
-func (c *Client) Close() { c.closed.Store(true) }
+func (c *Client) Close() {
+	c.closed.Store(true)
+	noteSent(c, "")
+}
 
 func (c *Client) observe(code string, start time.Time) {
 	if !c.closed.Load() {
@@ -298,14 +314,23 @@ func (c *Client) retryWait(err error, attempt int) (time.Duration, bool) {
 
 // getOnce sends one request, admitted by the credential's Scheduler, which
 // it tells how long the answer took.
-func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (*Response, error) {
+func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (_ *Response, err error) {
+	var token string
+	defer func() {
+		// Whatever the API, a proxy or the network said goes through here
+		// before anyone sees it: an echoed Authorization header never
+		// reaches a log line, check or the status page.
+		if e, ok := err.(*Error); ok {
+			e.redact(token)
+		}
+	}()
 	fail := func(k Kind, err error, hint string) *Error {
 		return &Error{Kind: k, Method: http.MethodGet, Path: u.Path, Err: err, Hint: hint}
 	}
 	if c.closed.Load() {
 		return nil, fail(KindRefused, nil, "the target was removed or changed by a reload")
 	}
-	token, err := c.opts.Token.Token(ctx)
+	token, err = c.opts.Token.Token(ctx)
 	if err != nil {
 		return nil, fail(KindAuth, err, "no credential to send: check the target's token_file, token_env or github_app")
 	}
@@ -321,6 +346,10 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fail(KindRefused, err, "")
+	}
+	if last := c.lastToken.Load(); last == nil || *last != token {
+		c.lastToken.Store(&token)
+		noteSent(c, token)
 	}
 	c.setHeaders(req, token)
 	if cond != nil {

@@ -101,14 +101,15 @@ func (a *AppToken) Token(ctx context.Context) (string, error) {
 }
 
 // scrub drops the wrapped *http.Response detail of ghinstallation errors,
-// keeping only their text, which holds no secret.
+// keeping only their text, from which token shapes (the app's JWT, an
+// installation token the API echoed) are removed.
 func scrub(err error) error {
 	var he *ghinstallation.HTTPError
 	if errors.As(err, &he) {
 		if he.Response != nil {
-			return fmt.Errorf("%s (HTTP %d)", he.Message, he.Response.StatusCode)
+			return fmt.Errorf("%s (HTTP %d)", Redact(he.Message, ""), he.Response.StatusCode)
 		}
-		return errors.New(he.Message)
+		return errors.New(Redact(he.Message, ""))
 	}
-	return err
+	return RedactError(err, "")
 }

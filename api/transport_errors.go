@@ -44,7 +44,9 @@ func ParseSSO(h http.Header) *SSO {
 			}
 		case strings.EqualFold(key, "organizations"):
 			for _, o := range strings.Split(val, ",") {
-				if o = strings.TrimSpace(o); o != "" {
+				// GitHub names organizations by numeric ID; anything else
+				// is not shown (it could carry any text, a token even).
+				if o = strings.TrimSpace(o); o != "" && strings.Trim(o, "0123456789") == "" {
 					s.Organizations = append(s.Organizations, o)
 				}
 			}

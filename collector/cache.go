@@ -40,6 +40,9 @@ type cached struct {
 	logger   log.Logger
 	now      func() time.Time
 	baseCtx  context.Context
+	// redact removes the target's credential and token shapes from what
+	// the API sent (the client's Redact); nil in tests without a client.
+	redact func(string) string
 
 	mu          sync.Mutex
 	metrics     []prometheus.Metric
@@ -173,6 +176,11 @@ func (c *cached) refresh(done chan struct{}) {
 	err := c.safeUpdate(ctx, ch)
 	close(ch)
 	<-collected
+	dropped := 0
+	if c.redact != nil {
+		err = redactErr(err, c.redact)
+		fresh, dropped = withoutSecrets(fresh, c.redact)
+	}
 
 	end := c.now()
 	c.mu.Lock()
@@ -200,6 +208,12 @@ func (c *cached) refresh(done chan struct{}) {
 		c.nextAttempt = time.Time{}
 		if s, ok := c.c.(Summarizer); ok {
 			c.state.Summary, c.state.Absent = s.Summary(), s.Absent()
+			if c.redact != nil {
+				c.state.Summary = c.redact(c.state.Summary)
+			}
+		}
+		if dropped > 0 {
+			level.Warn(c.logger).Log("msg", "series left out: a label value the API sent holds the credential or looks like a token", "series", dropped)
 		}
 		level.Debug(c.logger).Log("msg", "refreshed", "duration", c.state.LastDuration, "series", len(fresh))
 		return

@@ -197,7 +197,7 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 			return nil, fmt.Errorf("collector %s: %w", name, err)
 		}
 		cc := newCached(ctx, tc.Name, name, c, tc.IntervalFor(r.spec.CollectorSpec), e.opts.Logger)
-		cc.spec, cc.cfg = r.spec, tc
+		cc.spec, cc.cfg, cc.redact = r.spec, tc, client.Redact
 		t.collectors = append(t.collectors, cc)
 	}
 	level.Debug(logger).Log("msg", "target ready", "api_url", client.BaseURL(), "collectors", len(t.collectors))

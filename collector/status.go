@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,7 +64,8 @@ func (t *liveTarget) status(c *cached, st State) Status {
 	s := Status{State: st, Type: t.cfg.Type, APIURL: t.src.Client.BaseURL(), Interval: c.interval}
 	if st.LastError != nil {
 		s.Fix = c.explain(st.LastError)
-		if e, ok := api.AsError(st.LastError); ok && !e.HTML {
+		// The API's words once: beside the fix, unless the fix quotes them.
+		if e, ok := api.AsError(st.LastError); ok && !e.HTML && !strings.Contains(s.Fix, e.Message) {
 			s.APIMessage = e.Message
 		}
 	}

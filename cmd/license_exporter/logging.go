@@ -11,6 +11,8 @@ import (
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	sloggokit "github.com/tjhop/slog-gokit"
+
+	"github.com/license-exporter/license_exporter/api"
 )
 
 type logFlags struct {
@@ -46,6 +48,7 @@ func (f *logFlags) newLogger(w io.Writer) (log.Logger, *slog.Logger) {
 	} else {
 		base = log.NewLogfmtLogger(w)
 	}
+	base = redactLog(base)
 	var (
 		allow level.Option
 		lv    slog.Level
@@ -78,6 +81,28 @@ func slogTime(next log.Logger) log.Logger {
 			}
 		}
 		return next.Log(kv...)
+	})
+}
+
+// redactLog removes every credential the exporter has sent, and anything
+// shaped like a token, from each string and error of a line: the last guard,
+// behind the client's own redaction of what the APIs say. It sits below the
+// level filter (only lines that are written pay for it) and below the
+// caller binding (whose depth it would otherwise shift).
+func redactLog(next log.Logger) log.Logger {
+	return log.LoggerFunc(func(kv ...any) error {
+		out := make([]any, len(kv))
+		for i, v := range kv {
+			switch v := v.(type) {
+			case string:
+				out[i] = api.RedactSent(v)
+			case error:
+				out[i] = api.RedactSent(v.Error())
+			default:
+				out[i] = v
+			}
+		}
+		return next.Log(out...)
 	})
 }
 
