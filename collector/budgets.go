@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -43,6 +44,8 @@ var (
 		"Net amount this month (UTC) to date that counts against a dollar budget, in US dollars: the usage summary filtered to the budget's scope and products or SKUs, the AI credit usage report filtered to its scope for an AI credit budget, or consumed_amount for a user's budget.", budgetLabels...)
 	budgetPreventDesc = budgetsSpec.gauge("github_enterprise_budget_prevent_further_usage",
 		"1 when the product stops once the budget is spent (prevent_further_usage), else 0.", budgetLabels...)
+	budgetsSpendUnknownDesc = budgetsSpec.gauge("github_enterprise_budgets_spend_unknown",
+		"Dollar budgets whose spend could not be read (the usage report rejects the filter, the cost center is not among the active ones or could not be listed, a scope or product the reports cannot filter by): they have no github_enterprise_budget_spent_dollars series, so no budget alert can fire for them. Budgets of several users (multi_user_*) and license budgets are not counted; check and the status page name the budgets.")
 )
 
 func init() {
@@ -183,14 +186,18 @@ func (f usageFilter) query(month url.Values) url.Values {
 }
 
 // spendPlan says how a budget's spend is found: from consumed_amount, from
-// the summary under filters, as 0 (its cost center is gone), or not at all.
+// the summary under filters, or not at all. A budget whose spend cannot be
+// found says why (unknown), unless it has no dollar spend to find (license
+// budgets) or is per user by design (multi_user_*): its spend is left out,
+// never 0.
 type spendPlan struct {
 	consumed bool
-	zero     bool
 	filters  []usageFilter
+	unknown  string
 }
 
-func (p spendPlan) known() bool { return p.consumed || p.zero || len(p.filters) > 0 }
+// unknownSpend is the plan of a budget whose spend cannot be read.
+func unknownSpend(why string) spendPlan { return spendPlan{unknown: why} }
 
 // plan decides where a budget's spend comes from. costCenters maps cost
 // center names to ids; nil when the listing was not needed or not
@@ -203,7 +210,10 @@ func (b *budget) plan(costCenters map[string]string) spendPlan {
 	scope := b.scope()
 	if scope == "user" {
 		// A user's budget carries what that user consumed.
-		return spendPlan{consumed: b.Consumed.Valid}
+		if !b.Consumed.Valid {
+			return unknownSpend("no consumed_amount")
+		}
+		return spendPlan{consumed: true}
 	}
 	var base usageFilter
 	entity := strings.TrimSpace(string(b.Entity))
@@ -215,21 +225,25 @@ func (b *budget) plan(costCenters map[string]string) spendPlan {
 		base.repository = entity
 	case "cost_center":
 		if costCenters == nil {
-			return spendPlan{} // the listing failed: the spend is unknown, not 0
+			return unknownSpend("the cost-center listing is not available")
 		}
 		id, ok := costCenters[strings.ToLower(entity)]
 		if entity != "" && !ok {
-			return spendPlan{zero: true} // a cost center that no longer exists spends nothing
+			// Deleted, or renamed since: either way nothing says what it
+			// spent, and 0 would hide a renamed cost center's spend.
+			return unknownSpend("its cost center is not among the active ones")
 		}
 		base.costCenterID = id
 	default:
-		// multi_user_* budgets limit each user; their spend is per user,
-		// which the exporter does not turn into series. Unknown scopes:
-		// nothing documented to filter by.
-		return spendPlan{}
+		if strings.HasPrefix(scope, "multi_user") {
+			// Each user's limit; their spend is per user, which the
+			// exporter does not turn into series.
+			return spendPlan{}
+		}
+		return unknownSpend("scope " + scope + " has no documented filter")
 	}
 	if scope != "enterprise" && entity == "" {
-		return spendPlan{}
+		return unknownSpend("it names no " + strings.ReplaceAll(scope, "_", " "))
 	}
 	var byProduct bool
 	switch strings.ToLower(strings.TrimSpace(string(b.Type))) {
@@ -241,15 +255,15 @@ func (b *budget) plan(costCenters map[string]string) spendPlan {
 		// report filters by organization and cost_center_id (not by
 		// repository): https://docs.github.com/en/enterprise-cloud@latest/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-enterprise
 		if scope == "repository" {
-			return spendPlan{}
+			return unknownSpend("the AI credit report has no repository filter")
 		}
 		base.aiCredit = true
 		return spendPlan{filters: []usageFilter{base}}
 	default:
-		return spendPlan{}
+		return unknownSpend("budget_type " + lowerLabel(b.Type) + " is not one the reports filter by")
 	}
 	if len(skus) == 0 {
-		return spendPlan{}
+		return unknownSpend("it names no product or SKU")
 	}
 	p := spendPlan{}
 	for _, s := range skus {
@@ -277,9 +291,19 @@ func (b *budget) labels(target, enterprise string) []string {
 	return []string{target, label(b.ID), b.scope(), entity, strings.Join(b.skus(), ",")}
 }
 
-// collectBudgets sends each budget's series; spend maps each filter to its
-// net amount.
-func collectBudgets(target, enterprise string, budgets []budget, plans []spendPlan, spend map[usageFilter]float64, ch chan<- prometheus.Metric) (spent int) {
+// budgetSpend is what collectBudgets found: how many budgets' spend is known,
+// and the budgets whose spend is not, each with why.
+type budgetSpend struct {
+	known   int
+	unknown []string
+}
+
+// collectBudgets sends each budget's series; spend maps each filter the
+// reports answered to its net amount, and rejected maps those they
+// rejected to the reason. A budget with a filter that was not answered
+// has no spent series: a partial sum would read as a spend too low.
+func collectBudgets(target, enterprise string, budgets []budget, plans []spendPlan, spend map[usageFilter]float64, rejected map[usageFilter]string, ch chan<- prometheus.Metric) budgetSpend {
+	var out budgetSpend
 	seen := map[[5]string]bool{}
 	for i := range budgets {
 		b := &budgets[i]
@@ -307,20 +331,42 @@ func collectBudgets(target, enterprise string, budgets []budget, plans []spendPl
 		switch {
 		case p.consumed:
 			ch <- sample(budgetSpentDesc, cents(b.Consumed.Value), l...)
-		case p.zero:
-			ch <- sample(budgetSpentDesc, 0, l...)
+			out.known++
 		case len(p.filters) > 0:
 			var v float64
 			for _, f := range p.filters {
-				v += spend[f]
+				n, ok := spend[f]
+				if !ok {
+					why := rejected[f]
+					if why == "" {
+						why = "the report did not answer"
+					}
+					p.unknown = why
+					break
+				}
+				v += n
 			}
-			ch <- sample(budgetSpentDesc, cents(v), l...)
+			if p.unknown == "" {
+				ch <- sample(budgetSpentDesc, cents(v), l...)
+				out.known++
+			}
 		}
-		if p.known() {
-			spent++
+		if p.unknown != "" {
+			out.unknown = append(out.unknown, fmt.Sprintf("%s (%s)", budgetName(l), p.unknown))
 		}
 	}
-	return spent
+	ch <- sample(budgetsSpendUnknownDesc, float64(len(out.unknown)), target)
+	return out
+}
+
+// budgetName names a budget for a person from its labels (target, id,
+// scope, entity, SKUs): "budget 2066deda… (organization octo-org, actions)".
+func budgetName(l []string) string {
+	what := strings.Join(strings.Fields(l[2]+" "+l[3]), " ")
+	if l[4] != "" {
+		what += ", " + l[4]
+	}
+	return "budget " + l[1] + " " + "[" + what + "]"
 }
 
 func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
@@ -352,21 +398,25 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		}
 	}
 	plans := make([]spendPlan, len(budgets))
-	spend := map[usageFilter]float64{}
+	wanted := map[usageFilter]bool{}
 	for i := range budgets {
 		plans[i] = budgets[i].plan(costCenters)
 		for _, f := range plans[i].filters {
-			spend[f] = 0
+			wanted[f] = true
 		}
 	}
-	if err := c.fetchSpend(ctx, spend); err != nil {
+	spend, rejected, err := c.fetchSpend(ctx, wanted)
+	if err != nil {
 		return err
 	}
-	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
+	found := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, rejected, ch)
+	if len(found.unknown) > 0 {
+		note += fmt.Sprintf("; spend unknown for %d: %s", len(found.unknown), strings.Join(found.unknown, "; "))
+	}
 	if skipped > 0 {
 		note += "; " + count(skipped, "entry that is not a budget", "entries that are not budgets") + " skipped"
 	}
-	c.setSummary("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), n, count(len(spend), "usage report request", "usage report requests"), note)
+	c.setSummary("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), found.known, count(len(wanted), "usage report request", "usage report requests"), note)
 	return nil
 }
 
@@ -388,18 +438,14 @@ func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string
 }
 
 // fetchSpend asks the usage summary once per distinct filter for the
-// month's net amount. A filter GitHub rejects (400, 404: an unknown SKU, an
-// organization gone) spends 0, said once at warn; any other failure fails
-// the refresh, which keeps the last good figures.
-func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter]float64) error {
+// month's net amount. A filter GitHub rejects (400, 404: an unknown or
+// renamed SKU, an organization gone) has no amount: it lands in rejected
+// with the reason, is said once at warn, and its budgets' spend is left out.
+// Any other failure fails the refresh, which keeps the last good figures.
+func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilter]bool) (spend map[usageFilter]float64, rejected map[usageFilter]string, err error) {
 	month := monthQuery(c.now())
-	filters := slices.SortedFunc(func(yield func(usageFilter) bool) {
-		for f := range spend {
-			if !yield(f) {
-				return
-			}
-		}
-	}, func(a, b usageFilter) int {
+	spend, rejected = map[usageFilter]float64{}, map[usageFilter]string{}
+	filters := slices.SortedFunc(maps.Keys(wanted), func(a, b usageFilter) int {
 		return cmp.Or(cmp.Compare(fmt.Sprint(a.aiCredit), fmt.Sprint(b.aiCredit)), strings.Compare(a.organization, b.organization), strings.Compare(a.repository, b.repository),
 			strings.Compare(a.costCenterID, b.costCenterID), strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku))
 	})
@@ -410,7 +456,10 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter
 		g.Go(func() error {
 			net, err := netAmount(gctx, c.src, f.path(), f.query(month))
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
-				c.warned.warn(c.src.Logger, "filter "+f.query(nil).Encode(), "msg", "the usage summary rejects a budget's filter; counting 0", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
+				c.warned.warn(c.src.Logger, "filter "+f.query(nil).Encode(), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
+				mu.Lock()
+				rejected[f] = "the usage report rejects " + f.query(nil).Encode()
+				mu.Unlock()
 				return nil
 			}
 			if err != nil {
@@ -422,7 +471,10 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter
 			return nil
 		})
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return spend, rejected, nil
 }
 
 // netAmount is the net amount of a usage report query, over every line.

@@ -45,7 +45,9 @@ func TestBudgetsGolden(t *testing.T) {
 	if got := sim.Hits(centersPath); got != 1 {
 		t.Errorf("cost center listings = %d, want 1 (a budget is scoped to a cost center)", got)
 	}
-	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report request" {
+	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report request; spend unknown for 2: "+
+		"budget 6ba7b810-9dad-11d1-80b4-00c04fd430c8 [cost_center, packages] (it names no cost center); "+
+		"budget f47ac10b-58cc-4372-a567-0e02b2c3d479 [organization, actions_linux] (it names no organization)" {
 		t.Errorf("summary = %q", got)
 	}
 }
@@ -69,6 +71,9 @@ func TestBudgetsUserFilterExample(t *testing.T) {
 		`github_enterprise_budget_prevent_further_usage{budget_id="2066deda-923f-43f9-88d2-62395a28c0cdd",entity="",scope="multi_user_customer",sku="actions",target="test"}`: 1,
 		`github_enterprise_budget_limit_dollars{budget_id="f47ac10b-58cc-4372-a567-0e02b2c3d479",entity="",scope="user",sku="ai_credits",target="test"}`:                      500,
 		`github_enterprise_budget_prevent_further_usage{budget_id="f47ac10b-58cc-4372-a567-0e02b2c3d479",entity="",scope="user",sku="ai_credits",target="test"}`:              1,
+		// The user's budget carries no consumed_amount: unknown, not 0. The
+		// multi-user budget is per user by design and not counted.
+		`github_enterprise_budgets_spend_unknown{target="test"}`: 1,
 	}
 	if len(got) != len(want) {
 		t.Errorf("series = %v", got)
@@ -112,8 +117,6 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		// Cost center 2 (mapped from its name) has 3/20 of Packages' $240.
 		series("github_enterprise_budget_spent_dollars", "4", "cost_center", "Cost center 2", "packages"): 36,
 		series("github_enterprise_budget_limit_dollars", "4", "cost_center", "Cost center 2", "packages"): 30,
-		// A deleted cost center spends 0.
-		series("github_enterprise_budget_spent_dollars", "5", "cost_center", "Retired", "actions_linux"): 0,
 		// A user's budget reports what the user consumed; no login label.
 		series("github_enterprise_budget_spent_dollars", "6", "user", "", "ai_credits"): 12.5,
 		// The enterprise's Packages budget is spent and stops usage.
@@ -134,6 +137,9 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		series("github_enterprise_budget_spent_dollars", "7", "enterprise", "large-corp", "ghas"),
 		series("github_enterprise_budget_limit_dollars", "7", "enterprise", "large-corp", "ghas"),
 		series("github_enterprise_budget_spent_dollars", "8", "multi_user_customer", "", "copilot"),
+		// A cost center that is not among the active ones (deleted, or
+		// renamed since) has spent an unknown amount, not 0.
+		series("github_enterprise_budget_spent_dollars", "5", "cost_center", "Retired", "actions_linux"),
 	} {
 		if _, ok := got[absent]; ok {
 			t.Errorf("%s should be left out", absent)
@@ -154,8 +160,8 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 
 // Odd budgets, paged over two pages by has_next_page: the schema's string
 // budget_product_sku, an unlisted scope, worded booleans and amounts, three
-// budgets sharing one filter (asked once), a SKU the summary rejects (0),
-// a cost center that no longer exists (0).
+// budgets sharing one filter (asked once), a SKU the summary rejects and a
+// cost center that no longer exists (both spend unknown: no series).
 func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	sim, base := startSim(t, simulator.Options{})
 	sim.SetFault(budgetsPath, func(w http.ResponseWriter, r *http.Request) {
@@ -214,15 +220,17 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		s("github_enterprise_budget_spent_dollars", "c", "enterprise", "octo-corp", "actions"):         8,
 		s("github_enterprise_budget_prevent_further_usage", "c", "enterprise", "octo-corp", "actions"): 0,
 		s("github_enterprise_budget_limit_dollars", "d", "enterprise", "octo-corp", "no_such_sku"):     10,
-		s("github_enterprise_budget_spent_dollars", "d", "enterprise", "octo-corp", "no_such_sku"):     0,
 		s("github_enterprise_budget_limit_dollars", "e", "cost_center", "Gone", "actions"):             5,
-		s("github_enterprise_budget_spent_dollars", "e", "cost_center", "Gone", "actions"):             0,
 		s("github_enterprise_budget_prevent_further_usage", "e", "cost_center", "Gone", "actions"):     1,
 		s("github_enterprise_budget_prevent_further_usage", "f", "galaxy", "m31", "actions"):           1,
 		// Two budgets without an id that look alike: the first is kept (the
 		// summary above answers every filter with the example's $8).
 		s("github_enterprise_budget_limit_dollars", "unknown", "enterprise", "octo-corp", "packages"): 3,
 		s("github_enterprise_budget_spent_dollars", "unknown", "enterprise", "octo-corp", "packages"): 8,
+		// The rejected SKU (d), the cost center that is gone (e), the
+		// unlisted scope (f) and the budget with no scope: spend unknown,
+		// so no spent series (not 0) for any of them.
+		`github_enterprise_budgets_spend_unknown{target="test"}`: 4,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || !near(g, v) {
@@ -296,7 +304,7 @@ func FuzzBudgets(f *testing.F) {
 			plans[i] = p.Budgets.Items[i].plan(map[string]string{"x": "1"})
 		}
 		drain(func(ch chan<- prometheus.Metric) {
-			collectBudgets("t", "e", p.Budgets.Items, plans, map[usageFilter]float64{}, ch)
+			collectBudgets("t", "e", p.Budgets.Items, plans, map[usageFilter]float64{}, nil, ch)
 		})
 	})
 }
@@ -384,8 +392,18 @@ func TestBudgetsCostCentersNotFoundIsUnknown(t *testing.T) {
 		if _, ok := got[`github_enterprise_budget_limit_dollars{budget_id="cc",entity="Platform",scope="cost_center",sku="actions",target="test"}`]; !ok {
 			t.Error("the cost-center budget's limit is lost")
 		}
+		// A renamed SKU: the summary rejects the filter, so the spend is
+		// unknown; 0 would show $0 spent forever and no alert could fire.
+		if v, ok := got[`github_enterprise_budget_spent_dollars{budget_id="bad",entity="octo-corp",scope="enterprise",sku="no_such_sku",target="test"}`]; ok {
+			t.Errorf("budget with a rejected filter spent = %v, want no series (unknown)", v)
+		}
+		if v := got[`github_enterprise_budgets_spend_unknown{target="test"}`]; v != 2 {
+			t.Errorf("budgets_spend_unknown = %v, want 2", v)
+		}
 	}
-	if s := c.Summary(); !strings.Contains(s, "spend known for 1") || !strings.Contains(s, "cost-center budgets' spend unknown") {
+	if s := c.Summary(); !strings.Contains(s, "spend known for 0") || !strings.Contains(s, "cost-center budgets' spend unknown") ||
+		!strings.Contains(s, "budget bad [enterprise octo-corp, no_such_sku] (the usage report rejects sku=no_such_sku)") ||
+		!strings.Contains(s, "budget cc [cost_center Platform, actions] (the cost-center listing is not available)") {
 		t.Errorf("summary = %q", s)
 	}
 	l := logs.String()
@@ -409,7 +427,7 @@ func TestBudgetSpentCents(t *testing.T) {
 	if s := spend[usageFilter{sku: "a"}] + spend[usageFilter{sku: "b"}] + spend[usageFilter{sku: "c"}]; s == 240 {
 		t.Fatalf("the test needs float noise: %v", s)
 	}
-	got := values(t, drain(func(ch chan<- prometheus.Metric) { collectBudgets("t", "e", b, plans, spend, ch) }))
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { collectBudgets("t", "e", b, plans, spend, nil, ch) }))
 	if v := got[`github_enterprise_budget_spent_dollars{budget_id="x",entity="e",scope="enterprise",sku="a,b,c",target="t"}`]; v != 240 {
 		t.Errorf("spent = %v, want exactly 240", v)
 	}

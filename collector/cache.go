@@ -22,6 +22,18 @@ const firstWait = 5 * time.Second
 // goneRetry is how rarely an endpoint that answered 410 Gone is asked again.
 const goneRetry = 6 * time.Hour
 
+// overdueAfter is how many refresh intervals (and at least overdueFloor) a
+// refresh may run before the collector shows as failing: a listing that
+// does not end or a budget paced to a crawl must not read as OK while its
+// data ages. The floor keeps a short interval's retries from flapping.
+const (
+	overdueAfter = 2
+	overdueFloor = time.Minute
+)
+
+// overdue is how long a refresh may run before it shows as failing.
+func (c *cached) overdue() time.Duration { return max(overdueAfter*c.interval, overdueFloor) }
+
 // cached runs one collector of one target. A scrape gets the snapshot of the
 // last good refresh; when it is older than the refresh interval, the scrape
 // starts a refresh (or joins the one under way: concurrent scrapes share it)
@@ -48,6 +60,7 @@ type cached struct {
 	metrics     []prometheus.Metric
 	state       State
 	running     chan struct{} // closed when the refresh under way ends
+	started     time.Time     // when the refresh under way started
 	nextAttempt time.Time
 	goneLogged  bool
 }
@@ -131,7 +144,8 @@ func (c *cached) refreshNow(ctx context.Context) {
 func (c *cached) startLocked() chan struct{} {
 	if c.running == nil {
 		c.running = make(chan struct{})
-		go c.refresh(c.running)
+		c.started = c.now()
+		go c.refresh(c.running, c.started)
 	}
 	return c.running
 }
@@ -155,14 +169,26 @@ func (c *cached) stateLocked() State {
 	st := c.state
 	st.Refreshing = c.running != nil
 	st.NextAttempt = c.nextAttempt
+	if ran := c.now().Sub(c.started); st.Refreshing && ran >= c.overdue() {
+		st.LastError = &overdueError{ran: ran, limit: c.overdue(), timeout: c.timeout}
+	}
 	return st
 }
 
+// overdueError is the state of a refresh that has run for more than
+// overdueAfter refresh intervals: shown as a failure until it ends.
+type overdueError struct {
+	ran, limit, timeout time.Duration
+}
+
+func (e *overdueError) Error() string {
+	return fmt.Sprintf("the refresh under way has run for %s, longer than %s (%d refresh intervals, at least %s)", e.ran.Round(time.Second), e.limit, overdueAfter, overdueFloor)
+}
+
 // refresh runs Update once and keeps its metrics if it succeeded.
-func (c *cached) refresh(done chan struct{}) {
+func (c *cached) refresh(done chan struct{}, start time.Time) {
 	ctx, cancel := context.WithTimeout(c.baseCtx, c.timeout)
 	defer cancel()
-	start := c.now()
 
 	ch := make(chan prometheus.Metric, 64)
 	var fresh []prometheus.Metric

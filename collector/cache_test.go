@@ -285,3 +285,90 @@ func TestCacheRecoveryLogged(t *testing.T) {
 		t.Errorf("%d recovery lines, want 1:\n%s", n, logs)
 	}
 }
+
+// testClock is a clock the test moves; safe to read from a refresh's
+// goroutine while the test sets it.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// TestCacheOverdueRefreshFails: a refresh still running after twice the
+// refresh interval shows as failing (state, success metric and the fix that
+// check and the status page print), not as the last refresh's OK; it is OK
+// again once the refresh ends well. The clock is the test's: nothing waits.
+func TestCacheOverdueRefreshFails(t *testing.T) {
+	f := &fakeCollector{value: 1}
+	c := newCached(context.Background(), "t", "fake", f, time.Hour, log.NewNopLogger())
+	clock := &testClock{t: time.Unix(1_700_000_000, 0)}
+	c.now = clock.Now
+	if _, st := c.get(context.Background()); !st.Succeeded() {
+		t.Fatalf("first refresh: %+v", st)
+	}
+	gate := make(chan struct{})
+	f.set(2, nil, gate)
+	clock.Add(time.Hour)
+	started, cancel := context.WithCancel(context.Background())
+	cancel() // start the refresh without waiting for it
+	c.refreshNow(started)
+
+	success := func() float64 {
+		_, st := c.get(context.Background())
+		return values(t, drain(func(ch chan<- prometheus.Metric) { sendState(ch, st) }))[`license_exporter_collector_success{collector="fake",target="t"}`]
+	}
+	clock.Add(2*time.Hour - time.Second)
+	if st := c.snapshot(); !st.Refreshing || !st.Succeeded() || success() != 1 {
+		t.Fatalf("a refresh within twice the interval is no failure: %+v", st)
+	}
+	clock.Add(time.Second)
+	st := c.snapshot()
+	if !st.Refreshing || st.Succeeded() || success() != 0 {
+		t.Fatalf("a refresh running for twice the interval must show as failing: %+v", st)
+	}
+	if fix := c.explain(st.LastError); !strings.Contains(fix, "has run for 2h0m0s, longer than 2h0m0s") || !strings.Contains(fix, "a listing does not end") {
+		t.Errorf("fix = %q", fix)
+	}
+	close(gate)
+	settle(c)
+	if ms, st := c.get(context.Background()); !st.Succeeded() || valueOf(t, ms) != 2 {
+		t.Errorf("after the refresh ended well: %v %+v", ms, st)
+	}
+}
+
+// TestNotAvailableMetric: license_exporter_collector_not_available is 1 while
+// the last refresh took a 404 as "no data", 0 when it found data, and left
+// out before any refresh succeeded (a restart must not read as "it was
+// there" to LicenseExporterDataNoLongerAvailable).
+func TestNotAvailableMetric(t *testing.T) {
+	const series = `license_exporter_collector_not_available{collector="budgets",target="t"}`
+	at := time.Unix(1_700_000_000, 0)
+	for _, tc := range []struct {
+		name string
+		st   State
+		want float64
+		sent bool
+	}{
+		{"before the first success", State{LastAttempt: at, LastError: errors.New("boom")}, 0, false},
+		{"data", State{LastAttempt: at, LastSuccess: at}, 0, true},
+		{"404 taken as no data", State{LastAttempt: at, LastSuccess: at, Absent: true}, 1, true},
+		{"failing since a 404", State{LastAttempt: at, LastSuccess: at.Add(-time.Hour), Absent: true, LastError: errors.New("boom")}, 1, true},
+	} {
+		tc.st.Target, tc.st.Collector = "t", "budgets"
+		got := values(t, drain(func(ch chan<- prometheus.Metric) { sendState(ch, tc.st) }))
+		if v, ok := got[series]; ok != tc.sent || v != tc.want {
+			t.Errorf("%s: %v (sent %v), want %v (sent %v)", tc.name, v, ok, tc.want, tc.sent)
+		}
+	}
+}

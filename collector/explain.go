@@ -21,6 +21,9 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 	if errors.Is(err, errPanic) {
 		return err.Error()
 	}
+	if o := (*overdueError)(nil); errors.As(err, &o) {
+		return oneLine(o.Error()) + ": the API answers slowly, a low rate-limit budget paces the requests, or a listing does not end; it is stopped after " + o.timeout.String()
+	}
 	e, ok := api.AsError(err)
 	if !ok {
 		return oneLine(err.Error())

@@ -317,6 +317,16 @@ func sendState(ch chan<- prometheus.Metric, st State) {
 		ok = 1
 	}
 	ch <- sample(successDesc, ok, st.Target, st.Collector)
+	// Whether the data exists is known only from a refresh that succeeded:
+	// before that it is left out, so that a restart does not read as "it
+	// was there" to the alert on data that went away.
+	if !st.LastSuccess.IsZero() {
+		absent := 0.0
+		if st.Absent {
+			absent = 1
+		}
+		ch <- sample(notAvailableDesc, absent, st.Target, st.Collector)
+	}
 	ch <- sample(durationDesc, st.LastDuration.Seconds(), st.Target, st.Collector)
 	if !st.LastSuccess.IsZero() {
 		ch <- sample(lastSuccessDesc, float64(st.LastSuccess.UnixNano())/1e9, st.Target, st.Collector)

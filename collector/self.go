@@ -30,6 +30,9 @@ var (
 	successDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_success",
 		"1 when the collector's last refresh succeeded, 0 when it failed (the last good data is still served).",
 		"target", "collector")
+	notAvailableDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_not_available",
+		"1 while the API answers that the collector's data does not exist for this target (a 404 taken as no budgets, no AI credit report, no Visual Studio subscriptions), which a token that may not see the data gets too; else 0. Absent until a refresh has succeeded.",
+		"target", "collector")
 	durationDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_duration_seconds",
 		"Duration of the collector's last refresh.", "target", "collector")
 	lastSuccessDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_last_success_timestamp_seconds",

@@ -177,6 +177,17 @@ func (s *series) findings(now time.Time) []finding {
 			f = append(f, finding{Text: fmt.Sprintf("%s: $%.2f spent of its $%.2f limit this month (%.0f %%)", name, spent, limit, 100*spent/limit)})
 		}
 	}
+	// A dollar budget without a spent series: its spend could not be read
+	// (github_enterprise_budgets_spend_unknown counts them), so no budget
+	// alert can fire for it.
+	for _, k := range s.keys("github_enterprise_budget_limit_dollars") {
+		l := s.labels[k]
+		if _, ok := s.v["github_enterprise_budget_spent_dollars"][k]; ok || personalBudget.MatchString(l["scope"]) { // one person's: counted, not named
+			continue
+		}
+		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s %s", l["budget_id"], l["scope"], l["entity"], l["sku"])), " ")
+		f = append(f, finding{Text: fmt.Sprintf("%s: spend unknown, so no budget alert can fire for it (the budgets collector's summary says why)", name)})
+	}
 	day := 24 * time.Hour
 	expiry := func(metric, what string, expired bool) {
 		ts, ok := s.one(metric)

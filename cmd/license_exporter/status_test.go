@@ -356,6 +356,9 @@ func TestFindingsFollowTheRules(t *testing.T) {
 	c = append(c, budget("billing", "b3", "copilot", 89, 100)...)
 	c = append(c, budget("billing", "b4", "actions", 5, 0)...)
 	c = append(c, budget("billing", "personal", "copilot", 30, 30)...)
+	// Spend unknown (a rejected filter): a limit without a spent series.
+	c = append(c, lg(t, "github_enterprise_budget_limit_dollars", "billing", 50, "budget_id", "b5", "entity", "octo", "scope", "enterprise", "sku", "renamed_sku"))
+	c = append(c, lg(t, "github_enterprise_budget_limit_dollars", "billing", 50, "budget_id", "b6", "entity", "", "scope", "multi_user_customer", "sku", "actions"))
 	got, _ := licenseFindings(c, nil, now)
 	want := map[string][]finding{
 		"info":     {{Info: true, Text: "the Enterprise Server license expires on 2026-04-30, in 60 days"}},
@@ -369,6 +372,7 @@ func TestFindingsFollowTheRules(t *testing.T) {
 		"billing": {
 			{Critical: true, Text: "budget enterprise octo packages: $240.00 spent of its $216.00 limit this month"},
 			{Text: "budget enterprise octo actions: $95.00 spent of its $100.00 limit this month (95 %)"},
+			{Text: "budget b5 enterprise octo renamed_sku: spend unknown, so no budget alert can fire for it (the budgets collector's summary says why)"},
 		},
 	}
 	for target, w := range want {
