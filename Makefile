@@ -47,9 +47,9 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/license_bench
 
-# Rewrites the golden files (collector exposition, dashboard JSON, PrometheusRule,
+# Rewrites the golden files (collector exposition, dashboard JSON, the rule file and PrometheusRule,
 # the README's generated tables); review the diff.
-GOLDEN_PKGS := ./collector ./dashboards ./deploy ./cmd/license_exporter
+GOLDEN_PKGS := ./collector ./dashboards ./deploy/rules ./cmd/license_exporter
 golden:
 	$(GO) test $(GOLDEN_PKGS) -run Golden -update
 

@@ -127,7 +127,7 @@ func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, 
 }
 
 // findings words what the alert rules would go off for, at the figures in
-// internal/thresholds (the rules test checks the rule file uses the same).
+// internal/thresholds, from which the rules (deploy/rules) are generated.
 // The rules' 14-day forecasts need history this cache does not keep, so the
 // page shows the levels only.
 func (s *series) findings(now time.Time) []finding {
