@@ -47,10 +47,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/license_bench
 
-# Rewrites the golden files (collector exposition, dashboard JSON, PrometheusRule,
-# the generated tables of docs/collectors.md and docs/metrics.md, the status
-# page picture docs/status-page.png); review the diff.
-GOLDEN_PKGS := ./collector ./dashboards ./deploy ./cmd/license_exporter
+# Rewrites the golden files (collector exposition, dashboard JSON, the rule file
+# and PrometheusRule, the generated tables of docs/collectors.md and
+# docs/metrics.md, the status page picture docs/status-page.png); review the diff.
+GOLDEN_PKGS := ./collector ./dashboards ./deploy/... ./cmd/license_exporter
 golden:
 	$(GO) test $(GOLDEN_PKGS) -run Golden -update
 

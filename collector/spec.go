@@ -126,6 +126,7 @@ func registerCollector(s *Spec, f Factory) {
 		panic("collector registered twice: " + s.Name)
 	}
 	registry[s.Name] = registration{spec: s, factory: f}
+	servedIndex.Store(nil)
 }
 
 // Specs lists every registered collector's spec, by name.
@@ -190,15 +191,6 @@ func MetricByName(name string) (m *Metric, collector string, ok bool) {
 		}
 	}
 	return nil, "", false
-}
-
-// describeAll sends every collector's descriptors once.
-func describeAll(ch chan<- *prometheus.Desc) {
-	for _, m := range Metrics() {
-		if m.desc != nil {
-			ch <- m.desc
-		}
-	}
 }
 
 func (s *Spec) String() string { return fmt.Sprintf("collector %s", s.Name) }

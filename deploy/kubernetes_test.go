@@ -1,8 +1,6 @@
 package deploy
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,68 +13,7 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
-var update = flag.Bool("update", false, "regenerate kubernetes/base/prometheusrule.yaml from the rule file")
-
-const (
-	kustomizeBase  = "kubernetes/base"
-	prometheusRule = kustomizeBase + "/prometheusrule.yaml"
-)
-
-// generatePrometheusRule wraps the rule file, unchanged, as the spec of a
-// Prometheus Operator PrometheusRule.
-func generatePrometheusRule(rules []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("# Generated from deploy/prometheus/license_exporter.rules.yml by `make golden`: edit that file, not this one.\n")
-	b.WriteString("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: license-exporter\n")
-	b.WriteString("  labels:\n    app.kubernetes.io/name: license-exporter\nspec:\n")
-	for _, line := range strings.Split(strings.TrimRight(string(rules), "\n"), "\n") {
-		if strings.HasPrefix(line, "#") {
-			continue // the rule file's own header
-		}
-		if line == "" {
-			b.WriteString("\n")
-			continue
-		}
-		b.WriteString("  " + line + "\n")
-	}
-	return b.Bytes()
-}
-
-// TestGoldenPrometheusRule keeps one source of truth: the PrometheusRule is
-// the rule file, byte for byte under spec, and means the same.
-func TestGoldenPrometheusRule(t *testing.T) {
-	rules, err := os.ReadFile(rulesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := generatePrometheusRule(rules)
-	if *update {
-		if err := os.WriteFile(prometheusRule, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(prometheusRule)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s: run `make golden`", prometheusRule, rulesFile)
-	}
-	var pr struct {
-		Kind string
-		Spec any
-	}
-	var rf any
-	if err := yaml.Unmarshal(got, &pr); err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(rules, &rf); err != nil {
-		t.Fatal(err)
-	}
-	if pr.Kind != "PrometheusRule" || !reflect.DeepEqual(pr.Spec, rf) {
-		t.Errorf("%s: the spec does not mean the same as %s", prometheusRule, rulesFile)
-	}
-}
+const kustomizeBase = "kubernetes/base"
 
 func readYAML(t *testing.T, file string, v any) {
 	t.Helper()

@@ -30,6 +30,7 @@ type flags struct {
 	scrapes           int
 	hostile           bool
 	onlyHostile       bool
+	scrapeOnly        bool
 }
 
 func main() {
@@ -52,6 +53,7 @@ func main() {
 	app.Flag("scrapes", "Scrapes of fresh data timed for the latency figures.").Default("500").IntVar(&f.scrapes)
 	app.Flag("hostile", "Also measure memory with every collector receiving an endless answer.").Default("true").BoolVar(&f.hostile)
 	app.Flag("only-hostile", "Measure only the memory under hostile answers (endless bodies, 10 MB headers).").BoolVar(&f.onlyHostile)
+	app.Flag("scrape-only", "Only the scrape latency comparison (quick, to profile the scrape path).").BoolVar(&f.scrapeOnly)
 	kingpin.MustParse(app.Parse(os.Args[1:]))
 
 	r, err := run(f)
@@ -76,6 +78,9 @@ func run(f flags) (*report, error) {
 		return r, hostileSection(r)
 	}
 
+	if f.scrapeOnly {
+		return r, scrapeSection(r, f)
+	}
 	if err := costSection(r, f.costUsers); err != nil {
 		return nil, err
 	}
@@ -103,14 +108,9 @@ func run(f flags) (*report, error) {
 		}
 	}
 
-	p50, p99, calls, err := scrapeLatency(f.costUsers, f.scrapes)
-	if err != nil {
-		return nil, fmt.Errorf("scrape latency: %w", err)
+	if err := scrapeSection(r, f); err != nil {
+		return nil, err
 	}
-	r.add("scrape latency on fresh data (%d scrapes over HTTP)", f.scrapes)
-	r.row("  p50", ms(p50), "")
-	r.row("  p99", ms(p99), target(p99 < 100*time.Millisecond, "milliseconds"))
-	r.row("  API requests during the scrapes", fmt.Sprint(calls), target(calls == 0, "0"))
 
 	one, many, err := requestRate(f)
 	if err != nil {
@@ -180,5 +180,24 @@ func costSection(r *report, users int) error {
 	}
 	r.row("  requests an hour if every refresh were cold", fmt.Sprintf("%.0f", coldH), fmt.Sprintf("%.0f %% of 5,000; %.0f %% of 15,000", coldH/50, coldH/150))
 	r.row("  requests an hour charged, steady state with ETags", fmt.Sprintf("%.0f", steadyH), target(steadyH <= 5000*0.2, "≤ 20 % of 5,000"))
+	return nil
+}
+
+// scrapeSection reports warm scrape latency beside a minimal client_golang
+// handler measured in the same run (docs/reliability.md: Scrape latency).
+func scrapeSection(r *report, f flags) error {
+	s, err := scrapeLatency(f.costUsers, f.scrapes)
+	if err != nil {
+		return fmt.Errorf("scrape latency: %w", err)
+	}
+	r.add("scrape latency on fresh data (%d scrapes over HTTP each, alternating), beside a minimal client_golang handler serving %d gauges from memory with the same Go and process collectors", f.scrapes, minimalGauges)
+	ratio := func(a, b time.Duration) float64 { return float64(a) / float64(b) }
+	r.row(fmt.Sprintf("  exporter p50 (%d series)", s.exporter.series), ms(s.exporter.p50),
+		fmt.Sprintf("minimal %s (%d series), ratio %.2f; %s", ms(s.minimal.p50), s.minimal.series, ratio(s.exporter.p50, s.minimal.p50),
+			target(ratio(s.exporter.p50, s.minimal.p50) <= 1.2, "≤ 1.2× minimal")))
+	r.row("  exporter p99", ms(s.exporter.p99),
+		fmt.Sprintf("minimal %s, ratio %.2f; %s", ms(s.minimal.p99), ratio(s.exporter.p99, s.minimal.p99),
+			target(ratio(s.exporter.p99, s.minimal.p99) <= 1.5, "≤ 1.5× minimal")))
+	r.row("  API requests during the scrapes", fmt.Sprint(s.calls), target(s.calls == 0, "0"))
 	return nil
 }

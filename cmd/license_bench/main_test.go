@@ -31,13 +31,14 @@ func TestHarnessSmall(t *testing.T) {
 	r.print(&b)
 	t.Log(b.String())
 	// A small, short run under -race says little about speed (ten pages
-	// are dominated by the race detector): only memory, cost and the
+	// are dominated by the race detector, and scrape latency by whatever
+	// else the machine runs): only memory, cost and the
 	// bounds on requests in flight, per minute and secondary limits.
 	for _, l := range r.lines {
 		if raceEnabled && strings.Contains(l[0], "RSS") {
 			continue
 		}
-		if strings.Contains(l[2], "MISSED") && !strings.Contains(l[0], "a page") && !strings.Contains(l[0], "p99") && !strings.Contains(l[0], "scrapers") {
+		if strings.Contains(l[2], "MISSED") && !strings.Contains(l[0], "a page") && !strings.Contains(l[0], "exporter p") && !strings.Contains(l[0], "scrapers") {
 			t.Errorf("%s: %s %s", l[0], l[1], l[2])
 		}
 	}

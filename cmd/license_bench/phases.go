@@ -8,9 +8,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	apiclient "github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/collector"
@@ -209,7 +210,13 @@ func exporter(apiURL, token, refresh, collectors string, o collector.Options) (*
 	if err := e.ApplyConfig(cfg); err != nil {
 		return nil, nil, err
 	}
-	return e, httptest.NewServer(e.Handler(collector.HandlerOptions{})), nil
+	// As main: the registry that takes the API client's metrics also serves
+	// them, beside the Go and process collectors it holds.
+	var h collector.HandlerOptions
+	if g, ok := o.Registerer.(prometheus.Gatherer); ok {
+		h.Gatherer = g
+	}
+	return e, httptest.NewServer(e.Handler(h)), nil
 }
 
 // scrape fetches /metrics as Prometheus does, with a scrape timeout.
@@ -297,38 +304,6 @@ func coldRefresh(users int, latency time.Duration) (*coldResult, error) {
 	r.maxInFlight, r.limited = a.maxIn, a.limited
 	a.mu.Unlock()
 	return r, nil
-}
-
-// scrapeLatency times scrapes of fresh data.
-func scrapeLatency(users, scrapes int) (p50, p99 time.Duration, calls int64, err error) {
-	a := startAPI(users, 0, 1)
-	defer a.srv.Close()
-	tok, cleanup, err := tokenFile()
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	defer cleanup()
-	e, srv, err := exporter(a.srv.URL, tok, "1h", "consumed_licenses", collector.Options{})
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	defer srv.Close()
-	defer e.Close()
-	e.RefreshAll(context.Background())
-	if err := failed(e); err != nil {
-		return 0, 0, 0, err
-	}
-	before := a.sim.Total()
-	lat := make([]time.Duration, 0, scrapes)
-	for range scrapes {
-		d, err := scrape(srv.URL, 10*time.Second)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		lat = append(lat, d)
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	return lat[len(lat)/2], lat[len(lat)*99/100], a.sim.Total() - before, nil
 }
 
 type rateResult struct {

@@ -12,6 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/license-exporter/license_exporter/api"
+	"github.com/license-exporter/license_exporter/collector"
 	"github.com/license-exporter/license_exporter/internal/text"
 	"github.com/license-exporter/license_exporter/internal/thresholds"
 )
@@ -36,13 +37,13 @@ func (f finding) rank() int {
 	return 1
 }
 
-// series holds one target's cached values by metric name, then by the
-// series' other labels (all but target, as labelKey renders them), so a
+// series holds one target's cached values by metric descriptor (the
+// collectors' own, collector.StatusMetrics), then by the series' other labels (all but target, as labelKey renders them), so a
 // labelled count such as advanced_security_committers{product} is compared
 // with the purchase of the same product, not with whichever came first.
 // labels keeps each key's labels for the wording.
 type series struct {
-	v      map[string]map[string]float64
+	v      map[*prometheus.Desc]map[string]float64
 	labels map[string]map[string]string
 }
 
@@ -60,25 +61,28 @@ func labelKey(m *dto.Metric) (string, map[string]string) {
 	return strings.Join(parts, ", "), labels
 }
 
-func (s *series) add(name string, m *dto.Metric) {
-	if s.v[name] == nil {
-		s.v[name] = map[string]float64{}
+func (s *series) add(d *prometheus.Desc, m *dto.Metric) {
+	if s.v[d] == nil {
+		s.v[d] = map[string]float64{}
 	}
 	k, labels := labelKey(m)
-	s.v[name][k] = value(m)
+	s.v[d][k] = value(m)
 	s.labels[k] = labels
 }
 
+// of are a metric's values by label set.
+func (s *series) of(m *collector.Metric) map[string]float64 { return s.v[m.Desc()] }
+
 // one is the value of a metric that has no label but target.
-func (s *series) one(name string) (float64, bool) {
-	v, ok := s.v[name][""]
+func (s *series) one(m *collector.Metric) (float64, bool) {
+	v, ok := s.of(m)[""]
 	return v, ok
 }
 
 // keys are a metric's label sets in a stable order.
-func (s *series) keys(name string) []string {
+func (s *series) keys(m *collector.Metric) []string {
 	var ks []string
-	for k := range s.v[name] {
+	for k := range s.of(m) {
 		ks = append(ks, k)
 	}
 	sort.Strings(ks)
@@ -93,19 +97,22 @@ func (s *series) keys(name string) []string {
 var personalBudget = regexp.MustCompile("^(?:" + thresholds.PersonalBudgetScopes + ")$")
 
 func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, now time.Time) (map[string][]finding, map[string]bool) {
-	reg := prometheus.NewRegistry()
 	byTarget := map[string]*series{}
-	if err := reg.Register(c); err == nil {
-		mfs, _ := reg.Gather() // a partial answer still says something
-		for _, mf := range mfs {
-			for _, m := range mf.GetMetric() {
-				t := targetOf(m)
-				if byTarget[t] == nil {
-					byTarget[t] = &series{v: map[string]map[string]float64{}, labels: map[string]map[string]string{}}
-				}
-				byTarget[t].add(mf.GetName(), m)
-			}
+	ch := make(chan prometheus.Metric)
+	go func() {
+		c.Collect(ch)
+		close(ch)
+	}()
+	for m := range ch {
+		var pb dto.Metric
+		if m.Write(&pb) != nil {
+			continue // a bad sample still leaves the others to say something
 		}
+		t := targetOf(&pb)
+		if byTarget[t] == nil {
+			byTarget[t] = &series{v: map[*prometheus.Desc]map[string]float64{}, labels: map[string]map[string]string{}}
+		}
+		byTarget[t].add(m.Desc(), &pb)
 	}
 	out := map[string][]finding{}
 	hasData := map[string]bool{}
@@ -128,17 +135,18 @@ func licenseFindings(c prometheus.Collector, limits map[string][]api.RateLimit, 
 }
 
 // findings words what the alert rules would go off for, at the figures in
-// internal/thresholds (the rules test checks the rule file uses the same).
+// internal/thresholds, from which the rules (deploy/rules) are generated.
 // The rules' 14-day forecasts need history this cache does not keep, so the
 // page shows the levels only.
 func (s *series) findings(now time.Time) []finding {
 	var f []finding
+	m := &collector.StatusMetrics
 	// over compares each label set of used with the same label set of
 	// bought; nearOnly leaves "over" to a finding of its own.
-	over := func(used, bought, what string, nearOnly bool) {
+	over := func(used, bought *collector.Metric, what string, nearOnly bool) {
 		for _, k := range s.keys(used) {
-			u := s.v[used][k]
-			b, okB := s.v[bought][k]
+			u := s.of(used)[k]
+			b, okB := s.of(bought)[k]
 			name := what
 			if k != "" {
 				name += " (" + k + ")"
@@ -153,19 +161,19 @@ func (s *series) findings(now time.Time) []finding {
 			}
 		}
 	}
-	over("github_enterprise_seats_consumed", "github_enterprise_seats_purchased", "GitHub Enterprise seats", false)
-	over("github_enterprise_server_license_seats_used", "github_enterprise_server_license_seats", "Enterprise Server license seats", false)
-	over("github_enterprise_advanced_security_committers", "github_enterprise_advanced_security_committers_purchased", "Advanced Security committers", false)
-	over("github_enterprise_server_advanced_security_committers", "github_enterprise_server_advanced_security_committers_purchased", "Enterprise Server security product committers", false)
-	over("gitlab_add_on_seats_assigned", "gitlab_add_on_seats_purchased", "GitLab add-on seats", false)
+	over(m.SeatsConsumed, m.SeatsPurchased, "GitHub Enterprise seats", false)
+	over(m.ServerSeatsUsed, m.ServerSeats, "Enterprise Server license seats", false)
+	over(m.GHASCommitters, m.GHASPurchased, "Advanced Security committers", false)
+	over(m.ServerCommitters, m.ServerCommittersPurchased, "Enterprise Server security product committers", false)
+	over(m.GitLabAddOnAssigned, m.GitLabAddOnPurchased, "GitLab add-on seats", false)
 	// Over the limit is GitLab's own overage figure, below.
-	over("gitlab_license_active_users", "gitlab_license_user_limit", "GitLab billable users against the license's user limit", true)
-	if n, _ := s.one("gitlab_license_overage_users"); n > 0 {
+	over(m.GitLabActiveUsers, m.GitLabUserLimit, "GitLab billable users against the license's user limit", true)
+	if n, _ := s.one(m.GitLabOverage); n > 0 {
 		f = append(f, finding{Critical: true, Text: fmt.Sprintf("GitLab: %g users over the license", n)})
 	}
-	for _, k := range s.keys("github_enterprise_budget_spent_dollars") {
-		spent := s.v["github_enterprise_budget_spent_dollars"][k]
-		limit, ok := s.v["github_enterprise_budget_limit_dollars"][k]
+	for _, k := range s.keys(m.BudgetSpent) {
+		spent := s.of(m.BudgetSpent)[k]
+		limit, ok := s.of(m.BudgetLimit)[k]
 		l := s.labels[k]
 		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s", l["scope"], l["entity"], l["sku"])), " ")
 		switch {
@@ -180,16 +188,16 @@ func (s *series) findings(now time.Time) []finding {
 	// A dollar budget without a spent series: its spend could not be read
 	// (github_enterprise_budgets_spend_unknown counts them), so no budget
 	// alert can fire for it.
-	for _, k := range s.keys("github_enterprise_budget_limit_dollars") {
+	for _, k := range s.keys(m.BudgetLimit) {
 		l := s.labels[k]
-		if _, ok := s.v["github_enterprise_budget_spent_dollars"][k]; ok || personalBudget.MatchString(l["scope"]) { // one person's: counted, not named
+		if _, ok := s.of(m.BudgetSpent)[k]; ok || personalBudget.MatchString(l["scope"]) { // one person's: counted, not named
 			continue
 		}
 		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s %s", l["budget_id"], l["scope"], l["entity"], l["sku"])), " ")
 		f = append(f, finding{Text: fmt.Sprintf("%s: spend unknown, so no budget alert can fire for it (the budgets collector's summary says why)", name)})
 	}
 	day := 24 * time.Hour
-	expiry := func(metric, what string, expired bool) {
+	expiry := func(metric *collector.Metric, what string, expired bool) {
 		ts, ok := s.one(metric)
 		if !ok || ts <= 0 {
 			return // no expiry date: never shown as expired
@@ -208,9 +216,9 @@ func (s *series) findings(now time.Time) []finding {
 			f = append(f, finding{Info: true, Text: msg})
 		}
 	}
-	expiry("github_enterprise_server_license_expiry_timestamp_seconds", "the Enterprise Server license", false)
-	if expired := s.isOne("gitlab_license_expired"); expired || !s.gitlabRenewed() {
-		expiry("gitlab_license_expiry_timestamp_seconds", "the GitLab license", expired)
+	expiry(m.ServerExpiry, "the Enterprise Server license", false)
+	if expired := s.isOne(m.GitLabExpired); expired || !s.gitlabRenewed() {
+		expiry(m.GitLabExpiry, "the GitLab license", expired)
 	}
 	return f
 }
@@ -218,13 +226,14 @@ func (s *series) findings(now time.Time) []finding {
 // gitlabRenewed: as GitLabLicenseExpiringSoon, a listed license that starts
 // after the current one and expires after it (or never) is its renewal.
 func (s *series) gitlabRenewed() bool {
-	start, okS := s.one("gitlab_license_start_timestamp_seconds")
-	exp, okE := s.one("gitlab_license_expiry_timestamp_seconds")
+	m := &collector.StatusMetrics
+	start, okS := s.one(m.GitLabStart)
+	exp, okE := s.one(m.GitLabExpiry)
 	if !okS || !okE {
 		return false
 	}
-	for k, st := range s.v["gitlab_licenses_start_timestamp_seconds"] {
-		e, hasExpiry := s.v["gitlab_licenses_expiry_timestamp_seconds"][k]
+	for k, st := range s.of(m.GitLabLicensesStart) {
+		e, hasExpiry := s.of(m.GitLabLicensesExpiry)[k]
 		if st > start && (!hasExpiry || e > exp) {
 			return true
 		}
@@ -232,8 +241,8 @@ func (s *series) gitlabRenewed() bool {
 	return false
 }
 
-func (s *series) isOne(name string) bool {
-	v, ok := s.one(name)
+func (s *series) isOne(m *collector.Metric) bool {
+	v, ok := s.one(m)
 	return ok && v == 1
 }
 

@@ -182,7 +182,7 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 
 // staleAfter is when data counts as stale, in refresh intervals: the
 // LicenseExporterDataStale alert's threshold.
-const staleAfter = 3
+const staleAfter = thresholds.DataStaleIntervals
 
 // dataAge words the age of the data served. Data older than
 // refresh_interval is normal: it is renewed by the next scrape that finds it

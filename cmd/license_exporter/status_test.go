@@ -215,10 +215,7 @@ func TestStatusWithoutScrapes(t *testing.T) {
 
 func gaugeOf(t *testing.T, name, target string, v float64) prometheus.Metric {
 	t.Helper()
-	if _, _, ok := collector.MetricByName(name); !ok {
-		t.Fatalf("no collector declares %s: the status page reads a metric that does not exist", name)
-	}
-	return prometheus.MustNewConstMetric(prometheus.NewDesc(name, "h", []string{"target"}, nil), prometheus.GaugeValue, v, target)
+	return labelledGauge(t, name, target, v)
 }
 
 // TestStatusPageLicenses: the page highlights the licenses' own state from
@@ -264,16 +261,21 @@ func TestStatusPageLicenses(t *testing.T) {
 
 func labelledGauge(t *testing.T, name, target string, v float64, labels ...string) prometheus.Metric {
 	t.Helper()
-	if _, _, ok := collector.MetricByName(name); !ok {
-		t.Fatalf("no collector declares %s", name)
+	m, _, ok := collector.MetricByName(name)
+	if !ok {
+		t.Fatalf("no collector declares %s: the status page reads a metric that does not exist", name)
 	}
-	names := []string{"target"}
-	values := []string{target}
+	// The collector's own descriptor, as the cache serves it: its labels in
+	// its order, those not given empty.
+	given := map[string]string{"target": target}
 	for i := 0; i+1 < len(labels); i += 2 {
-		names = append(names, labels[i])
-		values = append(values, labels[i+1])
+		given[labels[i]] = labels[i+1]
 	}
-	return prometheus.MustNewConstMetric(prometheus.NewDesc(name, "h", names, nil), prometheus.GaugeValue, v, values...)
+	values := make([]string, len(m.Labels))
+	for i, l := range m.Labels {
+		values[i] = given[l]
+	}
+	return prometheus.MustNewConstMetric(m.Desc(), prometheus.GaugeValue, v, values...)
 }
 
 // TestFindingsPerLabelSet: Advanced Security counts carry a product label;

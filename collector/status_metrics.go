@@ -1,0 +1,27 @@
+package collector
+
+// StatusMetrics are the metrics the status page reads from the cache to say
+// what the alert rules would go off for. It finds them by these descriptors
+// (Metric.Desc), not by their names, so a renamed or dropped metric fails to
+// compile instead of leaving the page silent.
+var StatusMetrics = struct {
+	SeatsConsumed, SeatsPurchased                     *Metric
+	ServerSeatsUsed, ServerSeats, ServerExpiry        *Metric
+	GHASCommitters, GHASPurchased                     *Metric
+	ServerCommitters, ServerCommittersPurchased       *Metric
+	BudgetSpent, BudgetLimit                          *Metric
+	GitLabActiveUsers, GitLabUserLimit, GitLabOverage *Metric
+	GitLabExpired, GitLabExpiry, GitLabStart          *Metric
+	GitLabLicensesStart, GitLabLicensesExpiry         *Metric
+	GitLabAddOnAssigned, GitLabAddOnPurchased         *Metric
+}{
+	SeatsConsumed: seatsConsumedDesc, SeatsPurchased: seatsPurchasedDesc,
+	ServerSeatsUsed: serverSeatsUsedDesc, ServerSeats: serverSeatsDesc, ServerExpiry: serverExpiryDesc,
+	GHASCommitters: ghasCommittersDesc, GHASPurchased: ghasPurchasedDesc,
+	ServerCommitters: ghesCommittersDesc, ServerCommittersPurchased: ghesCommittersPurchasedDesc,
+	BudgetSpent: budgetSpentDesc, BudgetLimit: budgetLimitDesc,
+	GitLabActiveUsers: glActiveUsersDesc, GitLabUserLimit: glUserLimitDesc, GitLabOverage: glOverageDesc,
+	GitLabExpired: glExpiredDesc, GitLabExpiry: glExpiryDesc, GitLabStart: glStartDesc,
+	GitLabLicensesStart: glLicensesStartDesc, GitLabLicensesExpiry: glLicensesExpiryDesc,
+	GitLabAddOnAssigned: glAddOnAssignedDesc, GitLabAddOnPurchased: glAddOnPurchasedDesc,
+}
