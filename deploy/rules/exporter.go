@@ -43,6 +43,22 @@ stale or missing. Run ` + "`license_exporter check`" + ` or read the exporter's 
 token scope, permission or endpoint. Disable collectors the account cannot use in ` + "`collectors:`" + `.`,
 		},
 		{
+			// Absence that follows data: a lost billing role and a plan change
+			// look alike (GitHub answers 404 to a token that may not see a
+			// resource); a target that never had the data never fires.
+			Alert: "LicenseExporterDataNoLongerAvailable",
+			Expr: `license_exporter_collector_not_available == 1
+and min_over_time(license_exporter_collector_not_available[7d]) == 0`,
+			For:      "1h",
+			Severity: "warning",
+			Summary:  "{{ $labels.collector }} data of {{ $labels.target }} is no longer available",
+			Description: `
+The API answered 404 to the {{ $labels.collector }} collector of {{ $labels.target }}, which had data
+within the last 7 days: its series are gone and the alerts on them cannot fire. A token that lost its
+role or scope gets the same 404 as an enterprise whose plan no longer has the data: run
+` + "`license_exporter check`" + ` and follow the runbook to tell them apart.`,
+		},
+		{
 			Alert: "LicenseExporterDataStale",
 			Expr: fmt.Sprintf(`time() - license_exporter_collector_last_success_timestamp_seconds
   > %d * license_exporter_collector_refresh_interval_seconds`, thresholds.DataStaleIntervals),
