@@ -1,9 +1,16 @@
 // Package dashboards builds the Grafana dashboards shipped in this directory
 // with Grafana's Foundation SDK. The panels and queries are defined in
 // overview.go, billing.go and server.go; this file turns them into the SDK's
-// typed dashboard model and JSON (`make golden` rewrites the files; the
-// tests check they are current). Every panel reads the dashboard's own
-// `datasource` variable, never a data source UID.
+// typed dashboard model, rendered twice (`make golden` rewrites both; the
+// tests check they are current):
+//
+//   - *.json for file provisioning and kube-prometheus-stack's dashboard
+//     sidecar, which never resolve __inputs: every panel reads the
+//     dashboard's own `datasource` variable;
+//   - import/*.json for Grafana's Import dialog (import.go): the same
+//     dashboard with the __inputs and __requires Grafana writes when it
+//     exports one for sharing (the SDK has neither), so the dialog asks for
+//     the Prometheus data source and makes it the variable's default.
 package dashboards
 
 //lint:file-ignore SA1019 The SDK deprecates its classic dashboard model for the v2 schema of Grafana 12's dashboard API; file provisioning, the sidecar and the Import dialog read the classic model.
