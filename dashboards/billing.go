@@ -49,9 +49,9 @@ func billing() dashboard {
 				{Title: "Spend and usage by SKU", Type: "table", W: 24, H: 8,
 					Desc: "Month to date per product and SKU: quantity used, gross and net amount.",
 					Queries: []query{
-						{Expr: perTarget("github_enterprise_billing_usage_quantity", "product", "sku", "unit_type"), Legend: "quantity", Instant: true},
-						{Expr: perTarget(gross, "product", "sku"), Legend: "gross $", Instant: true},
-						{Expr: perTarget(net, "product", "sku"), Legend: "net $", Instant: true},
+						{Expr: perTarget("github_enterprise_billing_usage_quantity", "product", "sku", "unit_type"), Legend: "quantity", Instant: true, Unit: "short"},
+						{Expr: perTarget(gross, "product", "sku"), Legend: "gross", Instant: true, Unit: "currencyUSD"},
+						{Expr: perTarget(net, "product", "sku"), Legend: "net", Instant: true, Unit: "currencyUSD"},
 					}},
 			}},
 			{Title: "Budgets", Panels: []panel{
@@ -62,10 +62,10 @@ func billing() dashboard {
 				{Title: "Budgets: limit, spent, forecast", Type: "table", W: 12, H: 8,
 					Desc: "Per budget: monthly limit, spend to date, spend at the month's end at this month's average pace (recording rule " + budgetForecastRule + " of the bundled rules), and whether it stops usage (1).",
 					Queries: []query{
-						{Expr: perTarget(budgetLimit, budgetBy...), Legend: "limit $", Instant: true},
-						{Expr: perTarget(budgetSpent, budgetBy...), Legend: "spent $", Instant: true},
-						{Expr: budgetForecast(), Legend: "forecast $", Instant: true},
-						{Expr: perTarget("github_enterprise_budget_prevent_further_usage", budgetBy...), Legend: "stops usage", Instant: true},
+						{Expr: perTarget(budgetLimit, budgetBy...), Legend: "limit", Instant: true, Unit: "currencyUSD"},
+						{Expr: perTarget(budgetSpent, budgetBy...), Legend: "spent", Instant: true, Unit: "currencyUSD"},
+						{Expr: budgetForecast(), Legend: "forecast", Instant: true, Unit: "currencyUSD"},
+						{Expr: perTarget("github_enterprise_budget_prevent_further_usage", budgetBy...), Legend: "stops usage", Instant: true, Unit: "none", Mappings: yesNo("no", "text", "yes", "orange")},
 					}},
 				{Title: "Budgets over the month", Type: "timeseries", W: 24, H: 8, Unit: "currencyUSD", Min: f(0),
 					Desc: "Each budget's spend against its limit, and the forecast to the end of the month (UTC).",
@@ -123,7 +123,7 @@ func billing() dashboard {
 					Queries: []query{{Expr: fmt.Sprintf("sort_desc(%s / (%s > 0))", perTarget("github_enterprise_cost_center_ai_credits_used", "cost_center_id", "cost_center"), perTarget("github_enterprise_cost_center_ai_credits_cap", "cost_center_id", "cost_center")), Legend: "{{cost_center}}", Instant: true}}},
 				{Title: "Cost centers", Type: "table", W: 24, H: 8,
 					Desc:    "Resources assigned to each cost center, by type (users, organizations, repositories).",
-					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Legend: "resources", Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_cost_center_resources", "cost_center_id", "cost_center", "resource_type"), Legend: "resources", Instant: true, Unit: "none"}}},
 			}},
 		},
 	}

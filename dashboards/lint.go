@@ -91,9 +91,12 @@ func MetricNames(expr string) []string {
 	return out
 }
 
-// Check reports what makes a dashboard unfit to import anywhere: a data
-// source other than the ${datasource} variable, a panel without queries, the
-// variables missing.
+// dsInputRef is a reference to an __inputs entry of an exported dashboard.
+var dsInputRef = regexp.MustCompile(`\$\{DS_[A-Za-z0-9_]*\}|"__inputs"`)
+
+// Check reports what makes a dashboard unfit to provision anywhere: a data
+// source other than the ${datasource} variable, an import input, a panel
+// without queries, the variables missing.
 func Check(b []byte) error {
 	var d struct {
 		UID           string `json:"uid"`
@@ -117,6 +120,11 @@ func Check(b []byte) error {
 	}
 	if err := json.Unmarshal(b, &d); err != nil {
 		return err
+	}
+	// File provisioning and the sidecar never resolve __inputs: a
+	// ${DS_PROMETHEUS} would stay a data source that does not exist.
+	if m := dsInputRef.Find(b); m != nil {
+		return fmt.Errorf("%s: an import input, which only Grafana's Import dialog resolves; use ${datasource}", m)
 	}
 	if d.UID == "" || d.SchemaVersion < 36 {
 		return fmt.Errorf("uid %q, schemaVersion %d: want a uid and schemaVersion >= 36", d.UID, d.SchemaVersion)

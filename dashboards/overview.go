@@ -1,6 +1,10 @@
 package dashboards
 
-import "fmt"
+import (
+	"fmt"
+
+	sdk "github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
 
 // sel selects a metric for the chosen targets.
 func sel(metric string) string { return metric + `{target=~"$target"}` }
@@ -51,10 +55,10 @@ func overview() dashboard {
 					Desc:       "Seats purchased minus seats consumed; negative means over the purchase.",
 					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(1)}},
 					Queries:    []query{{Expr: perTarget(purchased) + " - " + perTarget(consumed), Legend: "{{target}}", Instant: true}}},
-				{Title: "Days until seats run out", Type: "stat", W: 6, H: 6, Unit: "d", Decimals: i(0),
+				{Title: "Days until seats run out", Type: "stat", W: 6, H: 6, Unit: "d", Decimals: f(0),
 					Desc:       "Seats left divided by the daily growth of seats consumed over the last 7 days.",
 					Thresholds: []step{{"red", nil}, {"orange", f(14)}, {"green", f(60)}},
-					Mappings:   []any{valueText("0", "out of seats", "red", "3650", "not growing", "green")},
+					Mappings:   []sdk.ValueMapping{valueText("0", "out of seats", "red", "3650", "not growing", "green")},
 					Queries:    []query{{Expr: daysUntilSeatsRunOut, Legend: "{{target}}", Instant: true}}},
 				{Title: "License entries by type", Type: "bargauge", W: 6, H: 6, Unit: "none",
 					Desc:    "Consumed-license entries per license type (enterprise, visual_studio, …).",
@@ -67,7 +71,7 @@ func overview() dashboard {
 					Queries: []query{{Expr: perTarget("gitlab_license_active_users"), Legend: "{{target}}", Instant: true}}},
 				{Title: "GitLab user limit", Type: "stat", W: 6, H: 9, Unit: "none",
 					Desc:     "Users each GitLab license is for; a license that sets no limit reports 0, shown as unlimited.",
-					Mappings: []any{valueText("0", "unlimited", "text")},
+					Mappings: []sdk.ValueMapping{valueText("0", "unlimited", "text")},
 					Queries:  []query{{Expr: perTarget("gitlab_license_user_limit"), Legend: "{{target}}", Instant: true}}},
 				{Title: "Seats consumed vs purchased", Type: "timeseries", W: 24, H: 9, Unit: "none",
 					Desc: "Seats consumed and purchased per target, and where consumption is heading in 30 days at the growth of the last 7 days.",
@@ -78,21 +82,21 @@ func overview() dashboard {
 					}},
 			}},
 			{Title: "Licenses and license sync", Panels: []panel{
-				{Title: "Enterprise Server license expires in", Type: "stat", W: 6, H: 5, Unit: "d", Decimals: i(0),
+				{Title: "Enterprise Server license expires in", Type: "stat", W: 6, H: 5, Unit: "d", Decimals: f(0),
 					Desc:       "Days until the GitHub Enterprise Server license expires (negative: expired). Absent when the license has no expiry date.",
 					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
 					Queries:    []query{{Expr: daysLeft("github_enterprise_server_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
-				{Title: "GitLab license expires in", Type: "stat", W: 6, H: 5, Unit: "d", Decimals: i(0),
+				{Title: "GitLab license expires in", Type: "stat", W: 6, H: 5, Unit: "d", Decimals: f(0),
 					Desc:       "Days until the GitLab license expires (negative: expired). Absent when the license has no expiry date.",
 					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
 					Queries:    []query{{Expr: daysLeft("gitlab_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
-				{Title: "License sync", Type: "table", W: 12, H: 5, Unit: "",
+				{Title: "License sync", Type: "table", W: 12, H: 5,
 					Desc: "Enterprise Server instances connected for license sync: whether the last sync succeeded and how long ago it was.",
 					Queries: []query{
-						{Expr: perTarget("github_enterprise_license_sync_success", "server_id", "hostname"), Legend: "last sync succeeded", Instant: true},
+						{Expr: perTarget("github_enterprise_license_sync_success", "server_id", "hostname"), Legend: "last sync succeeded", Instant: true, Unit: "none", Mappings: yesNo("failed", "red", "succeeded", "green")},
 						{Expr: fmt.Sprintf("time() - %s", perTarget("github_enterprise_license_sync_timestamp_seconds", "server_id", "hostname")), Legend: "since last sync", Instant: true, Unit: "dtdurations"},
 					},
-					Options: obj{"sortBy": []any{obj{"displayName": "hostname", "desc": false}}}},
+					SortBy: "hostname"},
 			}},
 			{Title: "Exporter health", Panels: []panel{
 				{Title: "Collectors failing", Type: "stat", W: 4, H: 5, Unit: "none",
@@ -105,7 +109,7 @@ func overview() dashboard {
 				{Title: "Collectors", Type: "table", W: 16, H: 5,
 					Desc: "Per collector: last refresh succeeded (1) or failed (0), age of the data, refresh interval and duration of the last refresh.",
 					Queries: []query{
-						{Expr: perTarget("license_exporter_collector_success", "collector"), Legend: "succeeded", Instant: true},
+						{Expr: perTarget("license_exporter_collector_success", "collector"), Legend: "succeeded", Instant: true, Unit: "none", Mappings: yesNo("failed", "red", "succeeded", "green")},
 						{Expr: fmt.Sprintf("time() - %s", perTarget("license_exporter_collector_last_success_timestamp_seconds", "collector")), Legend: "data age", Instant: true, Unit: "dtdurations"},
 						{Expr: perTarget("license_exporter_collector_refresh_interval_seconds", "collector"), Legend: "refresh interval", Instant: true, Unit: "dtdurations"},
 						{Expr: perTarget("license_exporter_collector_duration_seconds", "collector"), Legend: "last refresh took", Instant: true, Unit: "s"},

@@ -1,6 +1,10 @@
 package dashboards
 
-import "fmt"
+import (
+	"fmt"
+
+	sdk "github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
 
 // renewalUploaded is 1 where a GitLab license that expires or starts after
 // the current one is uploaded, as GitLabLicenseExpiringSoon decides it; a
@@ -24,13 +28,13 @@ func server() dashboard {
 						{Expr: perTarget("github_enterprise_server_license_seats_used"), Legend: "{{target}} used"},
 						{Expr: perTarget("github_enterprise_server_license_seats_available"), Legend: "{{target}} available"},
 					}},
-				{Title: "License expires in", Type: "stat", W: 6, H: 4, Unit: "d", Decimals: i(0),
+				{Title: "License expires in", Type: "stat", W: 6, H: 4, Unit: "d", Decimals: f(0),
 					Desc:       "Days until the Enterprise Server license expires (negative: expired).",
 					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
 					Queries:    []query{{Expr: daysLeft("github_enterprise_server_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
 				{Title: "License kind", Type: "table", W: 6, H: 4,
 					Desc:    "The kind of license the server reports.",
-					Queries: []query{{Expr: perTarget("github_enterprise_server_license_info", "kind"), Legend: "info", Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_server_license_info", "kind"), Legend: "info", Instant: true, Unit: "none"}}},
 				{Title: "Users", Type: "stat", W: 6, H: 4, Unit: "none",
 					Desc: "Users on the server, site administrators and suspended users (admin stats).",
 					Queries: []query{
@@ -46,7 +50,7 @@ func server() dashboard {
 					}},
 				{Title: "Version", Type: "table", W: 6, H: 4,
 					Desc:    "The Enterprise Server release (X-GitHub-Enterprise-Version).",
-					Queries: []query{{Expr: perTarget("github_enterprise_server_info", "version"), Legend: "info", Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_server_info", "version"), Legend: "info", Instant: true, Unit: "none"}}},
 			}},
 			{Title: "Enterprise Server security products", Panels: []panel{
 				{Title: "Security committers vs licenses", Type: "timeseries", W: 12, H: 8, Unit: "none",
@@ -65,7 +69,7 @@ func server() dashboard {
 					Queries: []query{{Expr: fmt.Sprintf("sum by (target, status) (%s)", perTarget("github_enterprise_runners", "os", "status", "busy")), Legend: "{{target}} {{status}}"}}},
 				{Title: "Runners by OS and activity", Type: "table", W: 12, H: 7,
 					Desc:    "Enterprise self-hosted runners per operating system, status and whether they run a job.",
-					Queries: []query{{Expr: perTarget("github_enterprise_runners", "os", "status", "busy"), Legend: "runners", Instant: true}}},
+					Queries: []query{{Expr: perTarget("github_enterprise_runners", "os", "status", "busy"), Legend: "runners", Instant: true, Unit: "none"}}},
 			}},
 			{Title: "GitLab", Panels: []panel{
 				{Title: "GitLab seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
@@ -81,37 +85,37 @@ func server() dashboard {
 					Desc:       "Users over the license's user limit; GitLab bills them at the true-up.",
 					Thresholds: []step{{"green", nil}, {"red", f(1)}},
 					Queries:    []query{{Expr: perTarget("gitlab_license_overage_users"), Legend: "{{target}}", Instant: true}}},
-				{Title: "License expires in", Type: "stat", W: 4, H: 4, Unit: "d", Decimals: i(0),
+				{Title: "License expires in", Type: "stat", W: 4, H: 4, Unit: "d", Decimals: f(0),
 					Desc:       "Days until the GitLab license expires (negative: expired).",
 					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
 					Queries:    []query{{Expr: daysLeft("gitlab_license_expiry_timestamp_seconds"), Legend: "{{target}}", Instant: true}}},
-				{Title: "License state", Type: "stat", W: 4, H: 4,
+				{Title: "License state", Type: "stat", W: 4, H: 4, Unit: "none",
 					Desc:     "Whether GitLab reports the license as expired.",
-					Mappings: []any{valueText("0", "valid", "green", "1", "expired", "red")},
+					Mappings: []sdk.ValueMapping{valueText("0", "valid", "green", "1", "expired", "red")},
 					Queries:  []query{{Expr: perTarget("gitlab_license_expired"), Legend: "{{target}}", Instant: true}}},
 				{Title: "License", Type: "table", W: 8, H: 4,
 					Desc: "The current license's plan, when it started, and how many licenses the instance holds.",
 					Queries: []query{
-						{Expr: perTarget("gitlab_license_info", "id", "plan"), Legend: "current", Instant: true},
-						{Expr: perTarget("gitlab_licenses"), Legend: "licenses", Instant: true},
+						{Expr: perTarget("gitlab_license_info", "id", "plan"), Legend: "current", Instant: true, Unit: "none"},
+						{Expr: perTarget("gitlab_licenses"), Legend: "licenses", Instant: true, Unit: "none"},
 					}},
 				{Title: "License started", Type: "stat", W: 4, H: 4, Unit: "dateTimeAsIso",
 					Desc:    "When the current GitLab license started.",
 					Queries: []query{{Expr: perTarget("gitlab_license_start_timestamp_seconds") + " * 1000", Legend: "{{target}}", Instant: true}}},
-				{Title: "Renewal", Type: "stat", W: 4, H: 4,
+				{Title: "Renewal", Type: "stat", W: 4, H: 4, Unit: "none",
 					Desc:     "Whether a license that expires or starts after the current one is uploaded (GitLabLicenseExpiringSoon stays silent then).",
-					Mappings: []any{valueText("0", "no renewal uploaded", "orange", "1", "renewal uploaded", "green")},
+					Mappings: []sdk.ValueMapping{valueText("0", "no renewal uploaded", "orange", "1", "renewal uploaded", "green")},
 					Queries:  []query{{Expr: renewalUploaded, Legend: "{{target}}", Instant: true}}},
 				{Title: "Uploaded licenses", Type: "table", W: 12, H: 6,
 					Desc: "Every license uploaded to the instance (the most recent 20): when each starts and expires, and its user limit.",
 					Queries: []query{
 						{Expr: perTarget("gitlab_licenses_start_timestamp_seconds", "id", "plan") + " * 1000", Legend: "starts", Instant: true, Unit: "dateTimeAsIso"},
 						{Expr: perTarget("gitlab_licenses_expiry_timestamp_seconds", "id", "plan") + " * 1000", Legend: "expires", Instant: true, Unit: "dateTimeAsIso"},
-						{Expr: perTarget("gitlab_licenses_user_limit", "id", "plan"), Legend: "user limit", Instant: true},
+						{Expr: perTarget("gitlab_licenses_user_limit", "id", "plan"), Legend: "user limit", Instant: true, Unit: "none", Mappings: []sdk.ValueMapping{valueText("0", "unlimited", "text")}},
 					}},
 				{Title: "License add-ons", Type: "table", W: 12, H: 6,
 					Desc:    "Add-ons of the current license and their counts (add_ons of /license).",
-					Queries: []query{{Expr: perTarget("gitlab_license_add_on", "name"), Legend: "count", Instant: true}}},
+					Queries: []query{{Expr: perTarget("gitlab_license_add_on", "name"), Legend: "count", Instant: true, Unit: "none"}}},
 			}},
 			{Title: "GitLab Duo and other add-on seats", Panels: []panel{
 				{Title: "Add-on seats assigned vs purchased", Type: "timeseries", W: 16, H: 8, Unit: "none",

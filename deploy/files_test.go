@@ -129,8 +129,32 @@ func TestCompose(t *testing.T) {
 		Providers []struct{ Options struct{ Path string } }
 	}
 	readYAML(t, "docker-compose/grafana/provisioning/dashboards/license_exporter.yml", &db)
-	if len(db.Providers) != 1 || !strings.Contains(strings.Join(c.Services["grafana"].Volumes, " "), ":"+db.Providers[0].Options.Path+":") {
-		t.Errorf("Grafana dashboards provider %+v is not where compose mounts the dashboards", db)
+	if len(db.Providers) != 1 {
+		t.Fatalf("Grafana dashboards providers: %+v", db)
+	}
+	// Every provisioned dashboard lies in the provider's folder, and no
+	// import rendering: Grafana reads the folder recursively, and those
+	// repeat the uids with inputs only the Import dialog resolves.
+	dashboards, _ := filepath.Glob("../dashboards/*.json")
+	if len(dashboards) == 0 {
+		t.Fatal("no dashboards in ../dashboards")
+	}
+	mounted := map[string]bool{}
+	for _, v := range c.Services["grafana"].Volumes {
+		src, dst, _ := strings.Cut(v, ":")
+		dst, _, _ = strings.Cut(dst, ":")
+		imports, _ := filepath.Glob(filepath.Join("docker-compose", src, "import", "*.json"))
+		if strings.Contains(src, "dashboards/import") || len(imports) > 0 {
+			t.Errorf("Grafana mounts %s, import renderings included, for provisioning", src)
+		}
+		if strings.HasPrefix(dst, db.Providers[0].Options.Path+"/") {
+			mounted[filepath.Base(src)] = true
+		}
+	}
+	for _, d := range dashboards {
+		if !mounted[filepath.Base(d)] {
+			t.Errorf("%s is not mounted in the dashboards provider's folder %s", d, db.Providers[0].Options.Path)
+		}
 	}
 }
 
