@@ -119,7 +119,7 @@ func main() {
 		page, err := newStatusPage(web.LandingConfig{
 			Name:        name,
 			Description: "Licenses and billing of GitHub Enterprise and GitLab",
-			Version:     version.Info(),
+			Version:     version.Info() + " " + version.BuildContext(), // what --version prints: build user and date too
 			Links:       []web.LandingLinks{{Address: *metricsPath, Text: "Metrics"}},
 			Profiling:   "false", // no /debug/pprof here
 		}, exp, time.Now)

@@ -10,10 +10,14 @@ import (
 	"testing"
 )
 
-// Need returns the path of program, or ends the test: a failure in CI, a skip
+// Need returns the path of program, or ends the test: a skip with -short
+// (make unit runs no external program), else a failure in CI and a skip
 // elsewhere.
 func Need(t testing.TB, program string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs " + program + ": not run with -short (make unit); make test runs it")
+	}
 	path, err := exec.LookPath(program)
 	if err == nil {
 		return path
