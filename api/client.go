@@ -206,6 +206,8 @@ func (c *Client) Concurrency() int {
 }
 
 // Response is the part of an answer the collectors need besides the body.
+// Status is 304 when the API answered Not Modified and the result kept from
+// the last 200 was handed back.
 type Response struct {
 	Status int
 	Header http.Header
@@ -220,15 +222,51 @@ func (c *Client) GetJSON(ctx context.Context, path string, query url.Values, v a
 
 // GetJSONUpTo is GetJSON for an answer that may be up to maxBytes long (a
 // report); lists in it are decoded an element at a time.
+//
+// The request is conditional: the decoded result is kept with the answer's
+// ETag, and when the API answers 304 Not Modified (which costs GitHub's
+// primary budget nothing) v is set to the kept result without decoding
+// anything, and the Response has Status 304 and the kept headers under the
+// 304's own. The kept result shares its slices and maps with v: callers
+// must treat what they decode as read-only.
 func (c *Client) GetJSONUpTo(ctx context.Context, path string, query url.Values, v any, maxBytes int64) (*Response, error) {
-	return c.get(ctx, c.resolve(path, query), func(body io.Reader) error {
+	rv := reflect.ValueOf(v)
+	u := c.resolve(path, query)
+	var cond *conditional
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		cond = &conditional{key: u.String()}
+	}
+	resp, err := c.get(ctx, u, func(body io.Reader) error {
 		// A retry decodes again: start from the zero value, not from what
 		// the broken attempt left behind.
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		if cond != nil {
 			rv.Elem().SetZero()
 		}
 		return decodeStream(body, v)
-	}, nil, maxBytes)
+	}, cond, maxBytes)
+	if err != nil || cond == nil {
+		return resp, err
+	}
+	if resp.Status == http.StatusNotModified {
+		kept := reflect.ValueOf(cond.sent.value)
+		if !kept.IsValid() || kept.Type() != rv.Elem().Type() {
+			return resp, &Error{Kind: KindBadResponse, Method: http.MethodGet, Path: u.Path,
+				Hint: "an answer kept for reuse does not fit the request (a bug: please report it)"}
+		}
+		rv.Elem().Set(kept)
+		h := cond.sent.header.Clone()
+		for k, vs := range resp.Header {
+			h[k] = vs
+		}
+		resp.Header = h
+		return resp, nil
+	}
+	if etag := resp.Header.Get("ETag"); etag != "" && cond.size <= maxKeptBytes {
+		c.etags.store(cond.key, cond.fp, &etagEntry{etag: etag, value: rv.Elem().Interface(), header: resp.Header.Clone()}, c.now())
+	} else {
+		c.etags.drop(cond.key)
+	}
+	return resp, nil
 }
 
 // GetBytes fetches path and returns the body, for non-JSON answers (CSV).
@@ -262,6 +300,7 @@ type conditional struct {
 	key  string
 	fp   [16]byte   // the token's fingerprint, set when the request is sent
 	sent *etagEntry // the entry whose ETag went as If-None-Match, if any
+	size int64      // the bytes of a 2xx body read by decode
 }
 
 // get is Get, conditional when cond is set: a 304 then comes back as a
@@ -354,7 +393,7 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	c.setHeaders(req, token)
 	if cond != nil {
 		cond.fp = fingerprint(token)
-		if cond.sent = c.etags.lookup(cond.key, cond.fp); cond.sent != nil {
+		if cond.sent = c.etags.lookup(cond.key, cond.fp, c.now()); cond.sent != nil {
 			req.Header.Set("If-None-Match", cond.sent.etag)
 		}
 	}
@@ -402,6 +441,9 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	}
 	lr := &limitedReader{r: resp.Body, n: maxBody}
 	err = decode(lr)
+	if cond != nil {
+		cond.size = maxBody - lr.n
+	}
 	c.observe(strconv.Itoa(resp.StatusCode), start)
 	switch {
 	case err == nil:

@@ -2,7 +2,9 @@ package api
 
 import (
 	"crypto/sha256"
+	"net/http"
 	"sync"
+	"time"
 )
 
 // etagStore keeps, per page URL, what a conditional request needs: the
@@ -19,15 +21,33 @@ type etagStore struct {
 	mu      sync.Mutex
 	token   [16]byte
 	entries map[string]*etagEntry
+	swept   time.Time
 }
 
+// etagIdle is how long an entry is kept after its last use. Keys hold the
+// month (billing reports) and the page, so last month's reports and the
+// pages past a listing's new end would otherwise stay forever; a collector
+// refreshed less often than this (refresh_intervals of days) only loses
+// its 304s.
+const etagIdle = 48 * time.Hour
+
+// maxKeptBytes is the largest answer whose decoded result is kept for a
+// 304: a single object or a summary is a few KB; a detailed monthly report
+// of megabytes is fetched afresh rather than held between refreshes.
+const maxKeptBytes = 1 << 20
+
 type etagEntry struct {
-	etag  string
-	link  string
-	value any    // the page's partial aggregate, as the caller folded it
-	total Number // the stated total of a Counted or LooselyCounted page
-	items int
-	loose bool // the total is LooselyCounted's
+	etag string
+	link string
+	// value is what the answer gave the caller: a listing page's partial
+	// aggregate as the caller folded it, or the decoded page or object.
+	// It is shared with every caller a 304 hands it to: read-only.
+	value  any
+	header http.Header // a single answer's headers, under the 304's own
+	total  Number      // the stated total of a Counted or LooselyCounted page
+	items  int
+	loose  bool // the total is LooselyCounted's
+	used   time.Time
 }
 
 func fingerprint(token string) [16]byte {
@@ -38,23 +58,36 @@ func fingerprint(token string) [16]byte {
 }
 
 // lookup returns the entry for key fetched with the same token.
-func (s *etagStore) lookup(key string, fp [16]byte) *etagEntry {
+func (s *etagStore) lookup(key string, fp [16]byte, now time.Time) *etagEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fp != s.token {
 		return nil
 	}
-	return s.entries[key]
+	e := s.entries[key]
+	if e != nil {
+		e.used = now
+	}
+	return e
 }
 
 // store records an entry fetched with the token fp; entries of any other
-// token go.
-func (s *etagStore) store(key string, fp [16]byte, e *etagEntry) {
+// token go, and so do entries unused for etagIdle.
+func (s *etagStore) store(key string, fp [16]byte, e *etagEntry, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fp != s.token || s.entries == nil {
 		s.token, s.entries = fp, map[string]*etagEntry{}
 	}
+	if now.Sub(s.swept) > time.Hour {
+		s.swept = now
+		for k, old := range s.entries {
+			if now.Sub(old.used) > etagIdle {
+				delete(s.entries, k)
+			}
+		}
+	}
+	e.used = now
 	s.entries[key] = e
 }
 

@@ -2,12 +2,18 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -121,5 +127,181 @@ func TestUnconditional304Refused(t *testing.T) {
 	err := PaginateFold(context.Background(), c, "/x", nil, foldUsers, func(*userCount) error { return nil })
 	if !IsKind(err, KindBadResponse) || !strings.Contains(err.Error(), "not conditional") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// withETags wraps h as GitHub answers: an ETag on every 200 that depends on
+// the body and the token, and 304 Not Modified, with no body and without
+// the headers named in drop304, to an If-None-Match that holds it. It
+// counts the 304s and the requests that were conditional.
+type withETags struct {
+	h                    http.Handler
+	drop304              []string
+	notModified, withINM atomic.Int32
+}
+
+func (e *withETags) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	if rec.Code != http.StatusOK {
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	sum := sha256.Sum256(append([]byte(r.Header.Get("Authorization")+"\n"), rec.Body.Bytes()...))
+	etag := `W/"` + hex.EncodeToString(sum[:8]) + `"`
+	w.Header().Set("ETag", etag)
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		e.withINM.Add(1)
+		if inm == etag {
+			e.notModified.Add(1)
+			for _, k := range e.drop304 {
+				w.Header().Del(k)
+			}
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// license counts how often it is decoded.
+type license struct {
+	Seats int
+	Plan  string
+}
+
+var licenseDecodes atomic.Int32
+
+func (l *license) UnmarshalJSON(b []byte) error {
+	licenseDecodes.Add(1)
+	type plain license
+	return json.Unmarshal(b, (*plain)(l))
+}
+
+// TestConditionalGetJSON: a single answer is conditional too. A 304 hands
+// back the decoded result kept from the 200 without decoding anything, with
+// the 200's headers where the 304 left them out; changed data is fetched
+// and kept afresh; a new token sends no old ETag.
+func TestConditionalGetJSON(t *testing.T) {
+	var seats atomic.Int32
+	seats.Store(10)
+	srv := &withETags{drop304: []string{"X-GitHub-Enterprise-Version"}, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-GitHub-Enterprise-Version", "3.19.0")
+		fmt.Fprintf(w, `{"seats":%d,"plan":"enterprise"}`, seats.Load())
+	})}
+	c, _ := newTestClient(t, srv, GitHub)
+	tok := &swapToken{t: "s3cret"}
+	c.opts.Token = tok
+	get := func() (*license, *Response) {
+		t.Helper()
+		var l *license
+		resp, err := c.GetJSON(context.Background(), "/enterprise/settings/license", nil, &l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, resp
+	}
+	licenseDecodes.Store(0)
+	first, _ := get()
+	for range 2 {
+		again, resp := get()
+		if resp.Status != http.StatusNotModified || *again != *first || again.Seats != 10 {
+			t.Errorf("repeat: status %d, %+v; want 304 and %+v", resp.Status, again, first)
+		}
+		if v := resp.Header.Get("X-GitHub-Enterprise-Version"); v != "3.19.0" {
+			t.Errorf("a 304 lost the kept header: %q", v)
+		}
+	}
+	if n := licenseDecodes.Load(); n != 1 || srv.notModified.Load() != 2 {
+		t.Errorf("decoded %d times, %d answered 304; want 1 and 2", n, srv.notModified.Load())
+	}
+
+	seats.Store(12)
+	if l, resp := get(); resp.Status != http.StatusOK || l.Seats != 12 {
+		t.Errorf("changed data: status %d, %+v", resp.Status, l)
+	}
+	if l, resp := get(); resp.Status != http.StatusNotModified || l.Seats != 12 {
+		t.Errorf("after the change: status %d, %+v; want the new data kept", resp.Status, l)
+	}
+
+	tok.set("rotated")
+	before := srv.withINM.Load()
+	if l, resp := get(); resp.Status != http.StatusOK || l.Seats != 12 || srv.withINM.Load() != before {
+		t.Errorf("new token: status %d, %+v, conditional %d times; want a fresh 200 without If-None-Match", resp.Status, l, srv.withINM.Load()-before)
+	}
+}
+
+// TestConditionalKeepsSmallAnswersOnly: the decoded result of an answer
+// above maxKeptBytes is not held between refreshes, so its next request is
+// not conditional.
+func TestConditionalKeepsSmallAnswersOnly(t *testing.T) {
+	big := strings.Repeat("x", 200)
+	srv := &withETags{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := 100
+		if r.URL.Path == "/big" {
+			n = maxKeptBytes/len(big) + 1
+		}
+		fmt.Fprintf(w, `{"items":[%s"]}`, strings.Repeat(`"`+big+`",`, n-1)+`"`+big)
+	})}
+	c, _ := newTestClient(t, srv, GitHub)
+	var v struct{ Items []string }
+	for range 2 {
+		for _, p := range []string{"/big", "/small"} {
+			if _, err := c.GetJSONUpTo(context.Background(), p, nil, &v, MaxReportBytes); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := srv.notModified.Load(); n != 1 || c.etags.len() != 1 {
+		t.Errorf("%d answered 304 with %d entries kept; want the small answer's only", n, c.etags.len())
+	}
+}
+
+// TestETagsExpireUnused: an entry unused for etagIdle goes (last month's
+// report, pages past a listing's new end), one in use stays.
+func TestETagsExpireUnused(t *testing.T) {
+	var s etagStore
+	fp := fingerprint("t")
+	t0 := time.Unix(1_700_000_000, 0)
+	s.store("old", fp, &etagEntry{etag: "a"}, t0)
+	s.store("used", fp, &etagEntry{etag: "b"}, t0)
+	s.lookup("used", fp, t0.Add(etagIdle-time.Hour))
+	s.store("new", fp, &etagEntry{etag: "c"}, t0.Add(etagIdle+time.Minute))
+	if s.lookup("old", fp, t0) != nil || s.lookup("used", fp, t0) == nil || s.lookup("new", fp, t0) == nil {
+		t.Errorf("after %s: %d entries; want the unused one gone", etagIdle, s.len())
+	}
+}
+
+// TestConditionalPaginateBody: pages that say in their body whether more
+// follow (budgets) are conditional too, and a 304 hands back the page kept.
+func TestConditionalPaginateBody(t *testing.T) {
+	var hits atomic.Int32
+	srv := &withETags{h: bodyListing(250, &hits)}
+	c, _ := newTestClient(t, srv, GitHub)
+	list := func() (sum, count int) {
+		t.Helper()
+		err := PaginateBody(context.Background(), c, "/budgets", url.Values{"scope": {"enterprise"}}, func(p *bodyPage) error {
+			for _, i := range p.Items {
+				sum += i
+				count++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, count
+	}
+	s1, n1 := list()
+	s2, n2 := list()
+	if s1 != s2 || n1 != n2 || n1 != 250 {
+		t.Errorf("on 304s: %d items summing to %d, want %d summing to %d", n2, s2, n1, s1)
+	}
+	if n := srv.notModified.Load(); n != 3 {
+		t.Errorf("%d of 3 repeat pages answered 304", n)
 	}
 }

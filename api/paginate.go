@@ -110,7 +110,7 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 			e.value = fold(&page)
 			if cond != nil {
 				if e.etag = resp.Header.Get("ETag"); e.etag != "" {
-					c.etags.store(cond.key, cond.fp, e)
+					c.etags.store(cond.key, cond.fp, e, c.now())
 				} else {
 					c.etags.drop(cond.key)
 				}

@@ -49,9 +49,24 @@ func PaginateBody[T any, P interface {
 			body = *new(T) // a retry starts from nothing
 			return decodeStream(r, p)
 		}
+		// Each page is conditional, and kept decoded with its ETag: a 304
+		// hands each the page as it was (read-only, like every kept page).
 		u := c.resolve(path, q)
-		if _, err := c.get(ctx, u, decode, nil, MaxPageBytes); err != nil {
+		cond := &conditional{key: canonical(u)}
+		resp, err := c.get(ctx, u, decode, cond, MaxPageBytes)
+		if err != nil {
 			return err
+		}
+		if resp.Status == http.StatusNotModified {
+			kept, ok := cond.sent.value.(*T)
+			if !ok {
+				return &Error{Kind: KindBadResponse, Method: http.MethodGet, Path: u.Path, Hint: "a page kept for reuse does not fit the listing (a bug: please report it)"}
+			}
+			p = P(kept)
+		} else if etag := resp.Header.Get("ETag"); etag != "" {
+			c.etags.store(cond.key, cond.fp, &etagEntry{etag: etag, value: &body}, c.now())
+		} else {
+			c.etags.drop(cond.key)
 		}
 		if err := each(p); err != nil {
 			return err

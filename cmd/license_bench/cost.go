@@ -72,3 +72,49 @@ func serves(s config.CollectorSpec, typ string) bool {
 	}
 	return false
 }
+
+// jointCost refreshes the default-on GitHub collectors that share an
+// interval together, in one target, twice: collectors of one target share
+// what they fetch in common (the cost-center listing, the usage summaries),
+// so together they cost less than the sum of their isolated runs.
+func jointCost(users int, costs []collectorCost) (joint collectorCost, isolated collectorCost, err error) {
+	tok, cleanup, err := tokenFile()
+	if err != nil {
+		return joint, isolated, err
+	}
+	defer cleanup()
+	var names string
+	for _, c := range costs {
+		if c.interval != time.Hour {
+			continue
+		}
+		if names != "" {
+			names += ", "
+		}
+		names += c.name
+		isolated.cold += c.cold
+		isolated.charged += c.charged
+		isolated.n304 += c.n304
+	}
+	isolated.interval, joint.interval = time.Hour, time.Hour
+	joint.name, isolated.name = names, names
+	a := startAPI(users, 0, 1)
+	defer a.srv.Close()
+	e, srv, err := exporter(a.srv.URL, tok, "", names, collector.Options{})
+	if err != nil {
+		return joint, isolated, err
+	}
+	defer func() { srv.Close(); e.Close() }()
+	e.RefreshAll(context.Background())
+	if err := failed(e); err != nil {
+		return joint, isolated, err
+	}
+	joint.cold = a.sim.Total()
+	e.RefreshAll(context.Background())
+	if err := failed(e); err != nil {
+		return joint, isolated, err
+	}
+	joint.n304 = int64(a.sim.NotModified())
+	joint.charged = a.sim.Total() - joint.cold - joint.n304
+	return joint, isolated, nil
+}

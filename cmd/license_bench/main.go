@@ -31,6 +31,7 @@ type flags struct {
 	hostile           bool
 	onlyHostile       bool
 	scrapeOnly        bool
+	costOnly          bool
 }
 
 func main() {
@@ -54,8 +55,18 @@ func main() {
 	app.Flag("hostile", "Also measure memory with every collector receiving an endless answer.").Default("true").BoolVar(&f.hostile)
 	app.Flag("only-hostile", "Measure only the memory under hostile answers (endless bodies, 10 MB headers).").BoolVar(&f.onlyHostile)
 	app.Flag("scrape-only", "Only the scrape latency comparison (quick, to profile the scrape path).").BoolVar(&f.scrapeOnly)
+	app.Flag("cost-only", "Measure only the API cost per collector (fast: no latency).").BoolVar(&f.costOnly)
 	kingpin.MustParse(app.Parse(os.Args[1:]))
 
+	if f.costOnly {
+		r := &report{}
+		if err := costSection(r, f.costUsers); err != nil {
+			fmt.Fprintln(os.Stderr, "license_bench:", err)
+			os.Exit(1)
+		}
+		r.print(os.Stdout)
+		return
+	}
 	r, err := run(f)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "license_bench:", err)
@@ -178,8 +189,27 @@ func costSection(r *report, users int) error {
 		coldH += c.perHour(c.cold)
 		steadyH += c.perHour(c.charged)
 	}
+	joint, isolated, err := jointCost(users, costs)
+	if err != nil {
+		return fmt.Errorf("api cost together: %w", err)
+	}
+	coldH -= float64(isolated.cold - joint.cold)
+	steadyH -= float64(isolated.charged - joint.charged)
+	var repeats, n304 int64
+	for _, c := range costs {
+		if c.interval != time.Hour {
+			repeats += int64(c.perHour(c.charged + c.n304))
+			n304 += int64(c.perHour(c.n304))
+		}
+	}
+	repeats += joint.charged + joint.n304
+	n304 += joint.n304
+	r.row("  the hourly collectors together, in one target (they share what they fetch in common)", fmt.Sprintf("%d / %d+%d", joint.cold, joint.charged, joint.n304),
+		fmt.Sprintf("%d / %d+%d when each runs alone", isolated.cold, isolated.charged, isolated.n304))
 	r.row("  requests an hour if every refresh were cold", fmt.Sprintf("%.0f", coldH), fmt.Sprintf("%.0f %% of 5,000; %.0f %% of 15,000", coldH/50, coldH/150))
 	r.row("  requests an hour charged, steady state with ETags", fmt.Sprintf("%.0f", steadyH), target(steadyH <= 5000*0.2, "≤ 20 % of 5,000"))
+	share := float64(n304) / float64(repeats)
+	r.row("  repeat requests an hour answered 304, unchanged data", fmt.Sprintf("%d of %d (%.1f %%)", n304, repeats, 100*share), target(share >= 0.95, "≥ 95 %"))
 	return nil
 }
 

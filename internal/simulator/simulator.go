@@ -196,11 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r2 := r.Clone(ctx)
 	r2.URL.Path = path
-	if gitlab {
-		s.mux.ServeHTTP(w, r2)
-		return
-	}
-	s.conditional(w, r2)
+	s.conditional(w, r2, gitlab)
 }
 
 // conditional answers as GitHub does for conditional requests: every 200
@@ -209,7 +205,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // a Link header (RFC 9110 §15.4.5 lets a 304 leave it out), and without
 // costing the primary budget.
 // https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
-func (s *Server) conditional(w http.ResponseWriter, r *http.Request) {
+//
+// GitLab, a Rails application, keeps Rails' Rack::ETag and
+// Rack::ConditionalGet (gitlab-org/gitlab config/application.rb): its ETag
+// is a digest of the body alone, and a 304 counts against its rate limits
+// like any other request.
+func (s *Server) conditional(w http.ResponseWriter, r *http.Request, gitlab bool) {
 	rec := &recorder{header: http.Header{}, code: http.StatusOK}
 	s.mux.ServeHTTP(rec, r)
 	for k, v := range rec.header {
@@ -220,11 +221,17 @@ func (s *Server) conditional(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(rec.body.Bytes())
 		return
 	}
-	sum := sha256.Sum256(append([]byte(r.Header.Get("Authorization")+"\n"), rec.body.Bytes()...))
+	bound := r.Header.Get("Authorization") + "\n"
+	if gitlab {
+		bound = ""
+	}
+	sum := sha256.Sum256(append([]byte(bound), rec.body.Bytes()...))
 	etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
 	w.Header().Set("ETag", etag)
 	if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
-		s.used.Add(-1)
+		if !gitlab {
+			s.used.Add(-1)
+		}
 		s.mu.Lock()
 		s.notModified++
 		s.mu.Unlock()
