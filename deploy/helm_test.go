@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,6 +29,8 @@ func helmCopies(t *testing.T) map[string]string {
 	}
 	return copies
 }
+
+var update = flag.Bool("update", false, "rewrite the Helm chart's copies of the rules and dashboards")
 
 // TestGoldenHelmFiles: the chart's rules and dashboards are the repository's,
 // byte for byte, and it ships no dashboard that no longer exists.
