@@ -46,7 +46,7 @@ type cached struct {
 	state       State
 	running     chan struct{} // closed when the refresh under way ends
 	nextAttempt time.Time
-	goneLogged  bool
+	said        sayOnce
 }
 
 // State is what the exporter knows of one collector, for the meta-metrics,
@@ -212,10 +212,7 @@ func (c *cached) refresh(done chan struct{}) {
 		}
 		if e.Kind == api.KindGone {
 			c.nextAttempt = end.Add(goneRetry)
-			if !c.goneLogged {
-				c.goneLogged = true
-				level.Warn(c.logger).Log("msg", "GitHub retired this endpoint; asking again only every "+goneRetry.String(), "err", err)
-			}
+			c.said.Log("410", level.Warn(c.logger), "msg", "GitHub retired this endpoint; asking again only every "+goneRetry.String(), "err", err)
 			return
 		}
 	}
