@@ -12,7 +12,7 @@ import (
 // rather than a failed refresh, and says so once, not on every refresh.
 // GitHub also answers 404 when it hides a resource from the token, so the
 // message names that cause too.
-type absence struct{ said bool }
+type absence struct{ once sayOnce }
 
 // notFound reports whether err is the API's 404; the first one in a row is
 // logged with meaning. An HTML 404 is a proxy's or a login page, not the
@@ -20,12 +20,9 @@ type absence struct{ said bool }
 // re-arms the message.
 func (a *absence) notFound(logger log.Logger, collector string, err error, meaning string) bool {
 	if e, ok := api.AsError(err); !ok || e.Kind != api.KindNotFound || e.HTML {
-		a.said = false
+		a.once.Clear("404")
 		return false
 	}
-	if !a.said {
-		a.said = true
-		level.Info(logger).Log("msg", meaning+" (GitHub answers 404 too when the token may not see it: check the slug and the credential if this is unexpected)", "collector", collector, "err", err)
-	}
+	a.once.Log("404", level.Info(logger), "msg", meaning+" (GitHub answers 404 too when the token may not see it: check the slug and the credential if this is unexpected)", "collector", collector, "err", err)
 	return true
 }

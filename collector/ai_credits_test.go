@@ -66,14 +66,14 @@ func TestAICreditsNotFoundIsNoData(t *testing.T) {
 			t.Fatalf("refresh %d: err = %v, %d metrics; want no error and none", i, err, len(metrics))
 		}
 	}
-	if !c.absent.said || !c.Absent() {
-		t.Errorf("said = %v, summary = %q", c.absent.said, c.Summary())
+	if !c.absent.once.Said("404") || !c.Absent() {
+		t.Errorf("said = %v, summary = %q", c.absent.once.Said("404"), c.Summary())
 	}
 	sim.SetFault(path, simulator.JSONFault(http.StatusInternalServerError, `{"message":"boom"}`))
 	if _, err := runUpdate(t, c); !api.IsKind(err, api.KindServer) {
 		t.Errorf("err = %v, want a server error", err)
 	}
-	if c.absent.said {
+	if c.absent.once.Said("404") {
 		t.Error("another outcome must re-arm the 404 message")
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
@@ -58,30 +57,10 @@ type budgetsCollector struct {
 	now func() time.Time
 	summaryHolder
 	absent absence
-	warned warnOnce
+	warned sayOnce
 }
 
 var _ Collector = (*budgetsCollector)(nil)
-
-// warnOnce logs each distinct message once per process: a problem that
-// repeats every refresh is said once, not every hour.
-type warnOnce struct {
-	mu   sync.Mutex
-	said map[string]bool
-}
-
-func (w *warnOnce) warn(logger log.Logger, key string, keyvals ...any) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.said[key] {
-		return
-	}
-	if w.said == nil {
-		w.said = map[string]bool{}
-	}
-	w.said[key] = true
-	level.Warn(logger).Log(keyvals...)
-}
 
 type budget struct {
 	ID      api.String `json:"id"`
@@ -392,7 +371,7 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		costCenters, err = c.costCenterIDs(ctx)
 		if api.IsKind(err, api.KindNotFound) {
 			note = "; cost-center listing not found (404): cost-center budgets' spend unknown"
-			c.warned.warn(c.src.Logger, "cost centers", "msg", "the cost-center listing answers 404: the spend of cost-center budgets is unknown and left out", "collector", "budgets", "err", err)
+			c.warned.Log("cost centers", level.Warn(c.src.Logger), "msg", "the cost-center listing answers 404: the spend of cost-center budgets is unknown and left out", "collector", "budgets", "err", err)
 		} else if err != nil {
 			return wrap("budgets: cost centers", err)
 		}
@@ -456,7 +435,7 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 		g.Go(func() error {
 			net, err := netAmount(gctx, c.src, f.path(), f.query(month))
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
-				c.warned.warn(c.src.Logger, "filter "+f.query(nil).Encode(), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
+				c.warned.Log("filter "+f.query(nil).Encode(), level.Warn(c.src.Logger), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
 				mu.Lock()
 				rejected[f] = "the usage report rejects " + f.query(nil).Encode()
 				mu.Unlock()

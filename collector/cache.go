@@ -62,7 +62,7 @@ type cached struct {
 	running     chan struct{} // closed when the refresh under way ends
 	started     time.Time     // when the refresh under way started
 	nextAttempt time.Time
-	goneLogged  bool
+	said        sayOnce
 }
 
 // State is what the exporter knows of one collector, for the meta-metrics,
@@ -252,10 +252,7 @@ func (c *cached) refresh(done chan struct{}, start time.Time) {
 		}
 		if e.Kind == api.KindGone {
 			c.nextAttempt = end.Add(goneRetry)
-			if !c.goneLogged {
-				c.goneLogged = true
-				level.Warn(c.logger).Log("msg", "GitHub retired this endpoint; asking again only every "+goneRetry.String(), "err", err)
-			}
+			c.said.Log("410", level.Warn(c.logger), "msg", "GitHub retired this endpoint; asking again only every "+goneRetry.String(), "err", err)
 			return
 		}
 	}

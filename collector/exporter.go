@@ -238,20 +238,6 @@ func tokenSource(tc *config.Target, base http.RoundTripper) (api.TokenSource, er
 	return nil, fmt.Errorf("no credentials")
 }
 
-// States reports every collector's state, in configuration order, without
-// starting a refresh.
-func (e *Exporter) States() []State {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	var out []State
-	for _, t := range e.targets {
-		for _, c := range t.collectors {
-			out = append(out, c.snapshot())
-		}
-	}
-	return out
-}
-
 // RateLimits reports each target's last-seen rate-limit budgets.
 func (e *Exporter) RateLimits() map[string][]api.RateLimit {
 	e.mu.RLock()

@@ -104,7 +104,7 @@ func TestExporterHonoursScrapeDeadline(t *testing.T) {
 	}
 	// The refresh goes on after the scrape gave up, and its data is served later.
 	waitFor(t, func() bool {
-		for _, st := range e.States() {
+		for _, st := range e.Statuses() {
 			if !st.Succeeded() {
 				return false
 			}
@@ -152,7 +152,7 @@ func TestNoTokenInLogsOrOutput(t *testing.T) {
 	e, url := newServedExporter(t, "targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN, collectors: [consumed_licenses, license_sync_status]}\n", logger)
 	body, _ := scrapeURL(t, url, "10")
 	var errs strings.Builder
-	for _, st := range e.States() {
+	for _, st := range e.Statuses() {
 		if st.LastError == nil {
 			t.Fatalf("%s should have failed with 401", st.Collector)
 		}

@@ -121,16 +121,16 @@ func (r *rig) eventually(d time.Duration, what string, ok func(map[string]float6
 			return s
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("after %s: %s did not happen; last scrape:\n%s\nstates: %+v", d, what, faultDump(s), r.exp.States())
+			r.t.Fatalf("after %s: %s did not happen; last scrape:\n%s\nstates: %+v", d, what, faultDump(s), r.exp.Statuses())
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
 }
 
 func (r *rig) state(collector string) State {
-	for _, s := range r.exp.States() {
+	for _, s := range r.exp.Statuses() {
 		if s.Collector == collector {
-			return s
+			return s.State
 		}
 	}
 	r.t.Fatalf("no collector %s", collector)
@@ -144,7 +144,7 @@ func (r *rig) assertNoSecret(secret string) {
 	bodies := r.bodies.String()
 	r.mu.Unlock()
 	places := map[string]string{"logs (debug level)": r.logs.String(), "/metrics": bodies}
-	for _, s := range r.exp.States() {
+	for _, s := range r.exp.Statuses() {
 		if s.LastError != nil {
 			places["error of "+s.Collector] += s.LastError.Error() + fmt.Sprintf(" %#v", s.LastError)
 		}

@@ -51,7 +51,7 @@ var securityProductsFrom = serverVersion{3, 17}
 type securityProductsCollector struct {
 	src *Source
 	summaryHolder
-	toldTooOld bool
+	said sayOnce
 }
 
 var _ Collector = (*securityProductsCollector)(nil)
@@ -76,10 +76,7 @@ func (c *securityProductsCollector) Update(ctx context.Context, ch chan<- promet
 			// Not a fault: the release predates the endpoint. Succeed with no
 			// data so that the failing-collector alert stays quiet, and say
 			// why on the status page and in check.
-			if !c.toldTooOld {
-				c.toldTooOld = true
-				level.Info(c.src.Logger).Log("msg", "Enterprise Server predates the security products statistics; security_products serves no data", "version", v)
-			}
+			c.said.Log("too old", level.Info(c.src.Logger), "msg", "Enterprise Server predates the security products statistics; security_products serves no data", "version", v)
 			c.setSummary("not available: Enterprise Server %s predates GET /enterprise/stats/security-products (%s and later); upgrade, or remove security_products from collectors", v, securityProductsFrom)
 			return nil
 		}

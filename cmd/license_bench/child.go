@@ -157,14 +157,14 @@ func runChild(args []string) int {
 	close(done)
 	<-sampled
 	memSample()
-	r := memResult{MaxRSS: vmHWM(), HeapInuse: inuse, HeapSys: sys, TookMS: e.States()[0].LastDuration.Milliseconds()}
+	r := memResult{MaxRSS: vmHWM(), HeapInuse: inuse, HeapSys: sys, TookMS: e.Statuses()[0].LastDuration.Milliseconds()}
 	if args[2] == "hostile" {
-		for _, s := range e.States() {
+		for _, s := range e.Statuses() {
 			if !s.Succeeded() {
 				r.Failed++
 			}
 		}
-		r.Collectors = len(e.States())
+		r.Collectors = len(e.Statuses())
 	} else if err := failed(e); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -234,7 +234,7 @@ func scrape(url string, timeout time.Duration) (time.Duration, error) {
 }
 
 func failed(e *collector.Exporter) error {
-	for _, s := range e.States() {
+	for _, s := range e.Statuses() {
 		if !s.Succeeded() {
 			return fmt.Errorf("%s did not succeed: %w", s.Collector, s.LastError)
 		}
@@ -292,7 +292,7 @@ func coldRefresh(users int, latency time.Duration) (*coldResult, error) {
 		return nil, err
 	}
 	up := func(d time.Duration) time.Duration { return time.Duration(float64(d) * r.scale) }
-	r.took, r.rtt = up(e.States()[0].LastDuration), up(rtt)
+	r.took, r.rtt = up(e.Statuses()[0].LastDuration), up(rtt)
 	// The ideal takes the response time the API actually gave during the
 	// run (on a shared machine, pages in parallel answer slower than one
 	// alone); the one at the unloaded round trip is shown beside it.
