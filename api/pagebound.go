@@ -32,18 +32,21 @@ type LooselyCounted interface {
 type pageBound struct {
 	total Number
 	loose bool
+	size  int // entries a full page holds
 	limit int
 	short int // pages in a row that held less than half a page and linked on
 }
 
-func newPageBound(total Number, loose bool) *pageBound {
-	b := &pageBound{total: total, loose: loose, limit: MaxPages}
+// newPageBound bounds a listing by page 1's total, at size entries a page
+// (PerPage, the size asked for, unless the listing is known to serve fewer).
+func newPageBound(total Number, loose bool, size int) *pageBound {
+	b := &pageBound{total: total, loose: loose, size: size, limit: MaxPages}
 	if !total.Valid || total.Value < 0 {
 		b.total = Number{}
 		return b
 	}
 	need := MaxPages
-	if pages := math.Ceil(total.Value / PerPage); pages < MaxPages {
+	if pages := math.Ceil(total.Value / float64(size)); pages < MaxPages {
 		need = max(int(pages), 1)
 	}
 	if loose {
@@ -69,7 +72,7 @@ func (b *pageBound) allows(n int) error {
 	if !b.stated() || n <= b.limit {
 		return nil
 	}
-	return fmt.Errorf("%s, which fills at most %d pages of %d, but the listing runs to page %d", b.totalText(), b.limit, PerPage, n)
+	return fmt.Errorf("%s, which fills at most %d pages of %d, but the listing runs to page %d", b.totalText(), b.limit, b.size, n)
 }
 
 // next checks, after page p (which held items entries and links to a next
@@ -81,12 +84,12 @@ func (b *pageBound) next(p, items int) error {
 	if !b.stated() {
 		return nil
 	}
-	if items*2 >= PerPage {
+	if items*2 >= b.size {
 		b.short = 0
 		return nil
 	}
 	if b.short++; b.short >= 2 {
-		return fmt.Errorf("%s, but pages %d and %d held fewer than half of the %d entries asked for and still link to a next page", b.totalText(), p-1, p, PerPage)
+		return fmt.Errorf("%s, but pages %d and %d held fewer than half of the %d entries a page holds and still link to a next page", b.totalText(), p-1, p, b.size)
 	}
 	return nil
 }

@@ -141,7 +141,7 @@ func paginate[T, A any](ctx context.Context, c *Client, path string, query url.V
 	}
 	// Page 1's total bounds the listing: a Link header that never ends
 	// costs at most the pages that total needs.
-	bound := newPageBound(e1.total, e1.loose)
+	bound := newPageBound(e1.total, e1.loose, PerPage)
 	links := parseLink(e1.link, from)
 	if last, n, ok := lastPage(links["last"], first); ok && n > 1 {
 		if n > MaxPages {

@@ -21,6 +21,9 @@ type NextPager interface {
 	TotalCount() Number
 }
 
+// minBodyPage is the smallest page a body-paged listing is taken to serve.
+const minBodyPage = 10
+
 // PaginateBody fetches page 1, 2, … of a listing whose body says whether
 // another page follows, and hands each decoded page to each, in order.
 // Pages are fetched one by one: nothing says how many there are. It stops
@@ -28,7 +31,7 @@ type NextPager interface {
 // "more" must not cost thousands of requests, on an empty page, on a page
 // whose items were all seen before, and once the stated total_count is
 // reached. Page 1's total_count bounds the listing as Paginate's does
-// (pageBound); without one, MaxPages does.
+// (pageBound), at the page size page 1 served; without one, MaxPages does.
 func PaginateBody[T any, P interface {
 	*T
 	NextPager
@@ -39,7 +42,7 @@ func PaginateBody[T any, P interface {
 	}
 	q.Set("per_page", strconv.Itoa(PerPage))
 	seen := map[string]bool{}
-	bound := newPageBound(Number{}, false)
+	bound := newPageBound(Number{}, false, PerPage)
 	items := 0
 	for page := 1; ; page++ {
 		q.Set("page", strconv.Itoa(page))
@@ -84,7 +87,11 @@ func PaginateBody[T any, P interface {
 		items += len(ids)
 		total := p.TotalCount()
 		if page == 1 {
-			bound = newPageBound(total, false)
+			// A full page is what page 1 held, if it says more follow:
+			// GitHub's budgets listing has served at most 10 a page
+			// whatever per_page asked for. Never fewer than 10, so that a
+			// body of one entry a page stays bounded by its total.
+			bound = newPageBound(total, false, min(max(len(ids), minBodyPage), PerPage))
 		}
 		switch {
 		case !p.HasNextPage(), !fresh:

@@ -162,3 +162,25 @@ func TestPaginateBodyNeverEnding(t *testing.T) {
 		})
 	}
 }
+
+// TestPaginateBodyServedPageSize: a listing that serves fewer a page than
+// asked for (GitHub's budgets: at most 10) is bounded at the size it serves.
+// 25 budgets at 10 a page are 3 pages; at the 100 asked for the bound was 2
+// and the refresh failed.
+func TestPaginateBodyServedPageSize(t *testing.T) {
+	var hits atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		var items []string
+		for i := (page - 1) * 10; i < min(page*10, 25); i++ {
+			items = append(items, strconv.Itoa(i))
+		}
+		fmt.Fprintf(w, `{"items":[%s],"has_next_page":%v,"total_count":25}`, strings.Join(items, ","), page*10 < 25)
+	}), GitHub)
+	n := 0
+	err := PaginateBody(context.Background(), c, "/budgets", nil, func(p *bodyPage) error { n += len(p.Items); return nil })
+	if err != nil || n != 25 || hits.Load() != 3 {
+		t.Errorf("err %v, %d items in %d requests; want 25 in 3", err, n, hits.Load())
+	}
+}

@@ -93,13 +93,12 @@ func TestClientSendsNothingWhileLimited(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := testClient(t, srv.URL)
-	clock := time.Now()
-	c.now = func() time.Time { return clock }
-	c.sched.now = c.now
+	clock := clockOf(c)
+	start := clock.Now()
 	var v map[string]any
 	_, err := c.GetJSON(context.Background(), "/x", nil, &v)
 	e, ok := AsError(err)
-	if !ok || e.Kind != KindRateLimit || !e.RetryAt.Equal(clock.Add(30*time.Second)) {
+	if !ok || e.Kind != KindRateLimit || !e.RetryAt.Equal(start.Add(30*time.Second)) {
 		t.Fatalf("err = %v", err)
 	}
 	for range 3 {
@@ -110,7 +109,7 @@ func TestClientSendsNothingWhileLimited(t *testing.T) {
 	if hits.Load() != 1 {
 		t.Errorf("%d requests reached the server during Retry-After", hits.Load())
 	}
-	clock = clock.Add(31 * time.Second)
+	clock.set(start.Add(31 * time.Second))
 	if _, err := c.GetJSON(context.Background(), "/x", nil, &v); err != nil {
 		t.Errorf("after Retry-After: %v", err)
 	}

@@ -2,7 +2,12 @@ package collector
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"reflect"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -156,5 +161,28 @@ func TestTallyMergeKeepsEveryField(t *testing.T) {
 	rm.merge(rt)
 	if !reflect.DeepEqual(rt, rm) {
 		t.Errorf("runner merge lost something:\n page   %+v\n merged %+v", rt, rm)
+	}
+}
+
+// TestConsumedLicensesEndlessChain: pages that each link to the next, one
+// user a page under a stated million seats, fail the refresh after two
+// requests with an error that names the total; they used to cost 10,000.
+func TestConsumedLicensesEndlessChain(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	path := "/enterprises/" + simulator.FixtureEnterprise + "/consumed-licenses"
+	var hits atomic.Int32
+	sim.SetFault(path, func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		hits.Add(1)
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?per_page=100&page=%d>; rel="next"`, r.Host, path, page+1))
+		fmt.Fprintf(w, `{"total_seats_consumed":1000000,"total_seats_purchased":1000000,"users":[{"github_com_login":"u%d"}]}`, page)
+	})
+	_, err := runUpdate(t, newCollector(t, "consumed_licenses", fixtureTarget(url)))
+	if err == nil || !strings.Contains(err.Error(), "stated a total of 1000000") {
+		t.Errorf("err = %v, want one that names the stated total", err)
+	}
+	if n := hits.Load(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
 	}
 }

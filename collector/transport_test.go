@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/license-exporter/license_exporter/api"
 	"github.com/license-exporter/license_exporter/config"
 	"github.com/license-exporter/license_exporter/internal/simulator"
 )
@@ -112,5 +113,40 @@ func TestReloadsShareOneTransport(t *testing.T) {
 	}
 	if tr, _ := e.pool.Len(); tr != 1 {
 		t.Errorf("%d transports held, want 1", tr)
+	}
+}
+
+// TestReloadChangesMaxConcurrentRequests: a reload raises
+// max_concurrent_requests as well as lowering it (the credential's scheduler
+// used to keep the lowest value it had ever been given).
+func TestReloadChangesMaxConcurrentRequests(t *testing.T) {
+	_, url := startSim(t, simulator.Options{})
+	tok := tokenFile(t)
+	e := New(Options{})
+	defer e.Close()
+	for _, n := range []int{5, 20, 3, 0} {
+		key := ""
+		if n > 0 {
+			key = fmt.Sprintf(", max_concurrent_requests: %d", n)
+		}
+		yml := fmt.Sprintf("targets:\n  - {name: a, type: github, enterprise: %s, api_url: '%s', token_file: %s, collectors: [consumed_licenses]%s}\n",
+			simulator.FixtureEnterprise, url, tok, key)
+		cfg, err := config.Parse([]byte(yml), Catalog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.ApplyConfig(cfg); err != nil {
+			t.Fatal(err)
+		}
+		want := n
+		if n == 0 {
+			want = api.DefaultMaxConcurrency
+		}
+		e.mu.RLock()
+		got := e.targets[0].src.Client.Concurrency()
+		e.mu.RUnlock()
+		if got != want {
+			t.Errorf("reloaded with max_concurrent_requests %d: %d in flight allowed, want %d", n, got, want)
+		}
 	}
 }
