@@ -241,7 +241,7 @@ func (s *Scheduler) pace(ctx context.Context, path string) error {
 	delay, blocked := s.rate.wait(s.now())
 	if !blocked.IsZero() {
 		return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: blocked,
-			Hint: "rate limited: nothing is sent until " + blocked.UTC().Format(time.RFC3339) + "; if this recurs, raise refresh_interval(s) or give this target its own token"}
+			Hint: "rate limited: nothing is sent until " + blocked.UTC().Format(time.RFC3339)}
 	}
 	if delay <= 0 {
 		return nil

@@ -152,11 +152,11 @@ func TestNoTokenInLogsOrOutput(t *testing.T) {
 	e, url := newServedExporter(t, "targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: TOKEN, collectors: [consumed_licenses, license_sync_status]}\n", logger)
 	body, _ := scrapeURL(t, url, "10")
 	var errs strings.Builder
-	for _, st := range e.States() {
+	for _, st := range e.Statuses() {
 		if st.LastError == nil {
 			t.Fatalf("%s should have failed with 401", st.Collector)
 		}
-		errs.WriteString(st.LastError.Error())
+		errs.WriteString(st.LastError.Error() + st.Fix)
 	}
 	if !strings.Contains(errs.String(), "token was rejected") {
 		t.Errorf("the 401 error should say what to do: %s", errs.String())
