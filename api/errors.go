@@ -158,15 +158,6 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	return e
 }
 
-// ScopeHint names the scopes the endpoint accepts and those the token has.
-func (e *Error) ScopeHint() string {
-	have := e.TokenScopes
-	if have == "" {
-		have = "none"
-	}
-	return fmt.Sprintf("this endpoint accepts %s (the token has: %s)", e.AcceptedScopes, have)
-}
-
 func isRateLimited(h http.Header, msg string) bool {
 	if h.Get("Retry-After") != "" || h.Get("X-RateLimit-Remaining") == "0" {
 		return true

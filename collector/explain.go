@@ -44,7 +44,7 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 	case api.KindPermission:
 		var parts []string
 		if e.AcceptedScopes != "" {
-			parts = append(parts, "the token lacks a scope: "+e.ScopeHint())
+			parts = append(parts, "the token lacks a scope: "+scopes(e))
 		}
 		if e.AcceptedPermissions != "" {
 			parts = append(parts, "a fine-grained token or GitHub App needs the permission "+e.AcceptedPermissions)
@@ -125,6 +125,15 @@ func explainNetwork(e *api.Error, t *config.Target) string {
 		return fmt.Sprintf("nothing accepts connections at api_url %s (connection refused): check the host and port of api_url, and proxy settings (HTTPS_PROXY)", t.APIURL)
 	}
 	return fmt.Sprintf("cannot reach api_url %s: %s; check DNS, proxy settings (HTTPS_PROXY) and firewalls", t.APIURL, cause(e))
+}
+
+// scopes names the scopes the endpoint accepts and those the token has.
+func scopes(e *api.Error) string {
+	have := e.TokenScopes
+	if have == "" {
+		have = "none"
+	}
+	return fmt.Sprintf("this endpoint accepts %s (the token has: %s)", e.AcceptedScopes, have)
 }
 
 func cause(e *api.Error) string {
