@@ -90,3 +90,29 @@ func TestExplainDNS(t *testing.T) {
 		t.Errorf("fix %q", fix)
 	}
 }
+
+// TestLogSaysFixOnce: the log line of a failed refresh gives the fix once,
+// in fix=, and the facts in err= (issue: `fix="401: … replace it in
+// token_file…" err="…401 … check token_file…"`).
+func TestLogSaysFixOnce(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/enterprises/", simulator.JSONFault(http.StatusUnauthorized, `{"message":"Bad credentials"}`))
+	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+targets:
+  - {name: t, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, collectors: [consumed_licenses]}
+`, url, tokenFile(t))), Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &testdeps.SyncBuffer{}
+	e := New(Options{Logger: log.NewLogfmtLogger(logs)})
+	defer e.Close()
+	if err := e.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	e.RefreshAll(context.Background())
+	line := logs.String()
+	if !strings.Contains(line, "refresh failed") || strings.Count(line, "token_file") != 1 || !strings.Contains(line, `401 Unauthorized (\"Bad credentials\")`) {
+		t.Errorf("the fix must be said once, beside the facts:\n%s", line)
+	}
+}
