@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Flavor selects the API dialect: headers, authentication and error hints.
@@ -307,8 +309,8 @@ type conditional struct {
 // Response with Status 304 and no error, and cond.sent holds what to reuse.
 func (c *Client) get(ctx context.Context, u *url.URL, decode func(io.Reader) error, cond *conditional, maxBody int64) (*Response, error) {
 	if u.Host != c.base.Host || u.Scheme != c.base.Scheme {
-		return nil, &Error{Kind: KindRefused, Method: http.MethodGet, Path: u.Path,
-			Hint: fmt.Sprintf("the API pointed to another host (%s): the exporter only talks to api_url's host", u.Host)}
+		return nil, &Error{Kind: KindRefused, Method: http.MethodGet, Path: u.Path, OtherHost: u.Host,
+			Hint: fmt.Sprintf("the API pointed to another host (%s)", u.Host)}
 	}
 	for attempt := 0; ; attempt++ {
 		r, err := c.getOnce(ctx, u, decode, cond, min(maxBody, c.opts.MaxBodyBytes))
@@ -371,7 +373,14 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	}
 	token, err = c.opts.Token.Token(ctx)
 	if err != nil {
-		return nil, fail(KindAuth, err, "no credential to send: check the target's token_file, token_env or github_app")
+		return nil, fail(KindAuth, err, "")
+	}
+	if !httpguts.ValidHeaderFieldValue(token) {
+		// net/http would refuse it with an error that reads like a
+		// network failure; say what it is, and never send it.
+		e := fail(KindAuth, nil, "the credential holds a byte a header cannot carry")
+		e.TokenUnusable = true
+		return nil, e
 	}
 	ticket, err := c.sched.Acquire(ctx, u.Path)
 	if err != nil {
@@ -435,7 +444,7 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	c.partial.note(u.Path, resp.Header)
 	if isHTML(resp.Header) {
 		c.observe(strconv.Itoa(resp.StatusCode), start)
-		e := fail(KindBadResponse, nil, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+		e := fail(KindBadResponse, nil, "the answer was an HTML page, not the API")
 		e.HTML = true
 		return r, e
 	}
@@ -453,7 +462,7 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	case errors.Is(err, errElementTooLarge):
 		return r, fail(KindBadResponse, nil, fmt.Sprintf("one entry of the answer is larger than %d bytes", MaxElementBytes))
 	case ctx.Err() != nil:
-		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not finish within %s (a stalled or endless body); the exporter retries with backoff", c.opts.Timeout))
+		return r, fail(KindTimeout, ctx.Err(), fmt.Sprintf("the answer did not finish within %s (a stalled or endless body)", c.opts.Timeout))
 	default:
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return r, fail(KindBadResponse, err, "the answer ended early: the connection broke or the API sent truncated JSON")
@@ -463,7 +472,9 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 			return r, fail(KindNetwork, err, "the connection broke while reading the answer")
 		}
 		if strings.Contains(err.Error(), "invalid character '<'") { // HTML sent as JSON
-			return r, fail(KindBadResponse, err, "the answer was an HTML page, not the API: check api_url (Enterprise Server: https://HOST/api/v3), or a proxy is answering")
+			e := fail(KindBadResponse, err, "the answer was an HTML page, not the API")
+			e.HTML = true
+			return r, e
 		}
 		return r, fail(KindBadResponse, err, "the answer is not the JSON the API documents")
 	}
@@ -491,13 +502,15 @@ func (c *Client) transportError(path string, err error) *Error {
 	if errors.As(err, &ue) {
 		err = ue.Err // drop the URL: it is in Path already
 	}
+	e.Err = err
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
-		e.Kind, e.Hint = KindTimeout, fmt.Sprintf("no answer within %s: the API or a proxy in between hangs; the exporter retries with backoff", c.opts.Timeout)
-	default:
-		e.Hint = "could not reach the API: check api_url, DNS, proxy settings (HTTPS_PROXY) and firewalls"
+		e.Kind, e.Hint = KindTimeout, fmt.Sprintf("no answer within %s", c.opts.Timeout)
+	case e.HeaderOverflow():
+		// The API answered, too much: not a network failure, and asking
+		// again would bring the same headers.
+		e.Kind = KindBadResponse
 	}
-	e.Err = err
 	return e
 }
 
@@ -508,8 +521,8 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return &Error{Kind: KindRefused, Method: http.MethodGet, Path: via[0].URL.Path, Hint: "too many redirects"}
 	}
 	if req.URL.Host != c.base.Host || req.URL.Scheme != c.base.Scheme {
-		return &Error{Kind: KindRefused, Method: http.MethodGet, Path: via[0].URL.Path,
-			Hint: fmt.Sprintf("redirect to another host (%s) refused: the token is never sent elsewhere; set api_url to the address the API answers on", req.URL.Host)}
+		return &Error{Kind: KindRefused, Method: http.MethodGet, Path: via[0].URL.Path, OtherHost: req.URL.Host,
+			Hint: fmt.Sprintf("redirect to another host (%s) refused", req.URL.Host)}
 	}
 	return nil
 }

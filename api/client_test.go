@@ -69,18 +69,18 @@ func TestClassify(t *testing.T) {
 		headers map[string]string
 		body    string
 		kind    Kind
-		hint    string
+		fact    string
 	}{
-		{"401", 401, nil, `{"message":"Bad credentials"}`, KindAuth, "token was rejected"},
-		{"403 scope", 403, map[string]string{"X-Accepted-OAuth-Scopes": "manage_billing:enterprise, read:enterprise", "X-OAuth-Scopes": "repo"}, `{"message":"Must have admin rights"}`, KindPermission, "accepts manage_billing:enterprise, read:enterprise (the token has: repo)"},
+		{"401", 401, nil, `{"message":"Bad credentials"}`, KindAuth, `401 Unauthorized ("Bad credentials")`},
+		{"403 scope", 403, map[string]string{"X-Accepted-OAuth-Scopes": "manage_billing:enterprise, read:enterprise", "X-OAuth-Scopes": "repo"}, `{"message":"Must have admin rights"}`, KindPermission, `accepted scopes "manage_billing:enterprise, read:enterprise", token scopes "repo"`},
 		{"403 fine-grained", 403, map[string]string{"X-Accepted-GitHub-Permissions": "enterprise_administration=read"}, `{}`, KindPermission, "enterprise_administration=read"},
-		{"404", 404, nil, `{"message":"Not Found"}`, KindNotFound, "enterprise slug"},
-		{"410", 410, nil, `{"message":"This endpoint has been moved."}`, KindGone, "retired"},
-		{"429", 429, map[string]string{"Retry-After": "120"}, `{}`, KindRateLimit, "rate limited"},
-		{"403 secondary", 403, map[string]string{"Retry-After": "30"}, `{"message":"You have exceeded a secondary rate limit"}`, KindRateLimit, "rate limited"},
-		{"403 primary", 403, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "5000", "X-RateLimit-Reset": strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)}, `{"message":"API rate limit exceeded"}`, KindRateLimit, "rate limited"},
-		{"502 html", 502, map[string]string{"Content-Type": "text/html"}, `<html><body>Bad gateway</body></html>`, KindServer, "HTML page"},
-		{"500", 500, nil, `{"message":"oops"}`, KindServer, "retries with backoff"},
+		{"404", 404, nil, `{"message":"Not Found"}`, KindNotFound, "404 Not Found"},
+		{"410", 410, nil, `{"message":"This endpoint has been moved."}`, KindGone, "410 Gone"},
+		{"429", 429, map[string]string{"Retry-After": "120"}, `{}`, KindRateLimit, "429 Too Many Requests (retry after "},
+		{"403 secondary", 403, map[string]string{"Retry-After": "30"}, `{"message":"You have exceeded a secondary rate limit"}`, KindRateLimit, "(retry after "},
+		{"403 primary", 403, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "5000", "X-RateLimit-Reset": strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)}, `{"message":"API rate limit exceeded"}`, KindRateLimit, "(retry after "},
+		{"502 html", 502, map[string]string{"Content-Type": "text/html"}, `<html><body>Bad gateway</body></html>`, KindServer, "an HTML page"},
+		{"500", 500, nil, `{"message":"oops"}`, KindServer, `500 Internal Server Error ("oops")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -96,8 +96,14 @@ func TestClassify(t *testing.T) {
 			if !ok {
 				t.Fatalf("error %v is not an *api.Error", err)
 			}
-			if e.Kind != tc.kind || !strings.Contains(e.Error(), tc.hint) {
-				t.Errorf("kind %v error %q; want kind %v containing %q", e.Kind, e, tc.kind, tc.hint)
+			if e.Kind != tc.kind || !strings.Contains(e.Error(), tc.fact) {
+				t.Errorf("kind %v error %q; want kind %v containing %q", e.Kind, e, tc.kind, tc.fact)
+			}
+			// Facts only: the fix is collector.Explain's, said once.
+			for _, advice := range []string{"check ", "replace", "raise ", "remove ", "set ", "upgrade", "retries", "token_file", "api_url"} {
+				if strings.Contains(e.Error(), advice) {
+					t.Errorf("the error gives advice (%q): %s", advice, e)
+				}
 			}
 			if strings.Contains(e.Error(), "s3cret") {
 				t.Errorf("error leaks the token: %s", e)

@@ -39,16 +39,21 @@ var kindNames = map[Kind]string{
 
 func (k Kind) String() string { return kindNames[k] }
 
-// Error is a failed API request, classified, with a hint that says what to do.
+// Error is a failed API request, classified, with the facts that say why:
+// the status, the API's message, the scopes GitHub's headers named, SSO, an
+// HTML page, a proxy. It holds facts only: what to do about them is said in
+// words by collector.Explain alone, so that a log line says the fix once.
 // It never holds the token or the query string.
 type Error struct {
 	Kind   Kind
 	Method string
 	Path   string
 	Status int
-	// Message is the API's own message, shortened.
+	// Message is the API's own message, shortened and redacted.
 	Message string
-	// Hint says what the user should do.
+	// Hint is the exporter's own account of what happened where no status
+	// says it (an answer too large, a redirect refused, no answer within
+	// 30s): a fact, never advice.
 	Hint string
 	// AcceptedScopes, TokenScopes and AcceptedPermissions are what GitHub's
 	// headers said on a 403: the classic scopes the endpoint accepts, those
@@ -65,6 +70,13 @@ type Error struct {
 	NotAPI bool
 	// ProxyAuth is set when a proxy answered 407.
 	ProxyAuth bool
+	// OtherHost is the host a redirect or a link pointed to, when it was
+	// not api_url's (the request was refused).
+	OtherHost string
+	// TokenUnusable is set when the credential holds a byte that an HTTP
+	// header cannot carry (NUL, CR, LF, another control character), so it
+	// was never sent.
+	TokenUnusable bool
 	// RetryAt, when set, is the earliest time a retry can succeed.
 	RetryAt time.Time
 	Err     error
@@ -80,6 +92,12 @@ func (e *Error) Error() string {
 	}
 	if e.Message != "" {
 		fmt.Fprintf(&b, " (%q)", e.Message)
+	}
+	if e.AcceptedScopes != "" || e.AcceptedPermissions != "" {
+		fmt.Fprintf(&b, " (accepted scopes %q, token scopes %q, accepted permissions %q)", e.AcceptedScopes, e.TokenScopes, e.AcceptedPermissions)
+	}
+	if !e.RetryAt.IsZero() {
+		b.WriteString(" (retry after " + e.RetryAt.UTC().Format(time.RFC3339) + ")")
 	}
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
@@ -112,11 +130,9 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
 		e.Kind = KindAuth
-		e.Hint = "the token was rejected (wrong, expired or revoked): check token_file, token_env or github_app"
 	case code == http.StatusTooManyRequests || (code == http.StatusForbidden && isRateLimited(h, e.Message)):
 		e.Kind = KindRateLimit
 		e.RetryAt = retryAt(h, now)
-		e.Hint = "rate limited by the API until " + e.RetryAt.UTC().Format(time.RFC3339) + ": raise refresh_interval or give this target its own token"
 	case code == http.StatusForbidden:
 		e.Kind = KindPermission
 		if flavor == GitHub {
@@ -124,25 +140,16 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 			e.TokenScopes = strings.TrimSpace(h.Get("X-OAuth-Scopes"))
 			e.AcceptedPermissions = strings.TrimSpace(h.Get("X-Accepted-GitHub-Permissions"))
 		}
-		e.Hint = e.permissionHint(flavor)
 	case code == http.StatusNotFound:
+		// Which role a resource needs is the collector's to say (its
+		// spec's Needs, through collector.Explain), not the client's.
 		e.Kind = KindNotFound
-		if flavor == GitLab {
-			e.Hint = "not found: check api_url (the instance's base URL, without /api/v4)"
-		} else {
-			// Which role a resource needs is the collector's to say (its
-			// spec's Needs, through collector.Explain), not the client's.
-			e.Hint = "not found: check the enterprise slug and api_url (Enterprise Server needs https://HOST/api/v3); GitHub also answers 404 when the token may not see the resource"
-		}
 	case code == http.StatusGone:
 		e.Kind = KindGone
-		e.Hint = "the API retired this endpoint: upgrade license_exporter, or remove this collector from the target's collectors"
 	case code >= 500:
 		e.Kind = KindServer
-		e.Hint = "the API failed on its side; the exporter retries with backoff"
 		if h.Get("Retry-After") != "" { // 503 during maintenance, say
 			e.RetryAt = retryAt(h, now)
-			e.Hint = "the API failed on its side and asked to retry after " + e.RetryAt.UTC().Format(time.RFC3339) + "; the exporter waits until then"
 		}
 	default:
 		e.Kind = KindClient
@@ -150,9 +157,6 @@ func classify(flavor Flavor, method, path string, resp *http.Response, body []by
 	if isHTML(resp.Header) || looksHTML(body) {
 		e.HTML = true
 		e.Message = "an HTML page"
-		if e.Kind == KindServer || e.Kind == KindClient {
-			e.Hint = "the answer was an HTML page, not the API: a proxy or load balancer answered, or api_url is not the API's address"
-		}
 	}
 	if e.Kind == KindNotFound && !e.HTML && e.Message == "" && h.Get(requestIDHeader(flavor)) == "" {
 		e.NotAPI = true
@@ -169,34 +173,6 @@ func requestIDHeader(flavor Flavor) string {
 		return "X-Gitlab-Meta"
 	}
 	return "X-GitHub-Request-Id"
-}
-
-// permissionHint says what a 403's headers tell of the missing scope or
-// permission; what the collector needs is the collector's to add.
-func (e *Error) permissionHint(flavor Flavor) string {
-	if flavor == GitLab {
-		return "the token lacks a scope or its user a role these endpoints need"
-	}
-	var parts []string
-	if e.AcceptedScopes != "" {
-		parts = append(parts, "the token lacks a scope: "+e.ScopeHint())
-	}
-	if e.AcceptedPermissions != "" {
-		parts = append(parts, "a fine-grained token or GitHub App needs the permission "+e.AcceptedPermissions)
-	}
-	if len(parts) == 0 {
-		return "the token's user lacks a role or the token a scope that this endpoint needs"
-	}
-	return strings.Join(parts, "; ")
-}
-
-// ScopeHint names the scopes the endpoint accepts and those the token has.
-func (e *Error) ScopeHint() string {
-	have := e.TokenScopes
-	if have == "" {
-		have = "none"
-	}
-	return fmt.Sprintf("this endpoint accepts %s (the token has: %s)", e.AcceptedScopes, have)
 }
 
 func isRateLimited(h http.Header, msg string) bool {

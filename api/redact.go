@@ -20,7 +20,10 @@ const minSecretLen = 6
 // GitHub App's signed assertion).
 // docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats
 // docs.gitlab.com/security/tokens/#token-prefixes
-var tokenShapes = regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9_]{10,}|github_pat_[A-Za-z0-9_]{10,}|gl[a-z]{1,8}-[A-Za-z0-9_\-]{10,}|eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*)`)
+// The lengths are below the real ones (36 characters after ghp_, 20 after
+// glpat-) but long enough that a name such as "global-settings" is left
+// alone: a label value that matched would cost its series.
+var tokenShapes = regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,}|gl(?:pat|oas|dt|rt|rtr|cbt|ptt|ft|imt|agent|soat|ffct|wt)-[A-Za-z0-9_\-]{16,}|eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*)`)
 
 // authValues are credentials as an Authorization header carries them
 // ("Bearer …", "token …", "Basic …", "PRIVATE-TOKEN: …"), echoed by an API
@@ -46,7 +49,7 @@ func Redact(s, secret string) string {
 		// "basic", only a value that looks like one (long, or with a digit
 		// or base64's padding), so that "the token access" or "basic
 		// authentication" is left as written.
-		if !strings.EqualFold(sub[1], "bearer") && len(v) < 16 && !strings.ContainsAny(v, "0123456789=+/") {
+		if !strings.EqualFold(sub[1], "bearer") && (len(v) < 8 || len(v) < 16 && !strings.ContainsAny(v, "0123456789=+/")) {
 			return m
 		}
 		return sub[1] + sub[2] + Redacted

@@ -14,19 +14,22 @@ import (
 func TestRedact(t *testing.T) {
 	const secret = "tok-s3cr3t-0123456789"
 	for in, want := range map[string]string{
-		"echo " + secret + "!":                                              "echo [REDACTED]!",
-		"Authorization: Bearer abc":                                         "Authorization: Bearer [REDACTED]",
-		"Authorization: token ghp_0123456789abcdefghij":                     "Authorization: token [REDACTED]",
-		"sent token 0a1b2c3d":                                               "sent token [REDACTED]",
-		"PRIVATE-TOKEN: glpat-xxxxxxxxxxxxxxxxxxxx":                         "PRIVATE-TOKEN: [REDACTED]",
-		"a github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz b":     "a [REDACTED] b",
-		"ghs_16C7e42F292c6912E7710c838347Ae178B4a, and gho_xyzxyzxyzxyzxyz": "[REDACTED], and [REDACTED]",
-		"Proxy-Authorization: Basic dXNlcjpwYXNzd29yZA==":                   "Proxy-Authorization: Basic [REDACTED]",
-		"jwt eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxMjMifQ.c2lnbmF0dXJl":          "jwt [REDACTED]",
+		"echo " + secret + "!":                                                 "echo [REDACTED]!",
+		"Authorization: Bearer abc":                                            "Authorization: Bearer [REDACTED]",
+		"Authorization: token ghp_0123456789abcdefghij":                        "Authorization: token [REDACTED]",
+		"sent token 0a1b2c3d":                                                  "sent token [REDACTED]",
+		"PRIVATE-TOKEN: glpat-xxxxxxxxxxxxxxxxxxxx":                            "PRIVATE-TOKEN: [REDACTED]",
+		"a github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz b":        "a [REDACTED] b",
+		"ghs_16C7e42F292c6912E7710c838347Ae178B4a, and gho_xyzxyzxyzxyzxyzxyz": "[REDACTED], and [REDACTED]",
+		"glrt-t1_abcdefghijklmnopqrst runner":                                  "[REDACTED] runner",
+		"Proxy-Authorization: Basic dXNlcjpwYXNzd29yZA==":                      "Proxy-Authorization: Basic [REDACTED]",
+		"jwt eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxMjMifQ.c2lnbmF0dXJl":             "jwt [REDACTED]",
 		// The API's ordinary words are left as written.
 		"You must grant your Personal Access token access to this organization.": "You must grant your Personal Access token access to this organization.",
 		"this endpoint requires basic authentication":                            "this endpoint requires basic authentication",
 		"Bad credentials": "Bad credentials",
+		"global-engineering-department and ghp_short": "global-engineering-department and ghp_short",
+		"token 2FA is required":                       "token 2FA is required",
 	} {
 		if got := Redact(in, secret); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

@@ -299,7 +299,7 @@ func (s *Scheduler) pace(ctx context.Context, path string) error {
 
 func rateLimited(path string, until time.Time) *Error {
 	return &Error{Kind: KindRateLimit, Method: http.MethodGet, Path: path, RetryAt: until,
-		Hint: "rate limited: nothing is sent until " + until.UTC().Format(time.RFC3339) + "; if this recurs, raise refresh_interval(s) or give this target its own token"}
+		Hint: "rate limited: nothing is sent until " + until.UTC().Format(time.RFC3339)}
 }
 
 func later(a, b time.Time) time.Time {

@@ -4,10 +4,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // SSO is what GitHub's X-GitHub-SSO header says about SAML single sign-on:
@@ -74,18 +76,11 @@ func (e *Error) classifyTransport(flavor Flavor, h http.Header) {
 		} else if e.Status == http.StatusForbidden && isSSOMessage(e.Message) {
 			e.SSO = &SSO{Required: true}
 		}
-		if e.SSO != nil {
-			e.Hint = "the token is not authorized for SAML single sign-on"
-			if e.SSO.URL != "" {
-				e.Hint += ": authorize it at " + e.SSO.URL
-			}
-		}
 	}
 	if e.Status == http.StatusProxyAuthRequired {
-		e.ProxyAuth = true
 		// The configuration is not known here: collector.Explain says
 		// whether configured credentials were rejected or none were given.
-		e.Hint = "a proxy answered 407 Proxy Authentication Required: it wants credentials, or rejected the ones configured"
+		e.ProxyAuth = true
 	}
 	if isHTML(h) {
 		e.HTML = true
@@ -117,6 +112,33 @@ func (e *Error) CertificateProblem() string {
 		return hn.Error()
 	case errors.As(e.Err, &inv):
 		return inv.Error()
+	}
+	return ""
+}
+
+// HeaderOverflow reports whether the answer's headers were larger than the
+// transport allows (http.Transport.MaxResponseHeaderBytes): net/http then
+// fails with "server response headers exceeded N bytes; aborted".
+func (e *Error) HeaderOverflow() bool {
+	return e.Err != nil && strings.Contains(e.Err.Error(), "server response headers exceeded")
+}
+
+// ConnectionReset reports whether the API, or a proxy or firewall in
+// between, reset the connection (ECONNRESET).
+func (e *Error) ConnectionReset() bool {
+	return errors.Is(e.Err, syscall.ECONNRESET) || (e.Err != nil && strings.Contains(e.Err.Error(), "connection reset by peer"))
+}
+
+// ConnectionRefused reports whether nothing listened at the address (ECONNREFUSED).
+func (e *Error) ConnectionRefused() bool {
+	return errors.Is(e.Err, syscall.ECONNREFUSED)
+}
+
+// DNS is the name that did not resolve, if that is why the request failed.
+func (e *Error) DNS() string {
+	var de *net.DNSError
+	if errors.As(e.Err, &de) {
+		return de.Name
 	}
 	return ""
 }

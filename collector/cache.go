@@ -260,7 +260,11 @@ func (c *cached) refresh(done chan struct{}, start time.Time) {
 	if c.state.Failures > 1 {
 		lvl = level.Debug // said already; the metrics keep showing it
 	}
-	lvl(c.logger).Log("msg", "refresh failed; serving the last good data", "failures", c.state.Failures, "retry_at", c.nextAttempt.UTC().Format(time.RFC3339), "fix", c.explain(err), "err", err)
+	msg := "refresh failed; serving the last good data"
+	if c.state.LastSuccess.IsZero() {
+		msg = "refresh failed; no data to serve yet"
+	}
+	lvl(c.logger).Log("msg", msg, "failures", c.state.Failures, "retry_at", c.nextAttempt.UTC().Format(time.RFC3339), "fix", c.explain(err), "err", err)
 }
 
 // explain is Explain for this collector: the fix that the log, check and the

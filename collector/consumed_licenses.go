@@ -17,9 +17,14 @@ import (
 var consumedLicensesSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "consumed_licenses", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: 15 * time.Minute},
 	Endpoint:      "GET /enterprises/{e}/consumed-licenses (paginated)",
+	// GitHub's REST page lists fine-grained tokens with "Enterprise
+	// administration" (read) and also says only classic tokens work; the
+	// OpenAPI description (ghec.json) says GitHub Apps cannot call it.
+	// docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/license
 	Needs: Needs{
-		Role:   "an enterprise owner",
-		Scopes: "`read:enterprise`",
+		Role:        "an enterprise owner",
+		Scopes:      "`read:enterprise`",
+		Unconfirmed: `the "Enterprise administration" (read) permission`,
 	},
 }
 

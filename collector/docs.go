@@ -19,7 +19,11 @@ func CollectorsTable() string {
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for _, s := range Specs() {
 		perm := s.Needs.Permission
-		if perm == "" {
+		switch {
+		case perm != "":
+		case s.Needs.Unconfirmed != "":
+			perm = "classic token required; a fine-grained token with " + s.Needs.Unconfirmed + " is documented but unconfirmed; no GitHub App"
+		default:
 			perm = "not accepted"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, strings.Join(s.Types, ", "),

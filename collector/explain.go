@@ -37,14 +37,17 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 	}
 	switch e.Kind {
 	case api.KindAuth:
-		if e.Status == 0 && e.Err != nil {
+		switch {
+		case e.TokenUnusable:
+			return "the token holds a byte an HTTP header cannot carry (a NUL, a carriage return, a line break inside it, or another control character), so it was not sent: write the token alone on one line in token_file or token_env (a file saved with Windows line endings or a second line does this)"
+		case e.Status == 0 && e.Err != nil:
 			return "no token: " + oneLine(e.Err.Error())
 		}
 		return status + "the token was rejected (wrong, expired or revoked): replace it in token_file, token_env or github_app"
 	case api.KindPermission:
 		var parts []string
 		if e.AcceptedScopes != "" {
-			parts = append(parts, "the token lacks a scope: "+e.ScopeHint())
+			parts = append(parts, "the token lacks a scope: "+scopes(e))
 		}
 		if e.AcceptedPermissions != "" {
 			parts = append(parts, "a fine-grained token or GitHub App needs the permission "+e.AcceptedPermissions)
@@ -53,7 +56,10 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 			parts = append(parts, spec.Name+" needs: "+fix)
 		}
 		if len(parts) == 0 {
-			return status + e.Hint
+			if t.Type == config.TypeGitLab {
+				return status + "the token lacks a scope or its user a role these endpoints need"
+			}
+			return status + "the token's user lacks a role or the token a scope that this endpoint needs"
 		}
 		return status + strings.Join(parts, "; ")
 	case api.KindNotFound:
@@ -72,7 +78,7 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 		case t.Type == config.TypeGitHubServer:
 			return status + "check that api_url ends in /api/v3; " + role
 		}
-		return status + e.Hint
+		return status + "not found: check the enterprise slug and api_url; GitHub also answers 404 when the token may not see the resource"
 	case api.KindGone:
 		if spec.ReplacedBy != "" {
 			return fmt.Sprintf("GitHub retired this endpoint: use %s (asked again only every %s)", spec.ReplacedBy, goneRetry)
@@ -85,13 +91,25 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 		}
 		return fmt.Sprintf("%srate limited until %s: raise refresh_interval or give this target its own token", status, until)
 	case api.KindNetwork:
-		return fmt.Sprintf("cannot reach api_url %s: %s; check DNS, proxy settings (HTTPS_PROXY) and firewalls", t.APIURL, cause(e))
+		return explainNetwork(e, t)
 	case api.KindTimeout:
-		return fmt.Sprintf("no answer in time from api_url %s: %s", t.APIURL, e.Hint)
+		return fmt.Sprintf("no answer in time from api_url %s (%s): the API or a proxy in between hangs; the exporter tries again after a backoff", t.APIURL, e.Hint)
 	case api.KindServer:
-		return status + e.Hint
+		if !e.RetryAt.IsZero() {
+			return fmt.Sprintf("%sthe API failed on its side and asked to retry after %s; the exporter waits until then", status, e.RetryAt.UTC().Format(time.RFC3339))
+		}
+		return status + "the API failed on its side; the exporter retries with backoff"
+	case api.KindRefused:
+		if e.OtherHost != "" {
+			return fmt.Sprintf("%s: the token is never sent to another host; set api_url to the address the API answers on", e.Hint)
+		}
+	case api.KindBadResponse:
+		if e.HeaderOverflow() {
+			return fmt.Sprintf("the answer's headers from api_url %s were larger than the exporter accepts (%s), so it was dropped to bound memory: a proxy or load balancer in between, or the API, sends oversized headers", t.APIURL, cause(e))
+		}
 	}
-	// Bad answers, refused redirects and other 4xx: the hint, else the message.
+	// Bad answers, refused requests and other 4xx: the exporter's account of
+	// it, else the API's message.
 	switch {
 	case e.Hint != "":
 		return status + e.Hint
@@ -99,6 +117,29 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 		return status + fmt.Sprintf("the API said %q", e.Message)
 	}
 	return oneLine(e.Error())
+}
+
+// explainNetwork says why api_url could not be reached, by what the
+// connection said: a name that does not resolve, nothing listening, a reset.
+func explainNetwork(e *api.Error, t *config.Target) string {
+	switch {
+	case e.ConnectionReset():
+		return fmt.Sprintf("the connection to api_url %s was reset (ECONNRESET) by the API or a proxy or firewall in between; the exporter retries, and if it recurs, check what sits between the exporter and %s (a proxy or firewall that cuts connections)", t.APIURL, host(t.APIURL))
+	case e.DNS() != "":
+		return fmt.Sprintf("the name %s of api_url %s does not resolve: check api_url for a typo, and DNS (%s)", e.DNS(), t.APIURL, cause(e))
+	case e.ConnectionRefused():
+		return fmt.Sprintf("nothing accepts connections at api_url %s (connection refused): check the host and port of api_url, and proxy settings (HTTPS_PROXY)", t.APIURL)
+	}
+	return fmt.Sprintf("cannot reach api_url %s: %s; check DNS, proxy settings (HTTPS_PROXY) and firewalls", t.APIURL, cause(e))
+}
+
+// scopes names the scopes the endpoint accepts and those the token has.
+func scopes(e *api.Error) string {
+	have := e.TokenScopes
+	if have == "" {
+		have = "none"
+	}
+	return fmt.Sprintf("this endpoint accepts %s (the token has: %s)", e.AcceptedScopes, have)
 }
 
 func cause(e *api.Error) string {

@@ -156,7 +156,7 @@ func TestNoTokenInLogsOrOutput(t *testing.T) {
 		if st.LastError == nil {
 			t.Fatalf("%s should have failed with 401", st.Collector)
 		}
-		errs.WriteString(st.LastError.Error())
+		errs.WriteString(st.LastError.Error() + st.Fix)
 	}
 	if !strings.Contains(errs.String(), "token was rejected") {
 		t.Errorf("the 401 error should say what to do: %s", errs.String())

@@ -138,6 +138,17 @@ func (r *rig) state(collector string) State {
 }
 
 // secrets lists everywhere a token must never appear.
+// fix is the collector's fix in words, as check and the status page show it.
+func (r *rig) fix(collector string) string {
+	for _, s := range r.exp.Statuses() {
+		if s.Collector == collector {
+			return s.Fix
+		}
+	}
+	r.t.Fatalf("no collector %s", collector)
+	return ""
+}
+
 func (r *rig) assertNoSecret(secret string) {
 	r.t.Helper()
 	r.mu.Lock()

@@ -40,8 +40,8 @@ func faultCases() []faultCase {
 	return []faultCase{
 		{name: "5xx", fault: jsonFault(500, `{"message":"Server Error"}`), kind: api.KindServer, hint: "failed on its side"},
 		{name: "HTML error page from a proxy", fault: jsonFault(502, proxyPage, "Content-Type", "text/html"), kind: api.KindServer, hint: "HTML page"},
-		{name: "HTML page with 200", fault: jsonFault(200, proxyPage, "Content-Type", "text/html; charset=utf-8"), kind: api.KindBadResponse, hint: "HTML page, not the API: check api_url"},
-		{name: "HTML page labelled JSON", fault: jsonFault(200, proxyPage), kind: api.KindBadResponse, hint: "HTML page, not the API"},
+		{name: "HTML page with 200", fault: jsonFault(200, proxyPage, "Content-Type", "text/html; charset=utf-8"), kind: api.KindBadResponse, hint: "an HTML page answered, not the API: a proxy"},
+		{name: "HTML page labelled JSON", fault: jsonFault(200, proxyPage), kind: api.KindBadResponse, hint: "an HTML page answered, not the API"},
 		{name: "503 with Retry-After", fault: jsonFault(503, `{"message":"Service Unavailable"}`, "Retry-After", "1"), kind: api.KindServer, hint: "asked to retry after",
 			check: func(t *testing.T, r *rig) {
 				st := r.state("consumed_licenses")
@@ -49,12 +49,12 @@ func faultCases() []faultCase {
 					t.Errorf("next attempt %s after the failure; Retry-After asked for 1 s", wait)
 				}
 			}},
-		{name: "401", fault: jsonFault(401, `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`), kind: api.KindAuth, hint: "check token_file, token_env or github_app"},
+		{name: "401", fault: jsonFault(401, `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`), kind: api.KindAuth, hint: "replace it in token_file, token_env or github_app"},
 		{name: "403 missing scope", fault: jsonFault(403, `{"message":"Resource not accessible by personal access token"}`,
 			"X-Accepted-OAuth-Scopes", "manage_billing:enterprise, read:enterprise", "X-OAuth-Scopes", "repo"),
 			kind: api.KindPermission, hint: "accepts manage_billing:enterprise, read:enterprise (the token has: repo)"},
-		{name: "404", fault: jsonFault(404, `{"message":"Not Found"}`), kind: api.KindNotFound, hint: "check the enterprise slug"},
-		{name: "410", fault: jsonFault(410, `{"message":"This endpoint has been removed"}`), kind: api.KindGone, hint: "remove this collector",
+		{name: "404", fault: jsonFault(404, `{"message":"Not Found"}`), kind: api.KindNotFound, hint: `the enterprise slug "octo-corp" is wrong`},
+		{name: "410", fault: jsonFault(410, `{"message":"This endpoint has been removed"}`), kind: api.KindGone, hint: "the API retired this endpoint",
 			check: func(t *testing.T, r *rig) {
 				if next := r.state("consumed_licenses").NextAttempt; time.Until(next) < 5*time.Hour {
 					t.Errorf("after 410 the next attempt is at %s; want hours away", next)
@@ -186,8 +186,8 @@ func TestFaults(t *testing.T) {
 			case e.Kind != fc.kind:
 				t.Errorf("kind = %s, want %s (%v)", e.Kind, fc.kind, st.LastError)
 			}
-			if st.LastError == nil || !strings.Contains(st.LastError.Error(), fc.hint) {
-				t.Errorf("error %q does not say %q", st.LastError, fc.hint)
+			if fix := r.fix("consumed_licenses"); !strings.Contains(fix, fc.hint) {
+				t.Errorf("fix %q does not say %q (error %q)", fix, fc.hint, st.LastError)
 			}
 			if got[seatsSeries] != seats {
 				t.Errorf("the last good data is not served: seats = %v, want %v", got[seatsSeries], seats)

@@ -16,9 +16,14 @@ import (
 var licenseSyncSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "license_sync_status", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint:      "GET /enterprises/{e}/license-sync-status",
+	// GitHub's REST page lists fine-grained tokens with "Enterprise
+	// administration" (read) and also says only classic tokens work; the
+	// OpenAPI description (ghec.json) says GitHub Apps cannot call it.
+	// docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/license
 	Needs: Needs{
-		Role:   "an enterprise owner",
-		Scopes: "`read:enterprise`",
+		Role:        "an enterprise owner",
+		Scopes:      "`read:enterprise`",
+		Unconfirmed: `the "Enterprise administration" (read) permission`,
 	},
 }
 

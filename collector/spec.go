@@ -40,6 +40,10 @@ type Needs struct {
 	// Permission is what a fine-grained token or a GitHub App needs; empty
 	// when GitHub says they cannot call the endpoint.
 	Permission string
+	// Unconfirmed is a fine-grained permission that one of GitHub's sources
+	// documents while another says only classic tokens work: the hint names
+	// it as such, and the classic token stays the requirement.
+	Unconfirmed string
 }
 
 // Fix is the one-line advice for a 401/403/404: who and which scopes, and
@@ -52,9 +56,12 @@ func (n Needs) Fix() string {
 	if n.Scopes != "" {
 		parts = append(parts, "a classic token needs the scope "+n.Scopes)
 	}
-	if n.Permission != "" {
+	switch {
+	case n.Permission != "":
 		parts = append(parts, "a fine-grained token or GitHub App needs "+n.Permission)
-	} else if n.Role != "" || n.Scopes != "" {
+	case n.Unconfirmed != "":
+		parts = append(parts, "a fine-grained token with "+n.Unconfirmed+" is documented but unconfirmed (GitHub's pages disagree), and GitHub Apps cannot call this endpoint: use a classic token")
+	case n.Role != "" || n.Scopes != "":
 		parts = append(parts, "fine-grained tokens and GitHub Apps cannot call this endpoint")
 	}
 	return strings.Join(parts, "; ")

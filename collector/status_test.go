@@ -154,7 +154,7 @@ func TestExplain(t *testing.T) {
 		want      string
 	}{
 		{"scope", &api.Error{Kind: api.KindPermission, Status: 403, AcceptedScopes: "read:enterprise", TokenScopes: "repo"},
-			"consumed_licenses", gh, "403: the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo); consumed_licenses needs: the token's user must be an enterprise owner; a classic token needs the scope `read:enterprise`; fine-grained tokens and GitHub Apps cannot call this endpoint"},
+			"consumed_licenses", gh, "403: the token lacks a scope: this endpoint accepts read:enterprise (the token has: repo); consumed_licenses needs: the token's user must be an enterprise owner; a classic token needs the scope `read:enterprise`; a fine-grained token with the \"Enterprise administration\" (read) permission is documented but unconfirmed (GitHub's pages disagree), and GitHub Apps cannot call this endpoint: use a classic token"},
 		{"no scope header", fmt.Errorf("copilot seats: %w", &api.Error{Kind: api.KindPermission, Status: 403}),
 			"copilot_seats", gh, "403: copilot_seats needs: the token's user must be an enterprise owner or billing manager; a classic token needs the scope `manage_billing:copilot` or `read:enterprise`; a fine-grained token or GitHub App needs a GitHub App installed on the enterprise with its Copilot seat permission (the endpoint is enabled for GitHub Apps)"},
 		{"slug", fmt.Errorf("consumed licenses: %w", &api.Error{Kind: api.KindNotFound, Status: 404, Path: "/enterprises/acme/consumed-licenses"}),

@@ -81,17 +81,29 @@ func printCheck(w io.Writer, statuses []collector.Status, src statusSource, time
 	limits := src.RateLimits()
 	ok, warn, last := 0, 0, ""
 	var tw *tabwriter.Writer
+	var shared []string // causes shared by several collectors of the target
 	endTarget := func() {
 		if tw == nil {
 			return
 		}
 		tw.Flush()
+		for _, line := range shared {
+			fmt.Fprintln(w, line)
+		}
+		shared = nil
 		for _, rl := range limits[last] {
 			fmt.Fprintf(w, "  rate limit %s\n", describeLimit(rl, time.Now()))
 		}
 		fmt.Fprintln(w)
 	}
-	for _, s := range statuses {
+	failed := func(s collector.Status) string {
+		if result, detail := checkLine(s, timeout); result == "FAIL" {
+			return detail
+		}
+		return ""
+	}
+	for _, g := range groupByCause(statuses, failed) {
+		s := g[0]
 		if s.Target != last {
 			endTarget()
 			last = s.Target
@@ -104,6 +116,11 @@ func printCheck(w io.Writer, statuses []collector.Status, src statusSource, time
 			ok++
 		case "WARN":
 			warn++
+		}
+		if len(g) > 1 {
+			// One cause, said once, with every collector it stops.
+			shared = append(shared, fmt.Sprintf("  FAIL  %d collectors for one cause (%s): %s", len(g), collectorNames(g), detail))
+			continue
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Collector, "every "+shortDuration(s.Interval), result, detail)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ targets:
 		"consumed_licenses    every 15m  FAIL  403: the token lacks a scope: this endpoint accepts manage_billing:enterprise, read:enterprise (the token has: repo)",
 		"license_sync_status  every 1h   FAIL  410: the API retired this endpoint: remove license_sync_status from collectors",
 		`consumed_licenses  every 15m  FAIL  404: the enterprise slug "octo-crop" is wrong, or the token cannot see it: the token's user must be an enterprise owner`,
-		"license_sync_status  every 1h  FAIL  cannot reach api_url http://127.0.0.1:1: ",
+		"license_sync_status  every 1h  FAIL  nothing accepts connections at api_url http://127.0.0.1:1 (connection refused): check the host and port of api_url",
 		"(GitHub answers 404, not 403, to anyone else) (the API said: \"Not Found\")", // the API's own words, kept
 		"0 of 4 collectors OK",
 	)
@@ -199,4 +200,47 @@ targets:
 		"visual_studio_subscriptions  every 1h  WARN  not available (404): no Visual Studio subscriptions",
 		"0 of 3 collectors OK, 3 not available (404: check the enterprise slug if unexpected)",
 	)
+}
+
+// TestOneCauseSaidOnce: one rejected token stops every collector of a
+// target: check prints one line naming them all, and the status page one
+// row, instead of a line and a red row per collector.
+func TestOneCauseSaidOnce(t *testing.T) {
+	sim, url := startSim(t)
+	sim.SetFault("/enterprises/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"message":"Bad credentials"}`))
+	})
+	file := writeConfig(t, `
+targets:
+  - {name: acme, type: github, api_url: %s, enterprise: octo-corp, token_file: %s, collectors: [consumed_licenses, license_sync_status, copilot_seats]}
+`, url)
+	code, out, _ := check(t, file, time.Minute)
+	if code != checkFailed {
+		t.Errorf("exit %d", code)
+	}
+	const fix = "401: the token was rejected (wrong, expired or revoked): replace it in token_file, token_env or github_app"
+	wantAll(t, "output", out,
+		"  FAIL  3 collectors for one cause (consumed_licenses, license_sync_status, copilot_seats): "+fix+` (the API said: "Bad credentials")`,
+		"0 of 3 collectors OK")
+	if n := strings.Count(out, "token was rejected"); n != 1 {
+		t.Errorf("the cause is said %d times:\n%s", n, out)
+	}
+
+	cfg, err := config.Load(file, collector.Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := collector.New(collector.Options{})
+	defer exp.Close()
+	if err := exp.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	exp.RefreshAll(context.Background())
+	page := getPage(t, testStatusPage(t, exp, time.Now()))
+	wantAll(t, "page", page, `<tr class="fail"><td>consumed_licenses, license_sync_status, copilot_seats</td><td>15m, 1h</td><td>FAILING (3 collectors, one cause)</td><td>never</td>`)
+	if n := strings.Count(page, "token was rejected"); n != 1 {
+		t.Errorf("the page says the cause %d times", n)
+	}
 }

@@ -123,7 +123,8 @@ func buildStatusView(src statusSource, now time.Time) statusView {
 	}
 	v := statusView{ExpiryDays: thresholds.ExpiryInfoDays}
 	index := map[string]int{}
-	for _, s := range sts {
+	for _, g := range groupByCause(sts, failingCause) {
+		s := g[0]
 		i, ok := index[s.Target]
 		if !ok {
 			i = len(v.Targets)
@@ -135,7 +136,7 @@ func buildStatusView(src statusSource, now time.Time) statusView {
 			}
 			v.Targets = append(v.Targets, tv)
 		}
-		v.Targets[i].Collectors = append(v.Targets[i].Collectors, describeCollector(s, now))
+		v.Targets[i].Collectors = append(v.Targets[i].Collectors, describeGroup(g, now))
 	}
 	return v
 }
