@@ -116,13 +116,6 @@ func (e *Error) CertificateProblem() string {
 	return ""
 }
 
-// HeaderOverflow reports whether the answer's headers were larger than the
-// transport allows (http.Transport.MaxResponseHeaderBytes): net/http then
-// fails with "server response headers exceeded N bytes; aborted".
-func (e *Error) HeaderOverflow() bool {
-	return e.Err != nil && strings.Contains(e.Err.Error(), "server response headers exceeded")
-}
-
 // ConnectionReset reports whether the API, or a proxy or firewall in
 // between, reset the connection (ECONNRESET).
 func (e *Error) ConnectionReset() bool {

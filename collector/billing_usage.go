@@ -28,16 +28,28 @@ var billingUsageSpec = &Spec{
 	},
 }
 
+// usageSourceHelp says what the source label means. The detailed report's
+// description (OpenAPI, GET /enterprises/{enterprise}/settings/billing/usage):
+// "By default this endpoint will return usage that does not have a cost
+// center", and it has no value for all usage.
+const usageSourceHelp = ` source="summary" is all the enterprise's usage (the usage summary); source="detailed" is the detailed usage report, read where the summary answers 404, which covers only usage that is not assigned to a cost center, so it is short of the cost centers' usage.`
+
 var (
 	usageQuantityDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_quantity",
-		"Usage this month (UTC) to date per product, SKU and unit type (grossQuantity, or quantity of the detailed report).",
-		"product", "sku", "unit_type")
+		"Usage this month (UTC) to date per product, SKU and unit type (grossQuantity, or quantity of the detailed report)."+usageSourceHelp,
+		"product", "sku", "unit_type", "source")
 	usageGrossDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_gross_amount_dollars",
-		"Gross amount this month to date per product and SKU, in US dollars (grossAmount).", "product", "sku")
+		"Gross amount this month to date per product and SKU, in US dollars (grossAmount)."+usageSourceHelp, "product", "sku", "source")
 	usageDiscountDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_discount_amount_dollars",
-		"Discount this month to date per product and SKU, in US dollars (discountAmount).", "product", "sku")
+		"Discount this month to date per product and SKU, in US dollars (discountAmount)."+usageSourceHelp, "product", "sku", "source")
 	usageNetDesc = billingUsageSpec.gauge("github_enterprise_billing_usage_net_amount_dollars",
-		"Net amount billed this month to date per product and SKU, in US dollars (netAmount).", "product", "sku")
+		"Net amount billed this month to date per product and SKU, in US dollars (netAmount)."+usageSourceHelp, "product", "sku", "source")
+)
+
+// The values of the source label.
+const (
+	sourceSummary  = "summary"
+	sourceDetailed = "detailed"
 )
 
 // summaryRetry is how long billing_usage keeps to the detailed report after
@@ -182,15 +194,17 @@ func (u *usageTotals) net() float64 {
 	return total
 }
 
-func (u *usageTotals) collect(target string, ch chan<- prometheus.Metric) {
+// collect sends the totals, labelled with the report they came from
+// (sourceSummary or sourceDetailed).
+func (u *usageTotals) collect(target, source string, ch chan<- prometheus.Metric) {
 	for _, k := range sortedUsageKeys(u.quantity) {
-		u.quantity[k].send(ch, usageQuantityDesc, target, k.product, k.sku, k.unit)
+		u.quantity[k].send(ch, usageQuantityDesc, target, k.product, k.sku, k.unit, source)
 	}
 	for _, k := range sortedUsageKeys(u.amounts) {
 		a := u.amounts[k]
-		a.gross.rounded().send(ch, usageGrossDesc, target, k.product, k.sku)
-		a.discount.rounded().send(ch, usageDiscountDesc, target, k.product, k.sku)
-		a.net.rounded().send(ch, usageNetDesc, target, k.product, k.sku)
+		a.gross.rounded().send(ch, usageGrossDesc, target, k.product, k.sku, source)
+		a.discount.rounded().send(ch, usageDiscountDesc, target, k.product, k.sku, source)
+		a.net.rounded().send(ch, usageNetDesc, target, k.product, k.sku, source)
 	}
 }
 
@@ -212,7 +226,7 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	useSummary := c.detailedFrom.IsZero() || now.Sub(c.detailedFrom) >= summaryRetry
 
 	var report usageReport
-	source := "summary"
+	source := sourceSummary
 	var summaryErr error
 	if useSummary {
 		_, summaryErr = c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage/summary"), q, &report)
@@ -226,7 +240,7 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 		}
 	}
 	if !useSummary || summaryErr != nil {
-		source = "detailed report"
+		source = sourceDetailed
 		report = usageReport{}
 		if _, err := c.src.Client.GetJSONUpTo(ctx, c.src.enterprisePath("settings/billing/usage"), q, &report, api.MaxReportBytes); err != nil {
 			if summaryErr != nil {
@@ -245,7 +259,11 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	}
 	totals := newUsageTotals()
 	totals.add(&report)
-	totals.collect(c.src.Name(), ch)
-	c.setSummary("%d-%02d: %s, $%.2f net, from the %s", now.UTC().Year(), int(now.UTC().Month()), count(len(totals.amounts), "product/SKU", "products/SKUs"), totals.net(), source)
+	totals.collect(c.src.Name(), source, ch)
+	from := "the usage summary"
+	if source == sourceDetailed {
+		from = "the detailed report (usage without a cost center only: the summary answers 404)"
+	}
+	c.setSummary("%d-%02d: %s, $%.2f net, from %s", now.UTC().Year(), int(now.UTC().Month()), count(len(totals.amounts), "product/SKU", "products/SKUs"), totals.net(), from)
 	return nil
 }

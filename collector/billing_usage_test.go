@@ -59,7 +59,17 @@ func TestBillingUsageFallsBackToDetailedReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The detailed report covers only usage without a cost center: its
+	// series say so by their source, and so does the summary line.
 	assertGoldenMetrics(t, metrics, "billing_usage_detailed")
+	for k := range values(t, metrics) {
+		if !strings.Contains(k, `source="detailed"`) {
+			t.Errorf("%s: want source=\"detailed\"", k)
+		}
+	}
+	if got := c.Summary(); !strings.Contains(got, "from the detailed report (usage without a cost center only") {
+		t.Errorf("summary line = %q", got)
+	}
 	steps := []struct {
 		after             time.Duration
 		fixed             bool
@@ -83,7 +93,7 @@ func TestBillingUsageFallsBackToDetailedReport(t *testing.T) {
 			t.Errorf("+%s: hits summary/detailed = %v, want %v", s.after, got, want)
 		}
 	}
-	if got := c.Summary(); got != "2025-04: 1 product/SKU, $8.00 net, from the summary" {
+	if got := c.Summary(); got != "2025-04: 1 product/SKU, $8.00 net, from the usage summary" {
 		t.Errorf("summary line = %q", got)
 	}
 }
@@ -128,10 +138,10 @@ func TestUsageTotalsLargeEnterprise(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := values(t, metrics)
-	if v := got[`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",target="test",unit_type="minutes"}`]; v != 12500 {
+	if v := got[`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",source="summary",target="test",unit_type="minutes"}`]; v != 12500 {
 		t.Errorf("linux minutes = %v, want 12500", v)
 	}
-	if v := got[`github_enterprise_billing_usage_net_amount_dollars{product="Copilot",sku="copilot_for_business",target="test"}`]; v != 4750 {
+	if v := got[`github_enterprise_billing_usage_net_amount_dollars{product="Copilot",sku="copilot_for_business",source="summary",target="test"}`]; v != 4750 {
 		t.Errorf("copilot net = %v, want 4750", v)
 	}
 }
@@ -152,11 +162,11 @@ func TestUsageTotalsOddValues(t *testing.T) {
 	}
 	u := newUsageTotals()
 	u.add(&r)
-	got := values(t, drain(func(ch chan<- prometheus.Metric) { u.collect("t", ch) }))
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { u.collect("t", sourceSummary, ch) }))
 	want := map[string]float64{
-		`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",target="t",unit_type="minutes"}`: 12.75,
-		`github_enterprise_billing_usage_gross_amount_dollars{product="Actions",sku="actions_linux",target="t"}`:         0.102,
-		`github_enterprise_billing_usage_net_amount_dollars{product="Actions",sku="actions_linux",target="t"}`:           0.102,
+		`github_enterprise_billing_usage_quantity{product="Actions",sku="actions_linux",source="summary",target="t",unit_type="minutes"}`: 12.75,
+		`github_enterprise_billing_usage_gross_amount_dollars{product="Actions",sku="actions_linux",source="summary",target="t"}`:         0.102,
+		`github_enterprise_billing_usage_net_amount_dollars{product="Actions",sku="actions_linux",source="summary",target="t"}`:           0.102,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || !near(g, v) {
@@ -186,7 +196,7 @@ func FuzzUsageReport(f *testing.F) {
 		u.add(&r)
 		p.add(&r)
 		drain(func(ch chan<- prometheus.Metric) {
-			u.collect("t", ch)
+			u.collect("t", sourceSummary, ch)
 			p.collect("t", ch)
 		})
 	})

@@ -42,11 +42,17 @@ var (
 	vsUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_visual_studio_subscription_users",
 		"License entries covered by a Visual Studio subscription (visual_studio_subscription_user).")
 	without2FADesc = consumedLicensesSpec.gauge("github_enterprise_license_users_without_two_factor",
-		"GitHub.com users whose two-factor status is not true.")
+		"GitHub.com users without two-factor authentication (github_com_two_factor_auth false).")
+	unknown2FADesc = consumedLicensesSpec.gauge("github_enterprise_license_users_two_factor_unknown",
+		"GitHub.com users whose two-factor status GitHub did not report (github_com_two_factor_auth null or missing): not counted as without two-factor authentication.")
 	orgMembersDesc = consumedLicensesSpec.gauge("github_enterprise_license_org_members",
 		"Licensed users per organization (from github_com_member_roles).", "org")
+	// Who is billed: https://docs.github.com/en/enterprise-cloud@latest/billing/reference/github-license-users
+	// (pending invitations only where the enterprise does not use managed
+	// users) and https://docs.github.com/en/enterprise-cloud@latest/billing/concepts/enterprise-billing/usage-based-licenses
+	// (usage-based licenses bill the licenses consumed).
 	pendingInvitesDesc = consumedLicensesSpec.gauge("github_enterprise_license_pending_invitations",
-		"License entries with a pending invitation to an organization (github_com_orgs_with_pending_invites not empty); GitHub bills these on enterprises without managed users.")
+		"License entries with a pending invitation to an organization (github_com_orgs_with_pending_invites not empty). GitHub bills a pending invitation as a license only under volume or subscription licenses on enterprises without managed users: not under usage-based (metered) licenses, and not with Enterprise Managed Users.")
 	serverUsersDesc = consumedLicensesSpec.gauge("github_enterprise_license_server_users",
 		"Licensed users per Enterprise Server host (from enterprise_server_user_ids).", "server")
 )
@@ -94,6 +100,7 @@ type licenseTally struct {
 	users                        int
 	byType                       map[string]int
 	githubCom, server, vs, no2FA int
+	unknown2FA                   int
 	pending                      int
 	orgs, servers                map[string]int
 }
@@ -116,7 +123,10 @@ func (t *licenseTally) add(p *consumedLicensesPage) {
 		t.byType[lowerLabel(u.LicenseType)]++
 		if u.GitHubComUser.True() {
 			t.githubCom++
-			if !u.TwoFactor.True() {
+			switch {
+			case !u.TwoFactor.Valid:
+				t.unknown2FA++ // null or missing: not a user without 2FA
+			case !u.TwoFactor.Value:
 				t.no2FA++
 			}
 		}
@@ -156,6 +166,7 @@ func (t *licenseTally) merge(o *licenseTally) {
 	t.server += o.server
 	t.vs += o.vs
 	t.no2FA += o.no2FA
+	t.unknown2FA += o.unknown2FA
 	t.pending += o.pending
 	for k, v := range o.byType {
 		t.byType[k] += v
@@ -191,6 +202,7 @@ func (t *licenseTally) collect(target string, ch chan<- prometheus.Metric) {
 	ch <- sample(serverOnlyUsersDesc, float64(t.server), target)
 	ch <- sample(vsUsersDesc, float64(t.vs), target)
 	ch <- sample(without2FADesc, float64(t.no2FA), target)
+	ch <- sample(unknown2FADesc, float64(t.unknown2FA), target)
 	ch <- sample(pendingInvitesDesc, float64(t.pending), target)
 	for _, org := range slices.Sorted(maps.Keys(t.orgs)) {
 		ch <- sample(orgMembersDesc, float64(t.orgs[org]), target, org)

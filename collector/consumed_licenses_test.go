@@ -59,8 +59,16 @@ func TestLicenseTallyOddValues(t *testing.T) {
 	if tally.consumed.Value != 12 || tally.purchased.Valid || !tally.purchased.Unlimited() {
 		t.Errorf("seats = %+v / %+v", tally.consumed, tally.purchased)
 	}
-	if tally.githubCom != 2 || tally.no2FA != 2 || tally.byType["unknown"] != 1 || tally.byType["enterprise"] != 1 {
+	if tally.githubCom != 2 || tally.byType["unknown"] != 1 || tally.byType["enterprise"] != 1 {
 		t.Errorf("tally = %+v", tally)
+	}
+	// A null two-factor status is unknown, not "without 2FA".
+	if tally.no2FA != 1 || tally.unknown2FA != 1 {
+		t.Errorf("without 2FA %d, 2FA unknown %d; want 1 and 1", tally.no2FA, tally.unknown2FA)
+	}
+	got := values(t, drain(func(ch chan<- prometheus.Metric) { tally.collect("t", ch) }))
+	if got[`github_enterprise_license_users_without_two_factor{target="t"}`] != 1 || got[`github_enterprise_license_users_two_factor_unknown{target="t"}`] != 1 {
+		t.Errorf("2FA series: %v", got)
 	}
 	if tally.servers["no-host-part"] != 0 || tally.servers["unknown"] != 1 {
 		t.Errorf("an id without a host must count as unknown, never become a label itself: %v", tally.servers)

@@ -31,6 +31,9 @@ type Options struct {
 	// Limits are the secondary rate limits kept per credential; zero fields
 	// mean api.DefaultLimits (the benchmark scales the window down).
 	Limits api.Limits
+	// Now is the clock of the collectors' caches (data age, backoff, an
+	// overdue refresh); nil means time.Now. Tests move it by hand.
+	Now func() time.Time
 }
 
 // Exporter serves every configured target and collector.
@@ -72,6 +75,9 @@ func (t *liveTarget) stop() {
 func New(o Options) *Exporter {
 	if o.Logger == nil {
 		o.Logger = log.NewNopLogger()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Exporter{opts: o, metrics: api.NewMetrics(o.Registerer), pool: api.NewPool(o.Limits), ctx: ctx, cancel: cancel}
@@ -197,7 +203,7 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 			return nil, fmt.Errorf("collector %s: %w", name, err)
 		}
 		cc := newCached(ctx, tc.Name, name, c, tc.IntervalFor(r.spec.CollectorSpec), e.opts.Logger)
-		cc.spec, cc.cfg, cc.redact = r.spec, tc, client.Redact
+		cc.spec, cc.cfg, cc.redact, cc.now = r.spec, tc, client.Redact, e.opts.Now
 		t.collectors = append(t.collectors, cc)
 	}
 	level.Debug(logger).Log("msg", "target ready", "api_url", client.BaseURL(), "collectors", len(t.collectors))

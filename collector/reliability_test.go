@@ -41,30 +41,33 @@ func TestBackoffExponentialAndBounded(t *testing.T) {
 
 // TestBrokenEndpointNotHammered scrapes far more often than the refresh
 // interval while an endpoint fails: the attempts follow the backoff, not
-// the scrapes.
+// the scrapes. The caches run on the test's clock, moved 20 ms a scrape,
+// and each scrape's refresh ends before the clock moves on: the count of
+// attempts is exact, however slow the machine.
 func TestBrokenEndpointNotHammered(t *testing.T) {
-	r := newRig(t, faultToken, "")
+	clock := &testClock{t: time.Unix(1_700_000_000, 0)}
+	r := newRigWith(t, faultToken, "", rigOptions{now: clock.Now})
 	r.eventually(faultDeadline, "a first good scrape", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 1 })
 	// 500, which the client does not retry: the attempts counted are refreshes.
 	r.sim.SetFault(licensesPath, jsonFault(500, `{"message":"Server Error"}`)(t))
-	time.Sleep(faultRefresh)
+	r.settle()
+	clock.Add(faultRefresh)
 	before := r.sim.Hits(licensesPath)
-	const window = 2 * time.Second
-	scrapes := 0
-	for start := time.Now(); time.Since(start) < window; scrapes++ {
+	const step, scrapes = 20 * time.Millisecond, 100
+	for range scrapes {
 		r.scrape()
-		time.Sleep(20 * time.Millisecond)
+		r.settle()
+		clock.Add(step)
 	}
-	// Backoff from 100 ms doubling to 1 s: attempts at about 0, 0.1, 0.3,
-	// 0.7, 1.5 s; without it every scrape would hit the API.
+	// Backoff from 100 ms doubling to 1 s: attempts at 0, 0.1, 0.3, 0.7 and
+	// 1.5 s of the 2 s; without it every scrape would hit the API.
 	attempts := r.sim.Hits(licensesPath) - before
-	if attempts < 3 || attempts > 7 {
-		t.Errorf("%d attempts in %s under %d scrapes; want 3–7 (exponential backoff)", attempts, window, scrapes)
+	if attempts != 5 {
+		t.Errorf("%d attempts in %s under %d scrapes; want 5 (exponential backoff)", attempts, scrapes*step, scrapes)
 	}
 	if f := r.state("consumed_licenses").Failures; f != attempts {
 		t.Errorf("failures = %d, attempts = %d", f, attempts)
 	}
-	t.Logf("%d scrapes, %d attempts on the broken endpoint", scrapes, attempts)
 }
 
 type panicky struct{ secret string }

@@ -47,11 +47,11 @@ func billing() dashboard {
 					Desc:    "Month-to-date net amount per product; it starts again at 0 on the first of each month (UTC).",
 					Queries: []query{{Expr: fmt.Sprintf("sum by (target, product) (%s)", perTarget(net, "product", "sku")), Legend: "{{target}} {{product}}"}}},
 				{Title: "Spend and usage by SKU", Type: "table", W: 24, H: 8,
-					Desc: "Month to date per product and SKU: quantity used, gross and net amount.",
+					Desc: "Month to date per product and SKU: quantity used, gross and net amount. Source detailed (the detailed report, read where the usage summary answers 404) covers only usage without a cost center.",
 					Queries: []query{
-						{Expr: perTarget("github_enterprise_billing_usage_quantity", "product", "sku", "unit_type"), Legend: "quantity", Instant: true, Unit: "short"},
-						{Expr: perTarget(gross, "product", "sku"), Legend: "gross", Instant: true, Unit: "currencyUSD"},
-						{Expr: perTarget(net, "product", "sku"), Legend: "net", Instant: true, Unit: "currencyUSD"},
+						{Expr: perTarget("github_enterprise_billing_usage_quantity", "product", "sku", "unit_type", "source"), Legend: "quantity", Instant: true, Unit: "short"},
+						{Expr: perTarget(gross, "product", "sku", "source"), Legend: "gross", Instant: true, Unit: "currencyUSD"},
+						{Expr: perTarget(net, "product", "sku", "source"), Legend: "net", Instant: true, Unit: "currencyUSD"},
 					}},
 			}},
 			{Title: "Budgets", Panels: []panel{
