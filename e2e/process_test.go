@@ -90,6 +90,7 @@ func buildExporter(t *testing.T) string {
 		line = strings.Replace(line, " -o license_exporter ", " -o "+buildBin+" ", 1)
 		cmd := exec.Command("sh", "-c", line)
 		cmd.Dir = ".."
+		cmd.Env = append(os.Environ(), "VERSION=e2e-test") // what make exports to scripts/ldflags
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("%s: %v\n%s", line, err, out)
 		}

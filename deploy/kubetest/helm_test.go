@@ -301,14 +301,14 @@ func TestHelmSchemaRejectsMistakes(t *testing.T) {
 	for _, c := range []struct {
 		set, want string
 	}{
-		{"serviceMonitor.enable=true", "enable"},          // misspelt key
-		{"servicemonitor.enabled=true", "servicemonitor"}, // wrong case
-		{"service.port=http", "port"},                     // not a number
-		{"image.tag=1.0", "tag"},                          // a number, not a string
-		{"serviceMonitor.interval=60", "interval"},        // no unit
-		{"goMemLimit=200M", "goMemLimit"},                 // Go wants MiB
-		{"tokens.mountPath=run/secrets", "mountPath"},     // not absolute
-		{"extraArgs[0]=log.level=debug", "extraArgs"},     // not a flag
+		{"serviceMonitor.enable=true", "'/serviceMonitor': additional properties 'enable'"}, // misspelt key
+		{"servicemonitor.enabled=true", "additional properties 'servicemonitor'"},           // wrong case
+		{"service.port=http", "'/service/port'"},                                            // not a number
+		{"image.tag=10", "'/image/tag'"},                                                    // a number, not a string
+		{"serviceMonitor.interval=60", "'/serviceMonitor/interval'"},                        // no unit
+		{"goMemLimit=200M", "'/goMemLimit'"},                                                // Go wants MiB
+		{"tokens.mountPath=run/secrets", "'/tokens/mountPath'"},                             // not absolute
+		{"extraArgs[0]=log.level=debug", "'/extraArgs/0'"},                                  // not a flag
 	} {
 		_, err := template(t, append(valid, "--set", c.set)...)
 		if err == nil || !strings.Contains(err.Error(), "schema") || !strings.Contains(err.Error(), c.want) {
