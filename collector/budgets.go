@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -25,8 +26,9 @@ var budgetsSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/budgets (paged by page and has_next_page); " +
 		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
-		"GET …/settings/billing/usage/summary?year=Y&month=M once per distinct filter (organization, repository or cost_center_id, with product or sku); " +
-		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per distinct filter (organization or cost_center_id) of AI credit budgets",
+		"GET …/settings/billing/usage/summary?year=Y&month=M once per scope entity (the enterprise, or organization, repository or cost_center_id; the budget's products or SKUs picked from its lines); " +
+		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per scope entity (organization or cost_center_id) of AI credit budgets; " +
+		"the listing and the reports that cost_centers, billing_usage and ai_credits read are shared with them",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing; an organization owner sees only the budgets of what they administer)",
 		Scopes:     "`manage_billing:enterprise`",
@@ -359,22 +361,23 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 			spend[f] = 0
 		}
 	}
-	if err := c.fetchSpend(ctx, spend); err != nil {
+	reports, err := c.fetchSpend(ctx, spend)
+	if err != nil {
 		return err
 	}
 	n := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, ch)
 	if skipped > 0 {
 		note += fmt.Sprintf("; %d entries that are not budgets skipped", skipped)
 	}
-	c.setSummary("%d budgets, spend known for %d, %d usage report requests%s", len(budgets), n, len(spend), note)
+	c.setSummary("%d budgets, spend known for %d, %d usage reports read%s", len(budgets), n, reports, note)
 	return nil
 }
 
 // costCenterIDs maps active cost centers' lower-cased names to their ids:
 // a cost-center budget names its cost center, the usage summary wants the id.
 func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string, error) {
-	var l costCenterList
-	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), url.Values{"state": {"active"}}, &l); err != nil {
+	l, err := activeCostCenters(ctx, c.src, budgetsSpec)
+	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
@@ -387,53 +390,72 @@ func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string
 	return out, nil
 }
 
-// fetchSpend asks the usage summary once per distinct filter for the
-// month's net amount. A filter GitHub rejects (400, 404: an unknown SKU, an
+// fetchSpend finds each filter's net amount this month. It asks the usage
+// summary (or the AI credit report) once per scope entity, without the
+// product or SKU, and sums the lines of each filter's product or SKU
+// itself: one request serves every budget of an organization or cost
+// center, and the requests are the very ones cost_centers (per cost
+// center), billing_usage (the enterprise's summary) and ai_credits make,
+// shared with them (sharedJSON). A report GitHub rejects (400, 404: an
 // organization gone) spends 0, said once at warn; any other failure fails
-// the refresh, which keeps the last good figures.
-func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter]float64) error {
+// the refresh, which keeps the last good figures. It returns how many
+// reports it read.
+func (c *budgetsCollector) fetchSpend(ctx context.Context, spend map[usageFilter]float64) (int, error) {
 	month := monthQuery(c.now())
-	filters := slices.SortedFunc(func(yield func(usageFilter) bool) {
-		for f := range spend {
-			if !yield(f) {
-				return
-			}
-		}
-	}, func(a, b usageFilter) int {
+	byReport := map[usageFilter][]usageFilter{}
+	for f := range spend {
+		r := f.report()
+		byReport[r] = append(byReport[r], f)
+	}
+	reports := slices.SortedFunc(maps.Keys(byReport), func(a, b usageFilter) int {
 		return cmp.Or(cmp.Compare(fmt.Sprint(a.aiCredit), fmt.Sprint(b.aiCredit)), strings.Compare(a.organization, b.organization), strings.Compare(a.repository, b.repository),
-			strings.Compare(a.costCenterID, b.costCenterID), strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku))
+			strings.Compare(a.costCenterID, b.costCenterID))
 	})
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
-	for _, f := range filters {
+	for _, rf := range reports {
 		g.Go(func() error {
-			net, err := netAmount(gctx, c.src, f.path(), f.query(month))
+			r, err := sharedJSON[usageReport](gctx, c.src, budgetsSpec, rf.path(), rf.query(month))
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
-				c.warned.warn(c.src.Logger, "filter "+f.query(nil).Encode(), "msg", "the usage summary rejects a budget's filter; counting 0", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
+				c.warned.warn(c.src.Logger, "filter "+rf.query(nil).Encode(), "msg", "the usage summary rejects a budget's filter; counting 0", "collector", "budgets", "filter", rf.query(nil).Encode(), "err", err)
 				return nil
 			}
 			if err != nil {
-				return wrap("budgets: "+f.path(), err)
+				return wrap("budgets: "+rf.path(), err)
 			}
 			mu.Lock()
-			spend[f] = net
-			mu.Unlock()
+			defer mu.Unlock()
+			for _, f := range byReport[rf] {
+				spend[f] = f.net(r)
+			}
 			return nil
 		})
 	}
-	return g.Wait()
+	return len(reports), g.Wait()
 }
 
-// netAmount is the net amount of a usage report query, over every line.
-func netAmount(ctx context.Context, src *Source, path string, q url.Values) (float64, error) {
-	var r usageReport
-	if _, err := src.Client.GetJSON(ctx, src.enterprisePath(path), q, &r); err != nil {
-		return 0, err
-	}
+// report is the report a filter reads: its scope entity, without the
+// product or SKU, which net applies.
+func (f usageFilter) report() usageFilter {
+	f.product, f.sku = "", ""
+	return f
+}
+
+// net is the net amount of the report's lines of the filter's product or
+// SKU (none: every line). Product names are not case sensitive (OpenAPI
+// parameter product); a SKU is compared in skuLabel's form.
+func (f usageFilter) net(r *usageReport) float64 {
 	var s sum
 	for i := range r.UsageItems.Items {
-		s.add(r.UsageItems.Items[i].NetAmount)
+		it := &r.UsageItems.Items[i]
+		if f.product != "" && !strings.EqualFold(strings.TrimSpace(string(it.Product)), f.product) {
+			continue
+		}
+		if f.sku != "" && skuLabel(it.SKU) != skuLabel(api.String(f.sku)) {
+			continue
+		}
+		s.add(it.NetAmount)
 	}
-	return s.value, nil
+	return s.value
 }

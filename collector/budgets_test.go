@@ -45,7 +45,7 @@ func TestBudgetsGolden(t *testing.T) {
 	if got := sim.Hits(centersPath); got != 1 {
 		t.Errorf("cost center listings = %d, want 1 (a budget is scoped to a cost center)", got)
 	}
-	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report requests" {
+	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage reports read" {
 		t.Errorf("summary = %q", got)
 	}
 }
@@ -140,9 +140,10 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		}
 	}
 	// Five filters (actions_linux, copilot, packages, org03/actions, cost
-	// center 2/packages): one request each, and one cost-center listing.
-	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 5 {
-		t.Errorf("usage summary requests = %d, want 5", n)
+	// center 2/packages) on three scope entities: one summary each, and one
+	// cost-center listing.
+	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 3 {
+		t.Errorf("usage summary requests = %d, want 3", n)
 	}
 	if n := sim.Hits("/enterprises/large-corp/settings/billing/cost-centers"); n != 1 {
 		t.Errorf("cost-center listings = %d, want 1", n)
@@ -154,8 +155,9 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 
 // Odd budgets, paged over two pages by has_next_page: the schema's string
 // budget_product_sku, an unlisted scope, worded booleans and amounts, three
-// budgets sharing one filter (asked once), a SKU the summary rejects (0),
-// a cost center that no longer exists (0).
+// budgets sharing one filter, an organization the summary rejects (0), a
+// cost center that no longer exists (0). The enterprise's budgets read one
+// summary between them and pick their product's or SKU's lines from it.
 func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	sim, base := startSim(t, simulator.Options{})
 	sim.SetFault(budgetsPath, func(w http.ResponseWriter, r *http.Request) {
@@ -163,7 +165,7 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		if r.URL.Query().Get("page") == "2" {
 			fmt.Fprint(w, `{"budgets": [
 			  {"id": "c", "budget_type": "productpricing", "budget_product_skus": ["Actions", "actions"], "budget_scope": "enterprise", "budget_amount": "250.5", "prevent_further_usage": "false"},
-			  {"id": "d", "budget_type": "SkuPricing", "budget_product_sku": "no_such_sku", "budget_scope": "Enterprise", "budget_amount": 10, "prevent_further_usage": null},
+			  {"id": "d", "budget_type": "SkuPricing", "budget_product_sku": "actions_linux", "budget_scope": "Organization", "budget_entity_name": "gone-org", "budget_amount": 10, "prevent_further_usage": null},
 			  {"id": "e", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "cost_center", "budget_entity_name": "Gone", "budget_amount": 5, "prevent_further_usage": true},
 			  {"id": "f", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "Galaxy", "budget_entity_name": "m31", "budget_amount": null, "prevent_further_usage": 1}
 			], "has_next_page": false}`)
@@ -183,16 +185,19 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	sim.SetFault(summaryPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		mu.Lock()
-		asked = append(asked, q.Get("product")+q.Get("sku")+"/"+q.Get("cost_center_id"))
+		asked = append(asked, q.Get("product")+q.Get("sku")+"/"+q.Get("organization"))
 		mu.Unlock()
-		if q.Get("sku") == "no_such_sku" {
+		if q.Get("organization") == "gone-org" {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprint(w, `{"message":"Invalid sku"}`)
+			fmt.Fprint(w, `{"message":"Invalid organization"}`)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(simulator.Fixture("ghec-billing-usage-summary.json"))
+		fmt.Fprint(w, `{"usageItems": [
+		  {"product": "Actions", "sku": "actions_linux", "netAmount": 8},
+		  {"product": "Packages", "sku": "packages_storage", "netAmount": 2.5}
+		]}`)
 	})
 	c := budgetsCollectorAt(t, fixtureTarget(base))
 	metrics, err := runUpdate(t, c)
@@ -213,16 +218,15 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		s("github_enterprise_budget_limit_dollars", "c", "enterprise", "octo-corp", "actions"):         250.5,
 		s("github_enterprise_budget_spent_dollars", "c", "enterprise", "octo-corp", "actions"):         8,
 		s("github_enterprise_budget_prevent_further_usage", "c", "enterprise", "octo-corp", "actions"): 0,
-		s("github_enterprise_budget_limit_dollars", "d", "enterprise", "octo-corp", "no_such_sku"):     10,
-		s("github_enterprise_budget_spent_dollars", "d", "enterprise", "octo-corp", "no_such_sku"):     0,
+		s("github_enterprise_budget_limit_dollars", "d", "organization", "gone-org", "actions_linux"):  10,
+		s("github_enterprise_budget_spent_dollars", "d", "organization", "gone-org", "actions_linux"):  0,
 		s("github_enterprise_budget_limit_dollars", "e", "cost_center", "Gone", "actions"):             5,
 		s("github_enterprise_budget_spent_dollars", "e", "cost_center", "Gone", "actions"):             0,
 		s("github_enterprise_budget_prevent_further_usage", "e", "cost_center", "Gone", "actions"):     1,
 		s("github_enterprise_budget_prevent_further_usage", "f", "galaxy", "m31", "actions"):           1,
-		// Two budgets without an id that look alike: the first is kept (the
-		// summary above answers every filter with the example's $8).
+		// Two budgets without an id that look alike: the first is kept.
 		s("github_enterprise_budget_limit_dollars", "unknown", "enterprise", "octo-corp", "packages"): 3,
-		s("github_enterprise_budget_spent_dollars", "unknown", "enterprise", "octo-corp", "packages"): 8,
+		s("github_enterprise_budget_spent_dollars", "unknown", "enterprise", "octo-corp", "packages"): 2.5,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || !near(g, v) {
@@ -235,8 +239,8 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	slices.Sort(asked)
-	if strings.Join(asked, " ") != "actions/ no_such_sku/ packages/" {
-		t.Errorf("summary asked %q, want one request per distinct filter (actions, no_such_sku, packages)", asked)
+	if strings.Join(asked, " ") != "/ /gone-org" {
+		t.Errorf("summary asked %q, want one request per scope entity, without product or SKU (the enterprise, gone-org)", asked)
 	}
 	if n := sim.Hits(budgetsPath); n != 2 {
 		t.Errorf("budget pages = %d, want 2", n)
