@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/license-exporter/license_exporter/config"
 	"github.com/license-exporter/license_exporter/internal/simulator"
@@ -22,7 +23,9 @@ func TestRepeatRequestsAnswered304(t *testing.T) {
 		{"gitlab", config.TypeGitLab, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sim, base := startSim(t, simulator.Options{LargeUsers: 1000})
+			// The synthetic data follows the simulator's clock (Copilot
+			// seats' last activity): fixed, so that it does not change.
+			sim, base := startSim(t, simulator.Options{LargeUsers: 1000, Now: func() time.Time { return fixedClock }})
 			yml := fmt.Sprintf("targets:\n  - name: %s\n    type: %s\n    api_url: %s%s\n    token_file: %s\n", tc.name, tc.typ, base, tc.path, tokenFile(t))
 			if tc.enterprise != "" {
 				yml += "    enterprise: " + tc.enterprise + "\n"
