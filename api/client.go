@@ -232,8 +232,17 @@ func (c *Client) GetJSON(ctx context.Context, path string, query url.Values, v a
 // 304's own. The kept result shares its slices and maps with v: callers
 // must treat what they decode as read-only.
 func (c *Client) GetJSONUpTo(ctx context.Context, path string, query url.Values, v any, maxBytes int64) (*Response, error) {
+	return c.getJSON(ctx, c.resolve(path, query), v, maxBytes)
+}
+
+// GetJSONURL is GetJSON of a URL on api_url's host outside its API root
+// (GitLab's /api/graphql), conditional alike.
+func (c *Client) GetJSONURL(ctx context.Context, u *url.URL, v any) (*Response, error) {
+	return c.getJSON(ctx, u, v, MaxJSONBytes)
+}
+
+func (c *Client) getJSON(ctx context.Context, u *url.URL, v any, maxBytes int64) (*Response, error) {
 	rv := reflect.ValueOf(v)
-	u := c.resolve(path, query)
 	var cond *conditional
 	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		cond = &conditional{key: u.String()}

@@ -96,8 +96,7 @@ func (a aiCreditTotals) collect(target string, ch chan<- prometheus.Metric) (cre
 }
 
 func (c *aiCreditsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var report usageReport
-	_, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/ai_credit/usage"), monthQuery(c.now()), &report)
+	report, err := sharedJSON[usageReport](ctx, c.src, aiCreditsSpec, "settings/billing/ai_credit/usage", monthQuery(c.now()))
 	if c.absent.notFound(c.src.Logger, aiCreditsSpec.Name, err, "no AI credit usage report for this enterprise (it is not on usage-based Copilot billing); the ai_credits metrics are left out") {
 		c.setNotFound("no AI credit usage report (the enterprise is not on usage-based Copilot billing)")
 		return nil
@@ -106,7 +105,7 @@ func (c *aiCreditsCollector) Update(ctx context.Context, ch chan<- prometheus.Me
 		return wrap("AI credit usage", err)
 	}
 	totals := aiCreditTotals{}
-	totals.add(&report)
+	totals.add(report)
 	credits, net := totals.collect(c.src.Name(), ch)
 	c.setSummary("%s over %s this month, $%.2f net", countFloat(credits, "AI credit", "AI credits"), count(len(totals), "product/model", "products/models"), net)
 	return nil

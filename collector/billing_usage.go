@@ -229,7 +229,11 @@ func (c *billingUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	source := sourceSummary
 	var summaryErr error
 	if useSummary {
-		_, summaryErr = c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/usage/summary"), q, &report)
+		var summary *usageReport
+		summary, summaryErr = sharedJSON[usageReport](ctx, c.src, billingUsageSpec, "settings/billing/usage/summary", q)
+		if summaryErr == nil {
+			report = *summary
+		}
 		if summaryErr != nil && !api.IsKind(summaryErr, api.KindNotFound) {
 			return wrap("billing usage summary", summaryErr)
 		}

@@ -25,8 +25,9 @@ var budgetsSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/budgets (paged by page and has_next_page); " +
 		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
-		"GET …/settings/billing/usage/summary?year=Y&month=M once per distinct filter (organization, repository or cost_center_id, with product or sku); " +
-		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per distinct filter (organization or cost_center_id) of AI credit budgets",
+		"GET …/settings/billing/usage/summary?year=Y&month=M once per scope entity (the enterprise, or organization, repository or cost_center_id; the budget's products or SKUs picked from its lines); " +
+		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per scope entity (organization or cost_center_id) of AI credit budgets; " +
+		"the listing and the reports that cost_centers, billing_usage and ai_credits read are shared with them",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing; an organization owner sees only the budgets of what they administer)",
 		Scopes:     "`manage_billing:enterprise`",
@@ -384,7 +385,7 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 			wanted[f] = true
 		}
 	}
-	spend, rejected, err := c.fetchSpend(ctx, wanted)
+	spend, rejected, reports, err := c.fetchSpend(ctx, wanted)
 	if err != nil {
 		return err
 	}
@@ -395,15 +396,15 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 	if skipped > 0 {
 		note += "; " + count(skipped, "entry that is not a budget", "entries that are not budgets") + " skipped"
 	}
-	c.setSummary("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), found.known, count(len(wanted), "usage report request", "usage report requests"), note)
+	c.setSummary("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), found.known, count(reports, "usage report read", "usage reports read"), note)
 	return nil
 }
 
 // costCenterIDs maps active cost centers' lower-cased names to their ids:
 // a cost-center budget names its cost center, the usage summary wants the id.
 func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string, error) {
-	var l costCenterList
-	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), url.Values{"state": {"active"}}, &l); err != nil {
+	l, err := activeCostCenters(ctx, c.src, budgetsSpec)
+	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
@@ -416,55 +417,123 @@ func (c *budgetsCollector) costCenterIDs(ctx context.Context) (map[string]string
 	return out, nil
 }
 
-// fetchSpend asks the usage summary once per distinct filter for the
-// month's net amount. A filter GitHub rejects (400, 404: an unknown or
-// renamed SKU, an organization gone) has no amount: it lands in rejected
-// with the reason, is said once at warn, and its budgets' spend is left out.
-// Any other failure fails the refresh, which keeps the last good figures.
-func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilter]bool) (spend map[usageFilter]float64, rejected map[usageFilter]string, err error) {
+// fetchSpend finds each filter's net amount this month. It asks the usage
+// summary (or the AI credit report) once per scope entity, without the
+// product or SKU, and sums the lines of each filter's product or SKU
+// itself: one request serves every budget of an organization or cost
+// center, and the requests are the very ones cost_centers (per cost
+// center), billing_usage (the enterprise's summary) and ai_credits make,
+// shared with them (sharedJSON). A report GitHub rejects (400, 404: an
+// organization gone) has no amount: its filters land in rejected with the
+// reason, said once at warn, and their budgets' spend is left out. Any
+// other failure fails the refresh, which keeps the last good figures. It
+// also returns how many reports it read.
+func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilter]bool) (spend map[usageFilter]float64, rejected map[usageFilter]string, reports int, err error) {
 	month := monthQuery(c.now())
 	spend, rejected = map[usageFilter]float64{}, map[usageFilter]string{}
-	filters := slices.SortedFunc(maps.Keys(wanted), func(a, b usageFilter) int {
+	byReport := map[usageFilter][]usageFilter{}
+	for f := range wanted {
+		r := f.report()
+		byReport[r] = append(byReport[r], f)
+	}
+	keys := slices.SortedFunc(maps.Keys(byReport), func(a, b usageFilter) int {
 		return cmp.Or(cmp.Compare(fmt.Sprint(a.aiCredit), fmt.Sprint(b.aiCredit)), strings.Compare(a.organization, b.organization), strings.Compare(a.repository, b.repository),
-			strings.Compare(a.costCenterID, b.costCenterID), strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku))
+			strings.Compare(a.costCenterID, b.costCenterID))
 	})
-	var mu sync.Mutex
+	var (
+		mu        sync.Mutex
+		unmatched []usageFilter
+	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
-	for _, f := range filters {
+	for _, rf := range keys {
 		g.Go(func() error {
-			net, err := netAmount(gctx, c.src, f.path(), f.query(month))
+			r, err := sharedJSON[usageReport](gctx, c.src, budgetsSpec, rf.path(), rf.query(month))
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
-				c.warned.Log("filter "+f.query(nil).Encode(), level.Warn(c.src.Logger), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
+				what := rf.query(nil).Encode()
+				if what == "" {
+					what = "the enterprise's summary"
+				}
+				c.warned.Log("filter "+what, level.Warn(c.src.Logger), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", what, "err", err)
 				mu.Lock()
-				rejected[f] = "the usage report rejects " + f.query(nil).Encode()
+				for _, f := range byReport[rf] {
+					rejected[f] = "the usage report rejects " + what
+				}
 				mu.Unlock()
 				return nil
 			}
 			if err != nil {
-				return wrap("budgets: "+f.path(), err)
+				return wrap("budgets: "+rf.path(), err)
 			}
 			mu.Lock()
-			spend[f] = net
-			mu.Unlock()
+			defer mu.Unlock()
+			for _, f := range byReport[rf] {
+				if n, ok := f.net(r); ok || (f.product == "" && f.sku == "") {
+					spend[f] = n
+				} else {
+					unmatched = append(unmatched, f)
+				}
+			}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	return spend, rejected, nil
+	// A product or SKU with no line in the shared report is either unused
+	// this month ($0) or a name the report does not know (a renamed SKU,
+	// which would read $0 forever and keep the budget's alerts silent). The
+	// report filtered by it tells the two apart: GitHub rejects a filter it
+	// does not know (400/404), and answers one it knows.
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for _, f := range unmatched {
+		g.Go(func() error {
+			r, err := sharedJSON[usageReport](gctx, c.src, budgetsSpec, f.path(), f.query(month))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient):
+				c.warned.Log("filter "+f.query(nil).Encode(), level.Warn(c.src.Logger), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
+				rejected[f] = "the usage report rejects " + f.query(nil).Encode()
+			case err != nil:
+				return wrap("budgets: "+f.path(), err)
+			default:
+				var all usageFilter // every line of the filtered report
+				spend[f], _ = all.net(r)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, 0, err
+	}
+	return spend, rejected, len(keys) + len(unmatched), nil
 }
 
-// netAmount is the net amount of a usage report query, over every line.
-func netAmount(ctx context.Context, src *Source, path string, q url.Values) (float64, error) {
-	var r usageReport
-	if _, err := src.Client.GetJSON(ctx, src.enterprisePath(path), q, &r); err != nil {
-		return 0, err
-	}
+// report is the report a filter reads: its scope entity, without the
+// product or SKU, which net applies.
+func (f usageFilter) report() usageFilter {
+	f.product, f.sku = "", ""
+	return f
+}
+
+// net is the net amount of the report's lines of the filter's product or
+// SKU (none: every line). Product names are not case sensitive (OpenAPI
+// parameter product); a SKU is compared in skuLabel's form.
+// matched says whether any line was of the filter's product or SKU.
+func (f usageFilter) net(r *usageReport) (net float64, matched bool) {
 	var s sum
 	for i := range r.UsageItems.Items {
-		s.add(r.UsageItems.Items[i].NetAmount)
+		it := &r.UsageItems.Items[i]
+		if f.product != "" && !strings.EqualFold(strings.TrimSpace(string(it.Product)), f.product) {
+			continue
+		}
+		if f.sku != "" && skuLabel(it.SKU) != skuLabel(api.String(f.sku)) {
+			continue
+		}
+		s.add(it.NetAmount)
+		matched = true
 	}
-	return s.value, nil
+	return s.value, matched
 }

@@ -45,7 +45,7 @@ func TestBudgetsGolden(t *testing.T) {
 	if got := sim.Hits(centersPath); got != 1 {
 		t.Errorf("cost center listings = %d, want 1 (a budget is scoped to a cost center)", got)
 	}
-	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report request; spend unknown for 2: "+
+	if got := c.Summary(); got != "3 budgets, spend known for 1, 1 usage report read; spend unknown for 2: "+
 		"budget 6ba7b810-9dad-11d1-80b4-00c04fd430c8 [cost_center, packages] (it names no cost center); "+
 		"budget f47ac10b-58cc-4372-a567-0e02b2c3d479 [organization, actions_linux] (it names no organization)" {
 		t.Errorf("summary = %q", got)
@@ -146,9 +146,10 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		}
 	}
 	// Five filters (actions_linux, copilot, packages, org03/actions, cost
-	// center 2/packages): one request each, and one cost-center listing.
-	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 5 {
-		t.Errorf("usage summary requests = %d, want 5", n)
+	// center 2/packages) on three scope entities: one summary each, and one
+	// cost-center listing.
+	if n := sim.Hits("/enterprises/large-corp/settings/billing/usage/summary"); n != 3 {
+		t.Errorf("usage summary requests = %d, want 3", n)
 	}
 	if n := sim.Hits("/enterprises/large-corp/settings/billing/cost-centers"); n != 1 {
 		t.Errorf("cost-center listings = %d, want 1", n)
@@ -160,8 +161,11 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 
 // Odd budgets, paged over two pages by has_next_page: the schema's string
 // budget_product_sku, an unlisted scope, worded booleans and amounts, three
-// budgets sharing one filter (asked once), a SKU the summary rejects and a
-// cost center that no longer exists (both spend unknown: no series).
+// budgets sharing one filter, an organization the summary rejects and a
+// SKU it does not know (asked on its own, as the shared report has no line
+// of it, and rejected), a cost center that no longer exists: spend unknown,
+// no series. The enterprise's budgets read one summary between them and
+// pick their product's or SKU's lines from it.
 func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	sim, base := startSim(t, simulator.Options{})
 	sim.SetFault(budgetsPath, func(w http.ResponseWriter, r *http.Request) {
@@ -169,9 +173,10 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		if r.URL.Query().Get("page") == "2" {
 			fmt.Fprint(w, `{"budgets": [
 			  {"id": "c", "budget_type": "productpricing", "budget_product_skus": ["Actions", "actions"], "budget_scope": "enterprise", "budget_amount": "250.5", "prevent_further_usage": "false"},
-			  {"id": "d", "budget_type": "SkuPricing", "budget_product_sku": "no_such_sku", "budget_scope": "Enterprise", "budget_amount": 10, "prevent_further_usage": null},
+			  {"id": "d", "budget_type": "SkuPricing", "budget_product_sku": "actions_linux", "budget_scope": "Organization", "budget_entity_name": "gone-org", "budget_amount": 10, "prevent_further_usage": null},
 			  {"id": "e", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "cost_center", "budget_entity_name": "Gone", "budget_amount": 5, "prevent_further_usage": true},
-			  {"id": "f", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "Galaxy", "budget_entity_name": "m31", "budget_amount": null, "prevent_further_usage": 1}
+			  {"id": "f", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "Galaxy", "budget_entity_name": "m31", "budget_amount": null, "prevent_further_usage": 1},
+			  {"id": "g", "budget_type": "SkuPricing", "budget_product_sku": "no_such_sku", "budget_scope": "enterprise", "budget_amount": 10}
 			], "has_next_page": false}`)
 			return
 		}
@@ -189,16 +194,19 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	sim.SetFault(summaryPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		mu.Lock()
-		asked = append(asked, q.Get("product")+q.Get("sku")+"/"+q.Get("cost_center_id"))
+		asked = append(asked, q.Get("product")+q.Get("sku")+"/"+q.Get("organization"))
 		mu.Unlock()
-		if q.Get("sku") == "no_such_sku" {
+		if q.Get("organization") == "gone-org" || q.Get("sku") == "no_such_sku" {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprint(w, `{"message":"Invalid sku"}`)
+			fmt.Fprint(w, `{"message":"Invalid organization or SKU"}`)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(simulator.Fixture("ghec-billing-usage-summary.json"))
+		fmt.Fprint(w, `{"usageItems": [
+		  {"product": "Actions", "sku": "actions_linux", "netAmount": 8},
+		  {"product": "Packages", "sku": "packages_storage", "netAmount": 2.5}
+		]}`)
 	})
 	c := budgetsCollectorAt(t, fixtureTarget(base))
 	metrics, err := runUpdate(t, c)
@@ -219,18 +227,18 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		s("github_enterprise_budget_limit_dollars", "c", "enterprise", "octo-corp", "actions"):         250.5,
 		s("github_enterprise_budget_spent_dollars", "c", "enterprise", "octo-corp", "actions"):         8,
 		s("github_enterprise_budget_prevent_further_usage", "c", "enterprise", "octo-corp", "actions"): 0,
-		s("github_enterprise_budget_limit_dollars", "d", "enterprise", "octo-corp", "no_such_sku"):     10,
+		s("github_enterprise_budget_limit_dollars", "d", "organization", "gone-org", "actions_linux"):  10,
+		s("github_enterprise_budget_limit_dollars", "g", "enterprise", "octo-corp", "no_such_sku"):     10,
 		s("github_enterprise_budget_limit_dollars", "e", "cost_center", "Gone", "actions"):             5,
 		s("github_enterprise_budget_prevent_further_usage", "e", "cost_center", "Gone", "actions"):     1,
 		s("github_enterprise_budget_prevent_further_usage", "f", "galaxy", "m31", "actions"):           1,
-		// Two budgets without an id that look alike: the first is kept (the
-		// summary above answers every filter with the example's $8).
+		// Two budgets without an id that look alike: the first is kept.
 		s("github_enterprise_budget_limit_dollars", "unknown", "enterprise", "octo-corp", "packages"): 3,
-		s("github_enterprise_budget_spent_dollars", "unknown", "enterprise", "octo-corp", "packages"): 8,
-		// The rejected SKU (d), the cost center that is gone (e), the
-		// unlisted scope (f) and the budget with no scope: spend unknown,
-		// so no spent series (not 0) for any of them.
-		`github_enterprise_budgets_spend_unknown{target="test"}`: 4,
+		s("github_enterprise_budget_spent_dollars", "unknown", "enterprise", "octo-corp", "packages"): 2.5,
+		// The rejected organization (d) and SKU (g), the cost center that
+		// is gone (e), the unlisted scope (f) and the budget with no scope:
+		// spend unknown, so no spent series (not 0) for any of them.
+		`github_enterprise_budgets_spend_unknown{target="test"}`: 5,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || !near(g, v) {
@@ -243,8 +251,8 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	slices.Sort(asked)
-	if strings.Join(asked, " ") != "actions/ no_such_sku/ packages/" {
-		t.Errorf("summary asked %q, want one request per distinct filter (actions, no_such_sku, packages)", asked)
+	if strings.Join(asked, " ") != "/ /gone-org no_such_sku/" {
+		t.Errorf("summary asked %q, want one request per scope entity, without product or SKU (the enterprise, gone-org), and one for the SKU the enterprise's report has no line of", asked)
 	}
 	if n := sim.Hits(budgetsPath); n != 2 {
 		t.Errorf("budget pages = %d, want 2", n)
@@ -392,8 +400,9 @@ func TestBudgetsCostCentersNotFoundIsUnknown(t *testing.T) {
 		if _, ok := got[`github_enterprise_budget_limit_dollars{budget_id="cc",entity="Platform",scope="cost_center",sku="actions",target="test"}`]; !ok {
 			t.Error("the cost-center budget's limit is lost")
 		}
-		// A renamed SKU: the summary rejects the filter, so the spend is
-		// unknown; 0 would show $0 spent forever and no alert could fire.
+		// The summary rejects every filter (as for a renamed SKU), so the
+		// spend is unknown; 0 would show $0 spent forever and no alert
+		// could fire.
 		if v, ok := got[`github_enterprise_budget_spent_dollars{budget_id="bad",entity="octo-corp",scope="enterprise",sku="no_such_sku",target="test"}`]; ok {
 			t.Errorf("budget with a rejected filter spent = %v, want no series (unknown)", v)
 		}
@@ -402,7 +411,7 @@ func TestBudgetsCostCentersNotFoundIsUnknown(t *testing.T) {
 		}
 	}
 	if s := c.Summary(); !strings.Contains(s, "spend known for 0") || !strings.Contains(s, "cost-center budgets' spend unknown") ||
-		!strings.Contains(s, "budget bad [enterprise octo-corp, no_such_sku] (the usage report rejects sku=no_such_sku)") ||
+		!strings.Contains(s, "budget bad [enterprise octo-corp, no_such_sku] (the usage report rejects the enterprise's summary)") ||
 		!strings.Contains(s, "budget cc [cost_center Platform, actions] (the cost-center listing is not available)") {
 		t.Errorf("summary = %q", s)
 	}

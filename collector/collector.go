@@ -41,6 +41,9 @@ type Source struct {
 	Config *config.Target
 	Client *api.Client
 	Logger log.Logger
+	// shared holds what the target's collectors fetch in common; nil
+	// (tests of one collector) fetches every time.
+	shared *shared
 }
 
 // Name is the value of the target label.

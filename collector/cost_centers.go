@@ -119,6 +119,12 @@ func (l *costCenterList) collect(target string, ch chan<- prometheus.Metric) (ce
 	return centers, resources
 }
 
+// activeCostCenters is the listing of active cost centers, which budgets
+// and cost_centers share (read-only).
+func activeCostCenters(ctx context.Context, src *Source, spec *Spec) (*costCenterList, error) {
+	return sharedJSON[costCenterList](ctx, src, spec, "settings/billing/cost-centers", url.Values{"state": {"active"}})
+}
+
 // costCenterRef is an active cost center's id and name.
 type costCenterRef struct {
 	ID, Name string
@@ -179,8 +185,7 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 			for k, v := range month {
 				q[k] = v
 			}
-			var r usageReport
-			_, err := c.src.Client.GetJSON(gctx, c.src.enterprisePath("settings/billing/usage/summary"), q, &r)
+			r, err := sharedJSON[usageReport](gctx, c.src, costCentersSpec, "settings/billing/usage/summary", q)
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
 				return nil
 			}
@@ -212,9 +217,8 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 }
 
 func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	var l costCenterList
-	q := url.Values{"state": {"active"}}
-	if _, err := c.src.Client.GetJSON(ctx, c.src.enterprisePath("settings/billing/cost-centers"), q, &l); err != nil {
+	l, err := activeCostCenters(ctx, c.src, costCentersSpec)
+	if err != nil {
 		return wrap("cost centers", err)
 	}
 	if err := c.netByCostCenter(ctx, l.active(), ch); err != nil {

@@ -158,7 +158,7 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
-	t := &liveTarget{cfg: *tc, src: &Source{Config: tc}, cancel: cancel}
+	t := &liveTarget{cfg: *tc, src: &Source{Config: tc, shared: newShared()}, cancel: cancel}
 	base := e.opts.Transport
 	if base == nil {
 		tr, release, err := e.pool.Transport(transportKey(u, tc))

@@ -2,10 +2,8 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -110,7 +108,7 @@ func (c *gitlabAddOnsCollector) Update(ctx context.Context, ch chan<- prometheus
 		return wrap("gitlab add-ons", err)
 	}
 	var answer addOnPurchasesAnswer
-	if _, err := c.src.Client.Get(ctx, u, func(r io.Reader) error { return json.NewDecoder(r).Decode(&answer) }); err != nil {
+	if _, err := c.src.Client.GetJSONURL(ctx, u, &answer); err != nil {
 		return wrap("gitlab add-ons", err)
 	}
 	purchases, err := answer.purchases()

@@ -40,7 +40,8 @@ func (e *Exporter) Statuses() []Status {
 
 // RefreshAll refreshes every collector once, all at once, whatever the age
 // of their data, and waits until they finish or ctx ends (the check command).
-// A refresh already under way is joined rather than doubled.
+// A refresh already under way is joined rather than doubled. What the
+// collectors of a target share is fetched afresh, once between them.
 func (e *Exporter) RefreshAll(ctx context.Context) []Status {
 	e.mu.RLock()
 	targets := e.targets
@@ -48,6 +49,7 @@ func (e *Exporter) RefreshAll(ctx context.Context) []Status {
 
 	var wg sync.WaitGroup
 	for _, t := range targets {
+		t.src.shared.forget()
 		for _, c := range t.collectors {
 			wg.Add(1)
 			go func() {

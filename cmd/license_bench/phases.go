@@ -49,7 +49,11 @@ type span struct {
 }
 
 func startAPI(users int, latency time.Duration, scale float64) *api {
-	a := &api{sim: simulator.New(simulator.Options{LargeUsers: users, Latency: latency, RateLimit: 1 << 30}), scale: scale}
+	// The synthetic data holds still during a run (Copilot seats' last
+	// activity follows the simulator's clock), so that repeats see it
+	// unchanged.
+	start := time.Now()
+	a := &api{sim: simulator.New(simulator.Options{LargeUsers: users, Latency: latency, RateLimit: 1 << 30, Now: func() time.Time { return start }}), scale: scale}
 	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()
 		a.mu.Lock()

@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"net/http"
-	"time"
 )
 
 // Usage-based billing since 2026-06-01: the AI credit usage report. The
@@ -61,7 +60,7 @@ func (s *Server) largeAICredits(w http.ResponseWriter, r *http.Request) {
 			"netQuantity": q - included, "netAmount": (q - included) * AICreditPrice,
 		})
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"timePeriod": map[string]any{"year": now.Year(), "month": int(now.Month())}, "enterprise": LargeEnterprise, "usageItems": items,
 	})

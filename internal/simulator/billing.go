@@ -75,7 +75,7 @@ func (s *Server) largeUsageSummary(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items,
+		"timePeriod": map[string]any{"year": s.now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items,
 	})
 }
 
@@ -104,7 +104,7 @@ func (s *Server) largePremiumRequests(w http.ResponseWriter, r *http.Request) {
 		it["model"] = model
 		items = append(items, it)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"timePeriod": map[string]any{"year": time.Now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items})
+	writeJSON(w, http.StatusOK, map[string]any{"timePeriod": map[string]any{"year": s.now().UTC().Year()}, "enterprise": LargeEnterprise, "usageItems": items})
 }
 
 // LargeCommitters is the synthetic enterprise's Code Security committers
@@ -240,7 +240,7 @@ func (s *Server) largeCopilotSeats(w http.ResponseWriter, r *http.Request) {
 	n := LargeCopilotSeats(s.opts.LargeUsers)
 	from, to := Page(w, r, n)
 	seats := make([]map[string]any, 0, to-from)
-	now := time.Now()
+	now := s.now()
 	for i := from; i < to; i++ {
 		seats = append(seats, SyntheticSeat(i, now))
 	}

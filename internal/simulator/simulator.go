@@ -59,6 +59,10 @@ type Options struct {
 	Latency time.Duration
 	// RateLimit is the hourly budget reported in headers; 0 means 5000.
 	RateLimit int
+	// Now is the clock of the synthetic data (the month of a report, the
+	// last activity of Copilot seats); nil means time.Now. Tests that
+	// compare answers over time fix it.
+	Now func() time.Time
 }
 
 // Server is an http.Handler that answers like the APIs.
@@ -98,6 +102,13 @@ func New(o Options) *Server {
 		r(s, s.mux)
 	}
 	return s
+}
+
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
 }
 
 // Listen serves on addr (e.g. 127.0.0.1:0) and returns the base URL.
