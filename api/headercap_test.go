@@ -24,7 +24,7 @@ func TestResponseHeadersCapped(t *testing.T) {
 	var v any
 	_, err := c.GetJSON(context.Background(), "/x", map[string][]string{"bytes": {strconv.Itoa(10 << 20)}}, &v)
 	e, ok := AsError(err)
-	if !ok || e.Kind != KindNetwork || !e.HeaderOverflow() || !strings.Contains(err.Error(), strconv.Itoa(MaxResponseHeaderBytes)+" bytes") {
+	if !ok || e.Kind != KindBadResponse || !e.HeaderOverflow() || !strings.Contains(err.Error(), strconv.Itoa(MaxResponseHeaderBytes)+" bytes") {
 		t.Fatalf("err = %v, want a header overflow at %d bytes", err, MaxResponseHeaderBytes)
 	}
 	if hits.Load() != 1 {

@@ -480,27 +480,40 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 	if err := g.Wait(); err != nil {
 		return nil, nil, 0, err
 	}
-	// A product or SKU with no line in the shared report is either unused
-	// this month ($0) or a name the report does not know (a renamed SKU,
-	// which would read $0 forever and keep the budget's alerts silent). The
-	// report filtered by it tells the two apart: GitHub rejects a filter it
-	// does not know (400/404), and answers one it knows.
+	// A product or SKU with no line in its entity's report is either unused
+	// there this month ($0) or a name the reports do not know (a renamed
+	// SKU, which would read $0 forever and keep the budget's alerts silent).
+	// The enterprise's report filtered by it tells the two apart, once per
+	// name whatever the entities: GitHub rejects a product or SKU it does
+	// not know (400/404) and answers one it knows.
+	byName := map[usageFilter][]usageFilter{}
+	for _, f := range unmatched {
+		k := usageFilter{aiCredit: f.aiCredit, product: f.product, sku: f.sku}
+		byName[k] = append(byName[k], f)
+	}
+	names := slices.SortedFunc(maps.Keys(byName), func(a, b usageFilter) int {
+		return cmp.Or(cmp.Compare(fmt.Sprint(a.aiCredit), fmt.Sprint(b.aiCredit)), strings.Compare(a.product, b.product), strings.Compare(a.sku, b.sku))
+	})
 	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(4)
-	for _, f := range unmatched {
+	for _, k := range names {
 		g.Go(func() error {
-			r, err := sharedJSON[usageReport](gctx, c.src, budgetsSpec, f.path(), f.query(month))
+			_, err := sharedJSON[usageReport](gctx, c.src, budgetsSpec, k.path(), k.query(month))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient):
-				c.warned.Log("filter "+f.query(nil).Encode(), level.Warn(c.src.Logger), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", f.query(nil).Encode(), "err", err)
-				rejected[f] = "the usage report rejects " + f.query(nil).Encode()
+				what := k.query(nil).Encode()
+				c.warned.Log("filter "+what, level.Warn(c.src.Logger), "msg", "the usage report rejects a budget's filter; its spend is unknown and left out", "collector", "budgets", "filter", what, "err", err)
+				for _, f := range byName[k] {
+					rejected[f] = "the usage report rejects " + what
+				}
 			case err != nil:
-				return wrap("budgets: "+f.path(), err)
-			default:
-				var all usageFilter // every line of the filtered report
-				spend[f], _ = all.net(r)
+				return wrap("budgets: "+k.path(), err)
+			default: // a known name without a line in the entity's report
+				for _, f := range byName[k] {
+					spend[f] = 0
+				}
 			}
 			return nil
 		})
@@ -508,7 +521,7 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 	if err := g.Wait(); err != nil {
 		return nil, nil, 0, err
 	}
-	return spend, rejected, len(keys) + len(unmatched), nil
+	return spend, rejected, len(keys) + len(names), nil
 }
 
 // report is the report a filter reads: its scope entity, without the
