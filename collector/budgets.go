@@ -339,8 +339,12 @@ func collectBudgets(target, enterprise string, budgets []budget, plans []spendPl
 	return out
 }
 
+// maxNamed is how many budgets of unknown spend the summary names: a line
+// for check and the status page, not a listing.
+const maxNamed = 10
+
 // budgetName names a budget for a person from its labels (target, id,
-// scope, entity, SKUs): "budget 2066deda… (organization octo-org, actions)".
+// scope, entity, SKUs): "budget 2066deda… [organization octo-org, actions]".
 func budgetName(l []string) string {
 	what := strings.Join(strings.Fields(l[2]+" "+l[3]), " ")
 	if l[4] != "" {
@@ -390,8 +394,13 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return err
 	}
 	found := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, rejected, ch)
-	if len(found.unknown) > 0 {
-		note += fmt.Sprintf("; spend unknown for %d: %s", len(found.unknown), strings.Join(found.unknown, "; "))
+	if n := len(found.unknown); n > 0 {
+		names := found.unknown[:min(n, maxNamed)]
+		more := ""
+		if n > maxNamed {
+			more = fmt.Sprintf("; and %d more", n-maxNamed)
+		}
+		note += fmt.Sprintf("; spend unknown for %d: %s%s", n, strings.Join(names, "; "), more)
 	}
 	if skipped > 0 {
 		note += "; " + count(skipped, "entry that is not a budget", "entries that are not budgets") + " skipped"

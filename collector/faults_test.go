@@ -75,9 +75,15 @@ func faultCases() []faultCase {
 				forceRetry(r, "consumed_licenses")
 			}},
 		{name: "primary rate limit", fault: func(*testing.T) http.HandlerFunc {
-			reset := strconv.FormatInt(time.Now().Add(1500*time.Millisecond).Unix()+1, 10)
-			return jsonFault(403, `{"message":"API rate limit exceeded for user ID 1."}`,
-				"X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset)(nil)
+			// The reset is 1.5 to 2.5 s after each answer, as GitHub's is
+			// ahead of the answer that says it: one fixed when the fault was
+			// set could be past by the time a busy machine reads the answer,
+			// and a spent budget whose reset has passed is held a minute.
+			return func(w http.ResponseWriter, r *http.Request) {
+				reset := strconv.FormatInt(time.Now().Add(1500*time.Millisecond).Unix()+1, 10)
+				jsonFault(403, `{"message":"API rate limit exceeded for user ID 1."}`,
+					"X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset)(nil)(w, r)
+			}
 		}, kind: api.KindRateLimit, hint: "rate limited", sharedBudget: true, check: assertSilentUntilRetry},
 		{name: "secondary rate limit 403", fault: jsonFault(403, `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`, "Retry-After", "1"),
 			kind: api.KindRateLimit, hint: "give this target its own token", sharedBudget: true, check: assertSilentUntilRetry},
