@@ -6,9 +6,8 @@ STATICCHECK_VERSION ?= v0.8.2
 # them), else from git. goreleaser gets the same list through LDFLAGS.
 export VERSION REVISION BRANCH BUILD_USER BUILD_DATE
 # Pinned tools, built once into a cache by scripts/tool (scripts/install-test-deps
-# builds them all).
-GORELEASER = $(shell ./scripts/tool goreleaser)
-HELM       = $(shell ./scripts/tool helm)
+# builds them all; a target that needs one builds it when missing).
+GORELEASER := $(shell ./scripts/tool --path goreleaser)
 
 .PHONY: all build test test-deps unit race kubetest release-check release-snapshot release lint golden docs fuzz fuzz-ci bench demo clean
 
@@ -46,16 +45,20 @@ race:
 kubetest:
 	cd deploy/kubetest && $(GO) test -count=1 ./...
 
-release-check:
+$(GORELEASER):
+	./scripts/tool goreleaser
+
+release-check: $(GORELEASER)
 	$(GORELEASER) check
 
 # The release archives, checksums included, into dist/ without publishing.
-release-snapshot:
-	LDFLAGS="$$(./scripts/ldflags)" $(GORELEASER) release --snapshot --clean
+release-snapshot: $(GORELEASER)
+	LDFLAGS="$$(./scripts/ldflags)" SNAPSHOT_VERSION="$$(./scripts/ldflags --vars | sed -n 's/^VERSION=//p')" \
+	  $(GORELEASER) release --snapshot --clean
 
 # The release of the tag at HEAD (the release workflow runs it with GITHUB_TOKEN):
 # the tag's CHANGELOG section becomes the release notes.
-release:
+release: $(GORELEASER)
 	mkdir -p .build && ./scripts/release-notes > .build/release-notes.md
 	LDFLAGS="$$(./scripts/ldflags)" $(GORELEASER) release --clean --release-notes .build/release-notes.md
 
