@@ -245,7 +245,9 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, v any, maxBytes int64)
 	rv := reflect.ValueOf(v)
 	var cond *conditional
 	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		cond = &conditional{key: u.String()}
+		// Keyed by the type too: two callers that decode one URL into
+		// different types each keep their own.
+		cond = &conditional{key: u.String() + " " + rv.Type().String()}
 	}
 	resp, err := c.get(ctx, u, func(body io.Reader) error {
 		// A retry decodes again: start from the zero value, not from what

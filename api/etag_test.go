@@ -305,3 +305,25 @@ func TestConditionalPaginateBody(t *testing.T) {
 		t.Errorf("%d of 3 repeat pages answered 304", n)
 	}
 }
+
+// TestConditionalPerType: two callers that decode one URL into different
+// types each keep their own result, so neither gets the other's on a 304.
+func TestConditionalPerType(t *testing.T) {
+	srv := &withETags{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"seats":7,"plan":"business"}`)
+	})}
+	c, _ := newTestClient(t, srv, GitHub)
+	for range 2 {
+		var a struct{ Seats int }
+		var b struct{ Plan string }
+		if _, err := c.GetJSON(context.Background(), "/x", nil, &a); err != nil || a.Seats != 7 {
+			t.Fatalf("as seats: %+v, %v", a, err)
+		}
+		if _, err := c.GetJSON(context.Background(), "/x", nil, &b); err != nil || b.Plan != "business" {
+			t.Fatalf("as plan: %+v, %v", b, err)
+		}
+	}
+	if n := srv.notModified.Load(); n != 2 {
+		t.Errorf("%d answered 304, want 2", n)
+	}
+}
