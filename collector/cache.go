@@ -83,6 +83,9 @@ type State struct {
 	// LastScrape is when a scrape last asked for the data: data older than
 	// refresh_interval is only stale if a scrape came since and found it so.
 	LastScrape time.Time
+	// Overdue means the refresh under way has run for longer than
+	// overdueAfter refresh intervals; LastError then says for how long.
+	Overdue bool
 }
 
 // Succeeded reports whether the last refresh succeeded.
@@ -171,6 +174,7 @@ func (c *cached) stateLocked() State {
 	st.NextAttempt = c.nextAttempt
 	if ran := c.now().Sub(c.started); st.Refreshing && ran >= c.overdue() {
 		st.LastError = &overdueError{ran: ran, limit: c.overdue(), timeout: c.timeout}
+		st.Overdue = true
 	}
 	return st
 }

@@ -333,12 +333,12 @@ func TestCacheOverdueRefreshFails(t *testing.T) {
 		return values(t, drain(func(ch chan<- prometheus.Metric) { sendState(ch, st) }))[`license_exporter_collector_success{collector="fake",target="t"}`]
 	}
 	clock.Add(2*time.Hour - time.Second)
-	if st := c.snapshot(); !st.Refreshing || !st.Succeeded() || success() != 1 {
+	if st := c.snapshot(); !st.Refreshing || st.Overdue || !st.Succeeded() || success() != 1 {
 		t.Fatalf("a refresh within twice the interval is no failure: %+v", st)
 	}
 	clock.Add(time.Second)
 	st := c.snapshot()
-	if !st.Refreshing || st.Succeeded() || success() != 0 {
+	if !st.Refreshing || !st.Overdue || st.Succeeded() || success() != 0 {
 		t.Fatalf("a refresh running for twice the interval must show as failing: %+v", st)
 	}
 	if fix := c.explain(st.LastError); !strings.Contains(fix, "has run for 2h0m0s, longer than 2h0m0s") || !strings.Contains(fix, "a listing does not end") {

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -197,5 +198,44 @@ func TestReloadStopsRemovedTargets(t *testing.T) {
 	body, _ := scrapeURL(t, url, "10")
 	if strings.Contains(body, `target="gone"`) {
 		t.Errorf("a removed target's series are still served:\n%s", body)
+	}
+}
+
+// TestNotAvailableThroughTheExporter: a budgets listing that answers 404 is
+// no failure, and /metrics says the data is not available; budgets that
+// come back say 0. The scrapes run on the exporter's clock, moved past the
+// refresh interval between them.
+func TestNotAvailableThroughTheExporter(t *testing.T) {
+	sim := simulator.New(simulator.Options{Token: secretToken})
+	api := httptest.NewServer(sim)
+	defer api.Close()
+	sim.SetFault("/enterprises/octo-corp/settings/billing/budgets", simulator.JSONFault(http.StatusNotFound, `{"message":"Not Found"}`))
+	tok := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tok, []byte(secretToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse([]byte("targets:\n  - {name: acme, type: github, enterprise: octo-corp, api_url: '"+api.URL+"', token_file: "+tok+", collectors: [budgets, license_sync_status]}\n"), Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: time.Unix(1_700_000_000, 0)}
+	e := New(Options{Now: clock.Now})
+	t.Cleanup(e.Close)
+	if err := e.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	scrape := func() map[string]float64 {
+		e.RefreshAll(context.Background())
+		return values(t, drain(func(ch chan<- prometheus.Metric) { e.Scrape(context.Background()).Collect(ch) }))
+	}
+	const budgets, sync = `license_exporter_collector_not_available{collector="budgets",target="acme"}`, `license_exporter_collector_not_available{collector="license_sync_status",target="acme"}`
+	success := `license_exporter_collector_success{collector="budgets",target="acme"}`
+	if got := scrape(); got[budgets] != 1 || got[sync] != 0 || got[success] != 1 {
+		t.Errorf("404: not_available %v (sync %v), success %v; want 1, 0, 1", got[budgets], got[sync], got[success])
+	}
+	sim.SetFault("/enterprises/octo-corp/settings/billing/budgets", nil)
+	clock.Add(2 * time.Hour)
+	if got := scrape(); got[budgets] != 0 || got[success] != 1 {
+		t.Errorf("budgets back: not_available %v, success %v; want 0, 1", got[budgets], got[success])
 	}
 }

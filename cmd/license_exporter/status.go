@@ -144,6 +144,8 @@ func buildStatusView(src statusSource, now time.Time) statusView {
 func describeCollector(s collector.Status, now time.Time) collectorView {
 	c := collectorView{Name: s.Collector, Interval: shortDuration(s.Interval), Summary: s.Summary, Error: s.Fix, APIMessage: s.APIMessage, LastSuccess: "never", DataAge: "no data"}
 	switch {
+	case s.Overdue: // a refresh that does not end is a failure, first or not
+		c.Class, c.State = "fail", "FAILING (refresh overdue)"
 	case s.LastAttempt.IsZero() && s.Refreshing:
 		c.Class, c.State = "pending", "first refresh under way"
 	case s.LastAttempt.IsZero():

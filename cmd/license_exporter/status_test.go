@@ -402,3 +402,20 @@ func TestStatusNotFoundIsWarning(t *testing.T) {
 		t.Errorf("class %q, want ok", c.Class)
 	}
 }
+
+// A refresh that runs far longer than its interval shows as failing on the
+// status page, whether it is the first or a later one, with the fix.
+func TestStatusOverdueIsFailing(t *testing.T) {
+	now := time.Now()
+	for name, st := range map[string]collector.State{
+		"first": {Refreshing: true, Overdue: true, LastError: errors.New("the refresh under way has run for 2h0m0s")},
+		"later": {Refreshing: true, Overdue: true, LastAttempt: now.Add(-3 * time.Hour), LastSuccess: now.Add(-3 * time.Hour),
+			LastError: errors.New("the refresh under way has run for 2h0m0s")},
+	} {
+		st.Target, st.Collector = "t", "consumed_licenses"
+		s := collector.Status{State: st, Interval: time.Hour, Fix: "the refresh under way has run for 2h0m0s"}
+		if c := describeCollector(s, now); c.Class != "fail" || c.State != "FAILING (refresh overdue)" || c.Error == "" {
+			t.Errorf("%s: class %q, state %q, error %q; want fail, FAILING (refresh overdue) and the fix", name, c.Class, c.State, c.Error)
+		}
+	}
+}
