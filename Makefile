@@ -52,8 +52,12 @@ release-check: $(GORELEASER)
 	$(GORELEASER) check
 
 # The release archives, checksums included, into dist/ without publishing.
+# goreleaser reads the commit (its date stamps the files) only where git has a
+# remote: a clone without one, such as a worktree, names the project's for this
+# run (git ls-remote --get-url only prints it).
+NO_REMOTE_ENV := $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=https://github.com/license-exporter/license_exporter)
 release-snapshot: $(GORELEASER)
-	LDFLAGS="$$(./scripts/ldflags)" SNAPSHOT_VERSION="$$(./scripts/ldflags --vars | sed -n 's/^VERSION=//p')" \
+	$(NO_REMOTE_ENV) LDFLAGS="$$(./scripts/ldflags)" SNAPSHOT_VERSION="$$(./scripts/ldflags --vars | sed -n 's/^VERSION=//p')" \
 	  $(GORELEASER) release --snapshot --clean
 
 # The release of the tag at HEAD (the release workflow runs it with GITHUB_TOKEN):

@@ -129,15 +129,15 @@ func TestKustomization(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The Secret is created with kubectl as docs/deployment.md says: the
-	// command names the Secret the pod mounts and the key the configuration reads.
-	page, err := os.ReadFile("../docs/deployment.md")
+	// The Secret is created with kubectl as docs/install.md says: the command
+	// names the Secret the pod mounts and the key the configuration reads.
+	install, err := os.ReadFile("../docs/install.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cmd := "kubectl -n monitoring create secret generic license-exporter-token --from-file=github-token="; !strings.Contains(string(page), cmd) ||
+	if cmd := "kubectl -n monitoring create secret generic license-exporter-token --from-file=github-token="; !strings.Contains(string(install), cmd) ||
 		!strings.Contains(string(b), secretMount+"/github-token") {
-		t.Errorf("docs/deployment.md's %q must create the Secret the pod mounts, with the key %s reads", cmd, cfgName)
+		t.Errorf("docs/install.md's %q must create the Secret the pod mounts, with the key %s reads", cmd, cfgName)
 	}
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "github-token"), []byte("ghp_example\n"), 0o600); err != nil {
