@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/license-exporter/license_exporter/deploy/rules"
 )
 
 // TestReleaseFiles: the archives' rule file is the repository's with every
@@ -27,7 +29,7 @@ func TestReleaseFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	tagged := []byte("https://github.com/license-exporter/license_exporter/blob/v9.8.7/docs/runbooks.md#")
-	want := bytes.ReplaceAll(src, []byte(runbookBase+"#"), tagged)
+	want := bytes.ReplaceAll(src, []byte(rules.RunbookBase+"#"), tagged)
 	if bytes.Equal(want, src) || !bytes.Equal(got, want) {
 		t.Errorf("the released rules are not the rule file with runbook_url at v9.8.7")
 	}
