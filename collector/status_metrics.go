@@ -10,6 +10,7 @@ var StatusMetrics = struct {
 	GHASCommitters, GHASPurchased                     *Metric
 	ServerCommitters, ServerCommittersPurchased       *Metric
 	BudgetSpent, BudgetLimit                          *Metric
+	AICreditPool, AICreditsIncluded, AICreditsBilled  *Metric
 	GitLabActiveUsers, GitLabUserLimit, GitLabOverage *Metric
 	GitLabExpired, GitLabExpiry, GitLabStart          *Metric
 	GitLabLicensesStart, GitLabLicensesExpiry         *Metric
@@ -20,6 +21,7 @@ var StatusMetrics = struct {
 	GHASCommitters: ghasCommittersDesc, GHASPurchased: ghasPurchasedDesc,
 	ServerCommitters: ghesCommittersDesc, ServerCommittersPurchased: ghesCommittersPurchasedDesc,
 	BudgetSpent: budgetSpentDesc, BudgetLimit: budgetLimitDesc,
+	AICreditPool: aiCreditPoolDesc, AICreditsIncluded: aiCreditsIncludedDesc, AICreditsBilled: aiCreditsBilledDesc,
 	GitLabActiveUsers: glActiveUsersDesc, GitLabUserLimit: glUserLimitDesc, GitLabOverage: glOverageDesc,
 	GitLabExpired: glExpiredDesc, GitLabExpiry: glExpiryDesc, GitLabStart: glStartDesc,
 	GitLabLicensesStart: glLicensesStartDesc, GitLabLicensesExpiry: glLicensesExpiryDesc,
