@@ -197,6 +197,7 @@ func (s *series) findings(now time.Time) []finding {
 		f = append(f, finding{Text: fmt.Sprintf("%s: spend unknown, so no budget alert can fire for it (the budgets collector's summary says why)", name)})
 	}
 	f = append(f, s.creditPool(now)...)
+	f = append(f, s.stoppedUsers()...)
 	day := 24 * time.Hour
 	expiry := func(metric *collector.Metric, what string, expired bool) {
 		ts, ok := s.one(metric)
@@ -257,6 +258,26 @@ func (s *series) creditPool(now time.Time) []finding {
 	}
 	if billed > 0 {
 		f = append(f, finding{Info: true, Text: fmt.Sprintf("AI credits beyond the pool are billed this month: %.0f so far", billed)})
+	}
+	return f
+}
+
+// stoppedUsers words GitHubBudgetUsersStopped: a multi-user budget that
+// stops usage with users over their amount.
+func (s *series) stoppedUsers() []finding {
+	m := &collector.StatusMetrics
+	stops := map[string]bool{}
+	for _, k := range s.keys(m.BudgetPrevent) {
+		if s.of(m.BudgetPrevent)[k] == 1 {
+			stops[s.labels[k]["budget_id"]] = true
+		}
+	}
+	var f []finding
+	for _, k := range s.keys(m.BudgetUsers) {
+		l := s.labels[k]
+		if n := s.of(m.BudgetUsers)[k]; l["state"] == "over" && n > 0 && stops[l["budget_id"]] {
+			f = append(f, finding{Text: fmt.Sprintf("budget %s: %s over their amount and stopped until the 1st (UTC)", l["budget_id"], text.Count(int(n), "user", "users"))})
+		}
 	}
 	return f
 }

@@ -444,3 +444,24 @@ func TestFindingsAICreditPool(t *testing.T) {
 		t.Errorf("pace on the 1st: %s, want none", g)
 	}
 }
+
+// TestFindingsStoppedUsers: as GitHubBudgetUsersStopped, users over in a
+// multi-user budget that stops usage; not where usage goes on.
+func TestFindingsStoppedUsers(t *testing.T) {
+	lg := labelledGauge
+	prevent := func(id string, v float64) prometheus.Metric {
+		return lg(t, "github_enterprise_budget_prevent_further_usage", "e", v, "budget_id", id, "entity", "", "scope", "multi_user_customer", "sku", "copilot")
+	}
+	c := constCollector{
+		prevent("stop", 1), prevent("go", 0), prevent("calm", 1),
+		lg(t, "github_enterprise_budget_users", "e", 3, "budget_id", "stop", "state", "over"),
+		lg(t, "github_enterprise_budget_users", "e", 9, "budget_id", "stop", "state", "near"),
+		lg(t, "github_enterprise_budget_users", "e", 4, "budget_id", "go", "state", "over"),
+		lg(t, "github_enterprise_budget_users", "e", 0, "budget_id", "calm", "state", "over"),
+		lg(t, "github_enterprise_budget_users", "e", 5, "budget_id", "calm", "state", "near"),
+	}
+	got, _ := licenseFindings(c, nil, time.Date(2026, 6, 16, 0, 0, 0, 0, time.UTC))
+	if g, w := fmt.Sprint(got["e"]), "[{false false budget stop: 3 users over their amount and stopped until the 1st (UTC)}]"; g != w {
+		t.Errorf("findings = %s, want %s", g, w)
+	}
+}

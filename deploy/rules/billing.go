@@ -122,6 +122,20 @@ or raise the budget.`, pct(thresholds.AICreditsNearlyUsed)),
 			},
 		},
 	}
+	g.Rules = append(g.Rules, Rule{
+		Alert: "GitHubBudgetUsersStopped",
+		Expr: `github_enterprise_budget_users{state="over"} > 0
+and on (target, budget_id)
+github_enterprise_budget_prevent_further_usage == 1`,
+		For:      "5m",
+		Severity: "warning",
+		Summary:  "{{ $value }} users of budget {{ $labels.budget_id }} of {{ $labels.target }} are stopped",
+		Description: `
+{{ $value }} users of the multi-user budget {{ $labels.budget_id }} of {{ $labels.target }} have used their
+whole amount, and the budget stops further usage: their Copilot (or the budget's product) no longer works
+until the 1st (UTC), whatever the enterprise's pool still holds. Raise the per-user amount (Billing >
+Budgets and alerts) or give the users who need more a budget of their own.`,
+	})
 	g.Rules = append(g.Rules, aiCreditPool()...)
 	return g
 }
