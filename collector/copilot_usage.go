@@ -18,7 +18,7 @@ import (
 // invents none of its own.
 var copilotUsageSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "copilot_usage", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: copilotReportEvery},
-	Endpoint: "GET /enterprises/{e}/copilot/metrics/reports/enterprise-28-day/latest, then each of its download_links (signed URLs on another host, fetched with no credential); at most once a day",
+	Endpoint:      "GET /enterprises/{e}/copilot/metrics/reports/enterprise-28-day/latest, then each of its download_links (signed URLs on another host, fetched with no credential); at most once a day",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager, or a user with the fine-grained permission \"View Enterprise Copilot Metrics\"; the enterprise's \"Copilot usage metrics\" policy must be enabled",
 		Scopes:     "`manage_billing:copilot` or `read:enterprise`",
