@@ -133,10 +133,15 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		series("github_enterprise_budget_limit_dollars", "9", "enterprise", "large-corp", "packages"): 216,
 		// Advanced Security budgets count licenses.
 		series("github_enterprise_budget_limit_licenses", "7", "enterprise", "large-corp", "ghas"): 400,
-		// AI credit budgets from the AI credit report: $800 net for the
-		// enterprise, 1/25 of it for org03, 2/20 for Cost center 1.
-		series("github_enterprise_budget_spent_dollars", "a", "organization", "org03", "ai_credits"):        32,
-		series("github_enterprise_budget_spent_dollars", "b", "cost_center", "Cost center 1", "ai_credits"): 80,
+		// AI credit budgets from the AI credit report: nothing net while
+		// the enterprise's pool lasts.
+		series("github_enterprise_budget_spent_dollars", "a", "organization", "org03", "ai_credits"):        0,
+		series("github_enterprise_budget_spent_dollars", "b", "cost_center", "Cost center 1", "ai_credits"): 0,
+		// The multi-user budget stops usage; 80 users near, 40 over.
+		`github_enterprise_budget_users{budget_id="` + simulator.LargeMultiUserBudget + `",state="near",target="test"}`: 80,
+		`github_enterprise_budget_users{budget_id="` + simulator.LargeMultiUserBudget + `",state="over",target="test"}`: 40,
+		`github_enterprise_user_budgets{state="near",target="test"}`:                                                    0,
+		`github_enterprise_user_budgets{state="over",target="test"}`:                                                    0,
 	} {
 		if v, ok := got[k]; !ok || !near(v, want) {
 			t.Errorf("%s = %v (present %v), want %v", k, v, ok, want)

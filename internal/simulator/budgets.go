@@ -48,10 +48,10 @@ func LargeBudgets(users int) []map[string]any {
 		b("b0000000-0000-4000-8000-000000000007", "ProductPricing", "enterprise", "", "ghas", 400, true),
 		b(LargeMultiUserBudget, "ProductPricing", "multi_user_customer", "", "copilot", 50, true),
 		b("b0000000-0000-4000-8000-000000000009", "ProductPricing", "enterprise", "", "packages", 0.9*largeSpend(users, "packages", ""), true),
-		// AI credit budgets, their spend from the AI credit report: org03's
-		// (1/25 of the enterprise's) and Cost center 1's (2/20).
-		b("b0000000-0000-4000-8000-00000000000a", "BundlePricing", "organization", "org03", "ai_credits", 2*largeAINet(users)/25, false),
-		b("b0000000-0000-4000-8000-00000000000b", "BundlePricing", "cost_center", "Cost center 1", "ai_credits", 2*largeAINet(users)*2/20, true),
+		// AI credit budgets, their spend (the net amount of the AI credit
+		// report, 0 while the pool lasts) filtered to org03 and Cost center 1.
+		b("b0000000-0000-4000-8000-00000000000a", "BundlePricing", "organization", "org03", "ai_credits", 40*u/20000, false),
+		b("b0000000-0000-4000-8000-00000000000b", "BundlePricing", "cost_center", "Cost center 1", "ai_credits", 100*u/20000, true),
 	}
 }
 

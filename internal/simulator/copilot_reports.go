@@ -68,9 +68,9 @@ func (s *Server) reportParts(enterprise, report string) [][]byte {
 	case enterprise == FixtureEnterprise && report == "users-28-day":
 		return exampleParts("copilot-usage-users-28-day-report.json")
 	case enterprise == LargeEnterprise && report == "enterprise-28-day":
-		return largeEnterpriseReport(s.opts.LargeUsers, time.Now())
+		return largeEnterpriseReport(s.opts.LargeUsers, s.now())
 	case enterprise == LargeEnterprise && report == "users-28-day":
-		return largeUsersReport(s.opts.LargeUsers, time.Now())
+		return largeUsersReport(s.opts.LargeUsers, s.now())
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func (s *Server) reportLinks(w http.ResponseWriter, r *http.Request) {
 	var example map[string]any
 	_ = json.Unmarshal(Fixture("ghec-copilot-usage-metrics-28-day-report.json"), &example)
 	if ent == LargeEnterprise {
-		end := LargeReportEnd(time.Now())
+		end := LargeReportEnd(s.now())
 		example["report_start_day"], example["report_end_day"] = end.AddDate(0, 0, -27).Format(time.DateOnly), end.Format(time.DateOnly)
 	}
 	s.mu.Lock()

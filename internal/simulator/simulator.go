@@ -59,6 +59,9 @@ type Options struct {
 	Latency time.Duration
 	// RateLimit is the hourly budget reported in headers; 0 means 5000.
 	RateLimit int
+	// Now is the clock of the synthetic month-to-date figures and reports;
+	// nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is an http.Handler that answers like the APIs.
@@ -82,6 +85,13 @@ type Server struct {
 	signed      map[string]time.Time
 	reportGets  []string
 	reportCreds int
+}
+
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
 }
 
 // routes are added by each file of this package from init.
