@@ -78,6 +78,7 @@ type Client struct {
 	opts    Options
 	base    *url.URL
 	http    *http.Client
+	dl      *http.Client // download.go: no credential, another host
 	sched   *Scheduler
 	now     func() time.Time
 	sleep   func(context.Context, time.Duration) error
@@ -148,6 +149,7 @@ func New(o Options) (*Client, error) {
 		Transport:     &guard{next: base, host: u.Host, scheme: u.Scheme},
 		CheckRedirect: c.checkRedirect,
 	}
+	c.dl = &http.Client{Transport: base, CheckRedirect: checkDownloadRedirect}
 	return c, nil
 }
 

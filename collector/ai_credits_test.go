@@ -34,8 +34,10 @@ func TestAICreditsGolden(t *testing.T) {
 }
 
 func TestAICreditsLargeEnterprise(t *testing.T) {
-	_, base := startSim(t, simulator.Options{LargeUsers: 1000})
-	c := aiCreditsCollectorAt(t, &config.Target{Type: config.TypeGitHub, APIURL: base, Enterprise: simulator.LargeEnterprise}, time.Now())
+	// 10 June: three quarters of the pool used, all of it included.
+	now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
+	_, base := startSim(t, simulator.Options{LargeUsers: 1000, Now: func() time.Time { return now }})
+	c := aiCreditsCollectorAt(t, &config.Target{Type: config.TypeGitHub, APIURL: base, Enterprise: simulator.LargeEnterprise}, now)
 	metrics, err := runUpdate(t, c)
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +45,9 @@ func TestAICreditsLargeEnterprise(t *testing.T) {
 	got := values(t, metrics)
 	const k = `{model="GPT-5",product="Copilot",sku="Copilot AI Credits",target="test"}`
 	for name, want := range map[string]float64{
-		"github_enterprise_ai_credits":                    6000,
-		"github_enterprise_ai_credits_included":           4800,
-		"github_enterprise_ai_credits_net_amount_dollars": 12,
+		"github_enterprise_ai_credits":                    simulator.LargeAIPool(1000) * 0.75 * 600 / 2000,
+		"github_enterprise_ai_credits_included":           simulator.LargeAIPool(1000) * 0.75 * 600 / 2000,
+		"github_enterprise_ai_credits_net_amount_dollars": 0,
 	} {
 		if !near(got[name+k], want) {
 			t.Errorf("%s = %v, want %v", name+k, got[name+k], want)

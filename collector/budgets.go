@@ -27,7 +27,8 @@ var budgetsSpec = &Spec{
 		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
 		"GET …/settings/billing/usage/summary?year=Y&month=M once per scope entity (the enterprise, or organization, repository or cost_center_id; the budget's products or SKUs picked from its lines); " +
 		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per scope entity (organization or cost_center_id) of AI credit budgets; " +
-		"the listing and the reports that cost_centers, billing_usage and ai_credits read are shared with them",
+		"the listing and the reports that cost_centers, billing_usage and ai_credits read are shared with them; " +
+		"GET …/settings/billing/budgets/{id}/user-states?threshold_lower_bound=80|100&per_page=1 twice per multi-user budget (total_count only)",
 	Needs: Needs{
 		Role:       "an enterprise owner or billing manager (or a custom role with read access to enterprise billing; an organization owner sees only the budgets of what they administer)",
 		Scopes:     "`manage_billing:enterprise`",
@@ -393,7 +394,18 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 	if err != nil {
 		return err
 	}
+	states, unanswered, err := c.budgetUsers(ctx, multiUserBudgetIDs(budgets))
+	if err != nil {
+		return err
+	}
 	found := collectBudgets(c.src.Name(), c.src.Config.Enterprise, budgets, plans, spend, rejected, ch)
+	near, over := userBudgetStates(budgets)
+	if stopped := collectBudgetUsers(c.src.Name(), states, near, over, ch); stopped > 0 || over > 0 {
+		note += fmt.Sprintf("; users over their amount: %g in multi-user budgets, %d with a budget of their own", stopped, over)
+	}
+	if len(unanswered) > 0 {
+		note += "; user states not answered for " + strings.Join(unanswered, ", ")
+	}
 	if n := len(found.unknown); n > 0 {
 		names := found.unknown[:min(n, maxNamed)]
 		more := ""

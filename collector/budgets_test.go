@@ -58,6 +58,10 @@ func TestBudgetsGolden(t *testing.T) {
 func TestBudgetsUserFilterExample(t *testing.T) {
 	sim, base := startSim(t, simulator.Options{})
 	sim.SetFault(budgetsPath, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != budgetsPath { // the multi-user budget's user states
+			simulator.ServeBudgetUserStates(w, r, simulator.ExampleBudgetUserStates())
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(simulator.Fixture("ghec-billing-budgets-user-filter.json"))
 	})
@@ -74,6 +78,11 @@ func TestBudgetsUserFilterExample(t *testing.T) {
 		// The user's budget carries no consumed_amount: unknown, not 0. The
 		// multi-user budget is per user by design and not counted.
 		`github_enterprise_budgets_spend_unknown{target="test"}`: 1,
+		// The example's user states: 5 % and 25 % used, none near or over.
+		`github_enterprise_budget_users{budget_id="2066deda-923f-43f9-88d2-62395a28c0cdd",state="near",target="test"}`: 0,
+		`github_enterprise_budget_users{budget_id="2066deda-923f-43f9-88d2-62395a28c0cdd",state="over",target="test"}`: 0,
+		`github_enterprise_user_budgets{state="near",target="test"}`:                                                   0,
+		`github_enterprise_user_budgets{state="over",target="test"}`:                                                   0,
 	}
 	if len(got) != len(want) {
 		t.Errorf("series = %v", got)
@@ -124,10 +133,15 @@ func TestBudgetsLargeEnterprise(t *testing.T) {
 		series("github_enterprise_budget_limit_dollars", "9", "enterprise", "large-corp", "packages"): 216,
 		// Advanced Security budgets count licenses.
 		series("github_enterprise_budget_limit_licenses", "7", "enterprise", "large-corp", "ghas"): 400,
-		// AI credit budgets from the AI credit report: $800 net for the
-		// enterprise, 1/25 of it for org03, 2/20 for Cost center 1.
-		series("github_enterprise_budget_spent_dollars", "a", "organization", "org03", "ai_credits"):        32,
-		series("github_enterprise_budget_spent_dollars", "b", "cost_center", "Cost center 1", "ai_credits"): 80,
+		// AI credit budgets from the AI credit report: nothing net while
+		// the enterprise's pool lasts.
+		series("github_enterprise_budget_spent_dollars", "a", "organization", "org03", "ai_credits"):        0,
+		series("github_enterprise_budget_spent_dollars", "b", "cost_center", "Cost center 1", "ai_credits"): 0,
+		// The multi-user budget stops usage; 80 users near, 40 over.
+		`github_enterprise_budget_users{budget_id="` + simulator.LargeMultiUserBudget + `",state="near",target="test"}`: 80,
+		`github_enterprise_budget_users{budget_id="` + simulator.LargeMultiUserBudget + `",state="over",target="test"}`: 40,
+		`github_enterprise_user_budgets{state="near",target="test"}`:                                                    0,
+		`github_enterprise_user_budgets{state="over",target="test"}`:                                                    0,
 	} {
 		if v, ok := got[k]; !ok || !near(v, want) {
 			t.Errorf("%s = %v (present %v), want %v", k, v, ok, want)
@@ -238,7 +252,9 @@ func TestBudgetsOddValuesAndPaging(t *testing.T) {
 		// The rejected organization (d) and SKU (g), the cost center that
 		// is gone (e), the unlisted scope (f) and the budget with no scope:
 		// spend unknown, so no spent series (not 0) for any of them.
-		`github_enterprise_budgets_spend_unknown{target="test"}`: 5,
+		`github_enterprise_budgets_spend_unknown{target="test"}`:     5,
+		`github_enterprise_user_budgets{state="near",target="test"}`: 0,
+		`github_enterprise_user_budgets{state="over",target="test"}`: 0,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || !near(g, v) {

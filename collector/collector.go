@@ -109,6 +109,12 @@ func (h *summaryHolder) setNotFound(meaning string) {
 	h.absent = true
 }
 
+// setNotAvailableFix is setNotFound for data that is off for a reason the
+// summary names with its fix (a policy, a plan), whatever the status said.
+func (h *summaryHolder) setNotAvailableFix(summary string) {
+	h.summary, h.absent = summary, true
+}
+
 // Absent implements Summarizer.
 func (h *summaryHolder) Absent() bool { return h.absent }
 

@@ -35,7 +35,8 @@ var (
 
 func init() {
 	registerCollector(copilotSeatsSpec, func(t *Source) (Collector, error) {
-		return &copilotSeatsCollector{src: t, now: time.Now, inactiveAfter: t.Config.CopilotInactive()}, nil
+		business, enterprise := t.Config.AICredits()
+		return &copilotSeatsCollector{src: t, now: time.Now, inactiveAfter: t.Config.CopilotInactive(), businessCredits: business, enterpriseCredits: enterprise}, nil
 	})
 }
 
@@ -44,6 +45,10 @@ type copilotSeatsCollector struct {
 	src           *Source
 	now           func() time.Time
 	inactiveAfter time.Duration
+	// The AI credits per license of each plan (ai_credits_per_license), and
+	// the month's pool they make up.
+	businessCredits, enterpriseCredits float64
+	pool                               creditPool
 	summaryHolder
 }
 
@@ -215,8 +220,11 @@ func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus
 	if err != nil {
 		return wrap("copilot seats", err)
 	}
-	counts := tally.count(c.now(), c.inactiveAfter)
+	now := c.now()
+	counts := tally.count(now, c.inactiveAfter)
 	counts.collect(c.src.Name(), ch)
-	c.setSummary("%s (total_seats %s), %d inactive, %d pending cancellation", count(len(tally.users)+len(tally.anonUsers), "Copilot user", "Copilot users"), fmtNumber(tally.total), counts.inactive, counts.pending)
+	c.pool.update(now, tally)
+	pool := c.pool.collect(c.src.Name(), c.businessCredits, c.enterpriseCredits, ch)
+	c.setSummary("%s (total_seats %s), %d inactive, %d pending cancellation; AI credit pool %s this month", count(len(tally.users)+len(tally.anonUsers), "Copilot user", "Copilot users"), fmtNumber(tally.total), counts.inactive, counts.pending, countFloat(pool, "credit", "credits"))
 	return nil
 }

@@ -105,6 +105,13 @@ func (s *Spec) counter(name, help string, labels ...string) *Metric {
 	return s.add(prometheus.CounterValue, name, help, labels)
 }
 
+// histogram adds a data metric sent as a const histogram.
+func (s *Spec) histogram(name, help string, labels ...string) *Metric {
+	m := s.add(prometheus.UntypedValue, name, help, labels)
+	m.Kind = "histogram"
+	return m
+}
+
 func (s *Spec) add(t prometheus.ValueType, name, help string, labels []string) *Metric {
 	m := newMetric(t, name, help+cacheNote, append([]string{"target"}, labels...))
 	s.metrics = append(s.metrics, m)

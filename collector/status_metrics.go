@@ -10,6 +10,8 @@ var StatusMetrics = struct {
 	GHASCommitters, GHASPurchased                     *Metric
 	ServerCommitters, ServerCommittersPurchased       *Metric
 	BudgetSpent, BudgetLimit                          *Metric
+	AICreditPool, AICreditsIncluded, AICreditsBilled  *Metric
+	BudgetUsers, BudgetPrevent                        *Metric
 	GitLabActiveUsers, GitLabUserLimit, GitLabOverage *Metric
 	GitLabExpired, GitLabExpiry, GitLabStart          *Metric
 	GitLabLicensesStart, GitLabLicensesExpiry         *Metric
@@ -20,6 +22,8 @@ var StatusMetrics = struct {
 	GHASCommitters: ghasCommittersDesc, GHASPurchased: ghasPurchasedDesc,
 	ServerCommitters: ghesCommittersDesc, ServerCommittersPurchased: ghesCommittersPurchasedDesc,
 	BudgetSpent: budgetSpentDesc, BudgetLimit: budgetLimitDesc,
+	BudgetUsers: budgetUsersDesc, BudgetPrevent: budgetPreventDesc,
+	AICreditPool: aiCreditPoolDesc, AICreditsIncluded: aiCreditsIncludedDesc, AICreditsBilled: aiCreditsBilledDesc,
 	GitLabActiveUsers: glActiveUsersDesc, GitLabUserLimit: glUserLimitDesc, GitLabOverage: glOverageDesc,
 	GitLabExpired: glExpiredDesc, GitLabExpiry: glExpiryDesc, GitLabStart: glStartDesc,
 	GitLabLicensesStart: glLicensesStartDesc, GitLabLicensesExpiry: glLicensesExpiryDesc,

@@ -127,6 +127,17 @@ func (t *Target) check(cat Catalog, reported map[string]bool) []keyError {
 	if t.CopilotInactiveDays < 0 || t.CopilotInactiveDays > 3650 {
 		bad("copilot_inactive_days", fmt.Errorf("key copilot_inactive_days: %d is not a number of days between 1 and 3650 (default %d)", t.CopilotInactiveDays, DefaultCopilotInactiveDays))
 	}
+	if o := t.AICreditsPerLicense; o != nil {
+		for _, p := range []struct {
+			plan string
+			v    *int
+			def  int
+		}{{"business", o.Business, DefaultAICreditsBusiness}, {"enterprise", o.Enterprise, DefaultAICreditsEnterprise}} {
+			if p.v != nil && (*p.v < 1 || *p.v > maxAICreditsPerLicense) {
+				bad("ai_credits_per_license", fmt.Errorf("key ai_credits_per_license: %s: %d is not a number of credits between 1 and %d (default %d; leave the plan out to keep it)", p.plan, *p.v, maxAICreditsPerLicense, p.def))
+			}
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(t.RefreshIntervals)) {
 		if _, ok := cat.Lookup(name); !ok {
 			bad("refresh_intervals", fmt.Errorf("key refresh_intervals: unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, t.Type), t.Type, strings.Join(cat.names(t.Type), ", ")))

@@ -55,6 +55,9 @@ type Target struct {
 	// CopilotInactiveDays is how long a Copilot seat may go without activity
 	// before copilot_seats counts it as inactive; 0 means the default.
 	CopilotInactiveDays int `yaml:"copilot_inactive_days"`
+	// AICreditsPerLicense overrides the AI credits a Copilot license adds
+	// to the month's pool, per plan: GitHub changes its prices.
+	AICreditsPerLicense *AICreditsPerLicense `yaml:"ai_credits_per_license"`
 	// The way to the API (transport.go): a CA bundle for an internal CA, and
 	// a proxy whose credentials are never written here.
 	CAFile               string `yaml:"ca_file"`
@@ -268,6 +271,37 @@ func (t *Target) CopilotInactive() time.Duration {
 		days = DefaultCopilotInactiveDays
 	}
 	return time.Duration(days) * 24 * time.Hour
+}
+
+// The AI credits a Copilot license adds to the billing entity's pool each
+// month since 2026-06-01, from "Usage-based billing for organizations and
+// enterprises": https://docs.github.com/en/copilot/concepts/billing-and-usage/organizations-and-enterprises/billing
+const (
+	DefaultAICreditsBusiness   = 1900
+	DefaultAICreditsEnterprise = 3900
+	maxAICreditsPerLicense     = 1_000_000
+)
+
+// AICreditsPerLicense is the ai_credits_per_license key; a plan left out
+// keeps its default.
+type AICreditsPerLicense struct {
+	Business   *int `yaml:"business"`
+	Enterprise *int `yaml:"enterprise"`
+}
+
+// AICredits is the credits one license of each plan adds to the pool. A
+// plan other than business or enterprise counts at the business rate.
+func (t *Target) AICredits() (business, enterprise float64) {
+	business, enterprise = DefaultAICreditsBusiness, DefaultAICreditsEnterprise
+	if o := t.AICreditsPerLicense; o != nil {
+		if o.Business != nil {
+			business = float64(*o.Business)
+		}
+		if o.Enterprise != nil {
+			enterprise = float64(*o.Enterprise)
+		}
+	}
+	return business, enterprise
 }
 
 // Refresh is the target's refresh interval, or the default.

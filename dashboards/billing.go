@@ -25,6 +25,14 @@ const budgetForecastRule = "budget:" + budgetSpent + ":month_end_forecast"
 
 func budgetForecast() string { return perTarget(budgetForecastRule, budgetBy...) }
 
+// The AI credit pool of the month and the recording rules that put it
+// beside the credits used (deploy/rules/ai_credit_pool.go).
+const (
+	aiPool             = "github_enterprise_ai_credits_pool"
+	aiPoolUsedRule     = "target:github_enterprise_ai_credits_included:sum"
+	aiPoolForecastRule = "target:github_enterprise_ai_credits_pool_used:month_end_forecast"
+)
+
 func billing() dashboard {
 	return dashboard{
 		UID: "license-exporter-billing", Title: "License exporter / Billing",
@@ -97,7 +105,26 @@ func billing() dashboard {
 						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits, "product", "sku", "model")), Legend: "{{target}} used"},
 						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget(aiCredits+"_included", "product", "sku", "model")), Legend: "{{target}} included"},
 					}},
-				{Title: "Idle Copilot seats", Type: "timeseries", W: 12, H: 7, Unit: "percentunit", Min: f(0),
+				{Title: "Copilot seats and active users", Type: "timeseries", W: 12, H: 7, Unit: "none", Min: f(0),
+					Desc: "Copilot seats paid for against the users GitHub counts as active in its usage metrics report (monthly, weekly and daily active users of the report's latest day, one to three days old; GitHub's definition, which includes server-side and CLI activity).",
+					Queries: []query{
+						{Expr: fmt.Sprintf("sum by (target) (%s)", perTarget("github_enterprise_copilot_seats", "plan_type")), Legend: "{{target}} seats"},
+						{Expr: perTarget("github_enterprise_copilot_users_active", "window"), Legend: "{{target}} active ({{window}})"},
+					}},
+				{Title: "AI credit pool used", Type: "bargauge", W: 6, H: 7, Unit: "percentunit", Min: f(0), Max: f(1), Thresholds: warnAt(0.9, 1),
+					Desc: "Share of the month's AI credit pool (the credits included in the Copilot licenses held this month) used so far, and at the month's end at this month's average pace (recording rules of the bundled rules; no forecast on the 1st).",
+					Queries: []query{
+						{Expr: perTarget("target:github_enterprise_ai_credits_pool_used:ratio"), Legend: "{{target}} used", Instant: true},
+						{Expr: perTarget(aiPoolForecastRule), Legend: "{{target}} month-end forecast", Instant: true},
+					}},
+				{Title: "AI credit pool over the month", Type: "timeseries", W: 18, H: 7, Unit: "none", Min: f(0),
+					Desc: "The month's AI credit pool (it grows at once when a license is added and shrinks only on the 1st), the credits used from it, and where this month's average pace ends (UTC).",
+					Queries: []query{
+						{Expr: perTarget(aiPool), Legend: "{{target}} pool"},
+						{Expr: perTarget(aiPoolUsedRule), Legend: "{{target}} used"},
+						{Expr: fmt.Sprintf("%s * on (target) %s", perTarget(aiPoolForecastRule), perTarget(aiPool)), Legend: "{{target}} forecast"},
+					}},
+				{Title: "Idle Copilot seats", Type: "timeseries", W: 24, H: 7, Unit: "percentunit", Min: f(0),
 					Desc: "Share of Copilot seats with no activity for 30 days (or never active): candidates to reclaim.",
 					Queries: []query{{Expr: fmt.Sprintf("%s / sum by (target) (%s)",
 						perTarget("github_enterprise_copilot_seats_inactive"), perTarget("github_enterprise_copilot_seats", "plan_type")), Legend: "{{target}}"}}},

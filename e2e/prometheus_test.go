@@ -198,7 +198,9 @@ scrape_configs:
 // code_security and 10,000 of 10,100 secret_protection committers (98 %, 99 %),
 // spent 240 of a 216 dollar packages budget (and 36 of 30 in a cost center),
 // 2000 of 2106 on actions_linux (95 %), and a cost center nears its AI credit cap;
-// both enterprises' license syncs (the fixtures' dates) are days old.
+// both enterprises' license syncs (the fixtures' dates) are days old. The
+// synthetic enterprise has used three quarters of its AI credit pool at a
+// pace past it, and 40 users of a multi-user budget that stops usage are over.
 var demoAlerts = [][2]string{
 	{"GitHubEnterpriseSeatsOverPurchase", "octo-corp"},
 	{"GitHubEnterpriseServerLicenseExpired", "octo-server"},
@@ -209,6 +211,9 @@ var demoAlerts = [][2]string{
 	{"GitHubBudgetExhausted", "large-corp"},
 	{"GitHubBudgetNearlySpent", "large-corp"},
 	{"GitHubCostCenterAICreditsNearlyExhausted", "large-corp"},
+	{"GitHubAICreditPoolNearlyExhausted", "large-corp"},
+	{"GitHubBudgetUsersStopped", "large-corp"},
+	{"GitHubAICreditMeteredSpendStarted", "octo-corp"}, // GitHub's example bills 100 credits
 	{"GitHubEnterpriseLicenseSyncStale", "large-corp"},
 	{"GitHubEnterpriseLicenseSyncStale", "octo-corp"},
 }
@@ -225,6 +230,7 @@ var demoQuiet = [][2]string{
 	{"GitHubAdvancedSecurityCommittersNearlyExhausted", "octo-server"}, // 30 of 90
 	{"GitHubBudgetExhausted", "octo-corp"},
 	{"GitHubBudgetNearlySpent", "octo-corp"},
+	{"GitHubAICreditMeteredSpendStarted", "large-corp"}, // three quarters of the pool: nothing billed yet
 	{"LicenseExporterDown", ""},
 	{"LicenseExporterConfigReloadFailed", ""},
 }

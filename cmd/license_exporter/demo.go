@@ -23,10 +23,19 @@ func startDemo() (configFile string, stop, handOver func(), err error) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	sim := simulator.New(simulator.Options{})
-	baseURL, stopSim, err := sim.Listen("127.0.0.1:0")
+	baseURL, stopAPI, err := sim.Listen("127.0.0.1:0")
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("starting the simulator: %w", err)
 	}
+	// The Copilot usage reports' files live on a second loopback host, as
+	// GitHub's signed links point away from the API: the exporter fetches
+	// them without a credential.
+	stopReports, err := sim.ListenReports("127.0.0.1:0")
+	if err != nil {
+		stopAPI()
+		return "", nil, nil, fmt.Errorf("starting the simulator's report host: %w", err)
+	}
+	stopSim := func() { stopReports(); stopAPI() }
 	dir, err := os.MkdirTemp("", "license_exporter-demo-")
 	if err != nil {
 		stopSim()

@@ -196,6 +196,8 @@ func (s *series) findings(now time.Time) []finding {
 		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s %s", l["budget_id"], l["scope"], l["entity"], l["sku"])), " ")
 		f = append(f, finding{Text: fmt.Sprintf("%s: spend unknown, so no budget alert can fire for it (the budgets collector's summary says why)", name)})
 	}
+	f = append(f, s.creditPool(now)...)
+	f = append(f, s.stoppedUsers()...)
 	day := 24 * time.Hour
 	expiry := func(metric *collector.Metric, what string, expired bool) {
 		ts, ok := s.one(metric)
@@ -221,6 +223,75 @@ func (s *series) findings(now time.Time) []finding {
 		expiry(m.GitLabExpiry, "the GitLab license", expired)
 	}
 	return f
+}
+
+// creditPool words GitHubAICreditPoolNearlyExhausted and
+// GitHubAICreditMeteredSpendStarted: the pool's share used (the sum of the
+// included credits) at thresholds.AICreditsNearlyUsed, or reached at this
+// month's average pace before the month ends (not on the 1st, as the
+// rules' license_exporter:month_elapsed:ratio); credits billed beyond it.
+// Nothing on a pool of 0 or without one.
+func (s *series) creditPool(now time.Time) []finding {
+	m := &collector.StatusMetrics
+	pool, ok := s.one(m.AICreditPool)
+	if !ok || pool <= 0 {
+		return nil
+	}
+	var f []finding
+	if len(s.of(m.AICreditsIncluded)) > 0 {
+		var used float64
+		for _, v := range s.of(m.AICreditsIncluded) {
+			used += v
+		}
+		share := used / pool
+		elapsed := monthElapsed(now)
+		switch {
+		case share >= thresholds.AICreditsNearlyUsed:
+			f = append(f, finding{Text: fmt.Sprintf("AI credit pool: %.0f of %.0f credits used this month (%.0f %%)", used, pool, 100*share)})
+		case elapsed > 0 && share/elapsed >= 1:
+			f = append(f, finding{Text: fmt.Sprintf("AI credit pool: %.0f of %.0f credits used this month (%.0f %%); at this pace %.0f by the month's end (UTC)", used, pool, 100*share, used/elapsed)})
+		}
+	}
+	var billed float64
+	for _, v := range s.of(m.AICreditsBilled) {
+		billed += v
+	}
+	if billed > 0 {
+		f = append(f, finding{Info: true, Text: fmt.Sprintf("AI credits beyond the pool are billed this month: %.0f so far", billed)})
+	}
+	return f
+}
+
+// stoppedUsers words GitHubBudgetUsersStopped: a multi-user budget that
+// stops usage with users over their amount.
+func (s *series) stoppedUsers() []finding {
+	m := &collector.StatusMetrics
+	stops := map[string]bool{}
+	for _, k := range s.keys(m.BudgetPrevent) {
+		if s.of(m.BudgetPrevent)[k] == 1 {
+			stops[s.labels[k]["budget_id"]] = true
+		}
+	}
+	var f []finding
+	for _, k := range s.keys(m.BudgetUsers) {
+		l := s.labels[k]
+		if n := s.of(m.BudgetUsers)[k]; l["state"] == "over" && n > 0 && stops[l["budget_id"]] {
+			f = append(f, finding{Text: fmt.Sprintf("budget %s: %s over their amount and stopped until the 1st (UTC)", l["budget_id"], text.Count(int(n), "user", "users"))})
+		}
+	}
+	return f
+}
+
+// monthElapsed is the elapsed share of now's month (UTC), 0 on its first
+// day, as the rules' license_exporter:month_elapsed:ratio.
+func monthElapsed(now time.Time) float64 {
+	now = now.UTC()
+	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	elapsed, month := now.Sub(start), start.AddDate(0, 1, 0).Sub(start)
+	if elapsed < 24*time.Hour {
+		return 0
+	}
+	return elapsed.Hours() / month.Hours()
 }
 
 // gitlabRenewed: as GitLabLicenseExpiringSoon, a listed license that starts

@@ -419,3 +419,66 @@ func TestStatusOverdueIsFailing(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsAICreditPool: the pool at the rules' thresholds: 90 % used, or
+// the month-end forecast reaching it (not on the 1st), metered spend; none
+// on a pool of 0.
+func TestFindingsAICreditPool(t *testing.T) {
+	lg := labelledGauge
+	used := func(target string, included, billed float64) []prometheus.Metric {
+		ls := []string{"model", "m", "product", "copilot", "sku", "copilot_ai_credit"}
+		return []prometheus.Metric{
+			lg(t, "github_enterprise_ai_credits_included", target, included/2, ls...),
+			lg(t, "github_enterprise_ai_credits_included", target, included/2, "model", "n", "product", "copilot", "sku", "copilot_ai_credit"),
+			lg(t, "github_enterprise_ai_credits_billed", target, billed, ls...),
+		}
+	}
+	var c constCollector
+	for _, p := range []struct {
+		target                 string
+		pool, included, billed float64
+	}{{"ninety", 10000, 9000, 0}, {"pace", 10000, 6000, 0}, {"calm", 10000, 3000, 0}, {"over", 10000, 10000, 250}, {"zero", 0, 0, 500}} {
+		c = append(c, gaugeOf(t, "github_enterprise_ai_credits_pool", p.target, p.pool))
+		c = append(c, used(p.target, p.included, p.billed)...)
+	}
+	// 16 June, 00:00: half the month gone; 6,000 of 10,000 would be 12,000.
+	got, _ := licenseFindings(c, nil, time.Date(2026, 6, 16, 0, 0, 0, 0, time.UTC))
+	want := map[string]string{
+		"ninety": "[{false false AI credit pool: 9000 of 10000 credits used this month (90 %)}]",
+		"pace":   "[{false false AI credit pool: 6000 of 10000 credits used this month (60 %); at this pace 12000 by the month's end (UTC)}]",
+		"calm":   "[]",
+		"over":   "[{false false AI credit pool: 10000 of 10000 credits used this month (100 %)} {false true AI credits beyond the pool are billed this month: 250 so far}]",
+		"zero":   "[]",
+	}
+	for target, w := range want {
+		if g := fmt.Sprint(got[target]); g != w {
+			t.Errorf("%s: %s, want %s", target, g, w)
+		}
+	}
+	// On the 1st no forecast, as in the rules.
+	got, _ = licenseFindings(c, nil, time.Date(2026, 6, 1, 20, 0, 0, 0, time.UTC))
+	if g := fmt.Sprint(got["pace"]); g != "[]" {
+		t.Errorf("pace on the 1st: %s, want none", g)
+	}
+}
+
+// TestFindingsStoppedUsers: as GitHubBudgetUsersStopped, users over in a
+// multi-user budget that stops usage; not where usage goes on.
+func TestFindingsStoppedUsers(t *testing.T) {
+	lg := labelledGauge
+	prevent := func(id string, v float64) prometheus.Metric {
+		return lg(t, "github_enterprise_budget_prevent_further_usage", "e", v, "budget_id", id, "entity", "", "scope", "multi_user_customer", "sku", "copilot")
+	}
+	c := constCollector{
+		prevent("stop", 1), prevent("go", 0), prevent("calm", 1),
+		lg(t, "github_enterprise_budget_users", "e", 3, "budget_id", "stop", "state", "over"),
+		lg(t, "github_enterprise_budget_users", "e", 9, "budget_id", "stop", "state", "near"),
+		lg(t, "github_enterprise_budget_users", "e", 4, "budget_id", "go", "state", "over"),
+		lg(t, "github_enterprise_budget_users", "e", 0, "budget_id", "calm", "state", "over"),
+		lg(t, "github_enterprise_budget_users", "e", 5, "budget_id", "calm", "state", "near"),
+	}
+	got, _ := licenseFindings(c, nil, time.Date(2026, 6, 16, 0, 0, 0, 0, time.UTC))
+	if g, w := fmt.Sprint(got["e"]), "[{false false budget stop: 3 users over their amount and stopped until the 1st (UTC)}]"; g != w {
+		t.Errorf("findings = %s, want %s", g, w)
+	}
+}

@@ -25,10 +25,11 @@ func billing() Group {
 	costCenterForecast := monthEndForecast("cost_center", "github_enterprise_cost_center_ai_credits_used")
 	notPersonal := fmt.Sprintf("{scope!~%q}", thresholds.PersonalBudgetScopes)
 	const budgetSummary = "Budget {{ $labels.budget_id }} ({{ $labels.scope }} {{ $labels.entity }}, {{ $labels.sku }}) of {{ $labels.target }}"
-	return Group{
+	g := Group{
 		Name: "license_exporter_billing_budgets",
 		Comment: `
-Budgets and AI credit pools (collectors budgets and cost_centers). The
+Budgets and AI credit pools (collectors budgets, cost_centers, ai_credits
+and copilot_seats). The
 figures are month-to-date in UTC and drop to 0 at 00:00 UTC on the 1st.
 One forecast serves the alerts and the Billing dashboard: the month-to-date
 average pace (spend so far / elapsed share of the month, UTC) carried to
@@ -121,4 +122,20 @@ or raise the budget.`, pct(thresholds.AICreditsNearlyUsed)),
 			},
 		},
 	}
+	g.Rules = append(g.Rules, Rule{
+		Alert: "GitHubBudgetUsersStopped",
+		Expr: `github_enterprise_budget_users{state="over"} > 0
+and on (target, budget_id)
+github_enterprise_budget_prevent_further_usage == 1`,
+		For:      "5m",
+		Severity: "warning",
+		Summary:  "{{ $value }} users of budget {{ $labels.budget_id }} of {{ $labels.target }} are stopped",
+		Description: `
+{{ $value }} users of the multi-user budget {{ $labels.budget_id }} of {{ $labels.target }} have used their
+whole amount, and the budget stops further usage: their Copilot (or the budget's product) no longer works
+until the 1st (UTC), whatever the enterprise's pool still holds. Raise the per-user amount (Billing >
+Budgets and alerts) or give the users who need more a budget of their own.`,
+	})
+	g.Rules = append(g.Rules, aiCreditPool()...)
+	return g
 }

@@ -18,6 +18,7 @@ import (
 func init() {
 	routes = append(routes, func(s *Server, mux *http.ServeMux) {
 		mux.HandleFunc("GET /enterprises/{enterprise}/settings/billing/budgets", s.byEnterprise("ghec-billing-budgets.json", s.largeBudgets))
+		mux.HandleFunc("GET /enterprises/{enterprise}/settings/billing/budgets/{budget_id}/user-states", s.budgetUserStates)
 		mux.HandleFunc("GET /enterprises/{enterprise}/visual-studio-subscriptions", s.byEnterprise("ghec-visual-studio-subscriptions.json", s.largeVisualStudio))
 	})
 }
@@ -45,12 +46,105 @@ func LargeBudgets(users int) []map[string]any {
 		b("b0000000-0000-4000-8000-000000000005", "SkuPricing", "cost_center", "Retired", "actions_linux", 100, true),
 		user,
 		b("b0000000-0000-4000-8000-000000000007", "ProductPricing", "enterprise", "", "ghas", 400, true),
-		b("b0000000-0000-4000-8000-000000000008", "ProductPricing", "multi_user_customer", "", "copilot", 50, false),
+		b(LargeMultiUserBudget, "ProductPricing", "multi_user_customer", "", "copilot", 50, true),
 		b("b0000000-0000-4000-8000-000000000009", "ProductPricing", "enterprise", "", "packages", 0.9*largeSpend(users, "packages", ""), true),
-		// AI credit budgets, their spend from the AI credit report: org03's
-		// (1/25 of the enterprise's) and Cost center 1's (2/20).
-		b("b0000000-0000-4000-8000-00000000000a", "BundlePricing", "organization", "org03", "ai_credits", 2*largeAINet(users)/25, false),
-		b("b0000000-0000-4000-8000-00000000000b", "BundlePricing", "cost_center", "Cost center 1", "ai_credits", 2*largeAINet(users)*2/20, true),
+		// AI credit budgets, their spend (the net amount of the AI credit
+		// report, 0 while the pool lasts) filtered to org03 and Cost center 1.
+		b("b0000000-0000-4000-8000-00000000000a", "BundlePricing", "organization", "org03", "ai_credits", 40*u/20000, false),
+		b("b0000000-0000-4000-8000-00000000000b", "BundlePricing", "cost_center", "Cost center 1", "ai_credits", 100*u/20000, true),
+	}
+}
+
+// LargeMultiUserBudget is the id of the synthetic enterprise's budget of
+// several users: it stops usage, and LargeBudgetUsers of its users are near
+// or over their amount.
+const LargeMultiUserBudget = "b0000000-0000-4000-8000-000000000008"
+
+// LargeBudgetUsers are how many users of LargeMultiUserBudget have used 80 %
+// to below 100 % of their amount (near) and 100 % or more (over).
+func LargeBudgetUsers(users int) (near, over int) { return users / 250, users / 500 }
+
+// largeBudgetUserStates are the users of LargeMultiUserBudget, one in 50 of
+// the enterprise: the near and over ones first, the rest at 10 %.
+func largeBudgetUserStates(users int) []map[string]any {
+	near, over := LargeBudgetUsers(users)
+	out := make([]map[string]any, 0, users/50)
+	for i := range max(users/50, near+over) {
+		consumed := 5.0
+		switch {
+		case i < over:
+			consumed = 50 + float64(i%3)
+		case i < over+near:
+			consumed = 40 + float64(i%10)
+		}
+		out = append(out, map[string]any{"user": fmt.Sprintf("user%d", i), "consumed_amount": consumed, "target_amount": 50.0})
+	}
+	return out
+}
+
+// ServeBudgetUserStates answers the user states of a multi-user budget from
+// states, as GitHub filters them: threshold_lower_bound and
+// threshold_upper_bound are percentages of target_amount, total_count
+// counts every match, per_page and page cut the list.
+func ServeBudgetUserStates(w http.ResponseWriter, r *http.Request, states []map[string]any) {
+	q := r.URL.Query()
+	bound := func(k string, def float64) float64 {
+		if v, err := strconv.ParseFloat(q.Get(k), 64); err == nil {
+			return v
+		}
+		return def
+	}
+	lo, hi := bound("threshold_lower_bound", math.Inf(-1)), bound("threshold_upper_bound", math.Inf(1))
+	var match []map[string]any
+	for _, st := range states {
+		c, _ := st["consumed_amount"].(float64)
+		t, _ := st["target_amount"].(float64)
+		pct := math.Inf(1)
+		if t > 0 {
+			pct = 100 * c / t
+		}
+		if pct >= lo && pct <= hi {
+			match = append(match, st)
+		}
+	}
+	per, err := strconv.Atoi(q.Get("per_page"))
+	if err != nil || per <= 0 {
+		per = 30
+	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	from := min((page-1)*per, len(match))
+	to := min(from+per, len(match))
+	writeJSON(w, http.StatusOK, map[string]any{"user_states": append([]map[string]any{}, match[from:to]...), "has_next_page": to < len(match), "total_count": len(match)})
+}
+
+// ExampleBudgetUserStates are the user states of GitHub's example.
+func ExampleBudgetUserStates() []map[string]any {
+	var v struct {
+		States []map[string]any `json:"user_states"`
+	}
+	if err := json.Unmarshal(Fixture("ghec-billing-budget-user-states.json"), &v); err != nil {
+		panic(err)
+	}
+	return v.States
+}
+
+// budgetUserStates: the example's states for the fixture enterprise (every
+// budget id), the synthetic users for the large one's multi-user budget.
+func (s *Server) budgetUserStates(w http.ResponseWriter, r *http.Request) {
+	switch r.PathValue("enterprise") {
+	case FixtureEnterprise:
+		ServeBudgetUserStates(w, r, ExampleBudgetUserStates())
+	case LargeEnterprise:
+		if r.PathValue("budget_id") != LargeMultiUserBudget {
+			notFound(w)
+			return
+		}
+		ServeBudgetUserStates(w, r, largeBudgetUserStates(s.opts.LargeUsers))
+	default:
+		notFound(w)
 	}
 }
 

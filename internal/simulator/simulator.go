@@ -80,6 +80,19 @@ type Server struct {
 	total       atomic.Int64
 	used        atomic.Int64
 	reset       time.Time
+
+	// Copilot usage report files (copilot_reports.go).
+	reportsURL  string
+	signed      map[string]time.Time
+	reportGets  []string
+	reportCreds int
+}
+
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
 }
 
 // routes are added by each file of this package from init.
@@ -104,20 +117,17 @@ func New(o Options) *Server {
 	return s
 }
 
-func (s *Server) now() time.Time {
-	if s.opts.Now != nil {
-		return s.opts.Now()
-	}
-	return time.Now()
-}
-
 // Listen serves on addr (e.g. 127.0.0.1:0) and returns the base URL.
 func (s *Server) Listen(addr string) (baseURL string, stop func(), err error) {
+	return listen(addr, s)
+}
+
+func listen(addr string, h http.Handler) (baseURL string, stop func(), err error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
 }
@@ -183,6 +193,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "the simulator is read-only"})
+		return
+	}
+	if strings.HasPrefix(path, ReportsPrefix) { // a signed link: no credential
+		if fault != nil {
+			fault(w, r)
+			return
+		}
+		s.serveReport(w, r)
 		return
 	}
 	gitlab := strings.HasPrefix(r.URL.Path, "/api/v4/") || r.URL.Path == "/api/graphql"
