@@ -22,10 +22,24 @@ func CollectorsTable() string {
 		if perm == "" {
 			perm = "not accepted"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, strings.Join(s.Types, ", "),
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, typesCell(s.Types),
 			defaultWord(s), cell(s.Endpoint), cell(s.Needs.Role), cell(s.Needs.Scopes), cell(perm))
 	}
 	return b.String()
+}
+
+// typesCell names the target kinds a collector serves as the
+// configuration writes them: a GitLab.com group is a gitlab target with
+// group set.
+func typesCell(kinds []string) string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = k
+		if k == config.KindGitLabGroup {
+			out[i] = "gitlab with `group`"
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func defaultWord(s *Spec) string {

@@ -65,6 +65,8 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 		case e.NotAPI:
 			// A web server or proxy answered: the slug may be right.
 			return status + "the answer did not come from the API (no JSON message, no request id header): " + htmlFix(t)
+		case t.Type == config.TypeGitLab && t.Group != "" && strings.Contains(e.Path, "/namespaces/"):
+			return fmt.Sprintf("%sthe group %q does not exist at api_url, or the token cannot see it (GitLab answers 404 to a private group a user is not a member of): %s", status, t.Group, role)
 		case t.Type == config.TypeGitLab:
 			return status + "check api_url (the instance's base URL, without /api/v4); " + role
 		case strings.Contains(e.Path, "/enterprises/"):

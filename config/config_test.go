@@ -285,3 +285,40 @@ func TestIntervalFor(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupKind: a gitlab target with a group is a GitLab.com group to the
+// catalog; the instance collectors are off for it and refused by name.
+func TestGroupKind(t *testing.T) {
+	cat := Catalog{
+		{Name: "gitlab_license", Types: []string{TypeGitLab}, Default: true},
+		{Name: "gitlab_add_ons", Types: []string{TypeGitLab, KindGitLabGroup}, Default: true},
+		{Name: "gitlab_subscription", Types: []string{KindGitLabGroup}, Default: true},
+	}
+	tok := writeToken(t, "glpat-x\n")
+	cfg, err := Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: acme\n    token_file: "+tok+"\n"), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cat.Enabled(cfg.Targets[0]); strings.Join(got, " ") != "gitlab_add_ons gitlab_subscription" {
+		t.Errorf("enabled %v", got)
+	}
+	_, err = Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: acme\n    token_file: "+tok+"\n    collectors: [gitlab_license]\n"), cat)
+	if err == nil || !strings.Contains(err.Error(), "gitlab_license does not serve a gitlab target with a group") {
+		t.Errorf("err = %v", err)
+	}
+	for group, want := range map[string]string{
+		"acme/sub":  `"acme/sub" is a subgroup`,
+		"/acme":     "without slashes around it",
+		"ac me":     "is not a group path",
+		"12345":     "",
+		"my.group_": "",
+	} {
+		_, err := Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: \""+group+"\"\n    token_file: "+tok+"\n"), cat)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", group, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: err = %v, want %q", group, err, want)
+		}
+	}
+}

@@ -109,6 +109,20 @@ unused users (Admin > Users), or buy more seats.`),
 the next true-up. Block or deactivate unused users (Admin > Users), or buy more seats.`,
 		},
 		{
+			// maximum_user_count is the most billable users the license
+			// period has seen; past user_limit it is a true-up owed,
+			// although overage (today's count) may be back to 0.
+			Alert:    "GitLabLicenseTrueUpOwed",
+			Expr:     "gitlab_license_maximum_users > " + glLimit + "\nand " + glLimit + " > 0",
+			For:      "15m",
+			Severity: "warning",
+			Summary:  "GitLab {{ $labels.target }} owes a true-up: up to {{ $value }} users against its license",
+			Description: `
+{{ $labels.target }} has had {{ $value }} billable users at its peak this license period (maximum_user_count),
+more than its license's user limit. GitLab bills the difference at the true-up even when today's overage is 0:
+budget for it, or buy the seats now with the renewal.`,
+		},
+		{
 			Alert: "GitHubAdvancedSecurityCommittersOverPurchase",
 			Expr: fmt.Sprintf("(\n%s\n)\nor\n(\n%s\n)",
 				indent(overLimit(ghasUsed, ghasLimit)), indent(overLimit(ghasServerUsed, ghasServerLimit))),

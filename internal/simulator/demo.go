@@ -25,5 +25,6 @@ func DemoConfig(baseURL, tokenFile string) string {
 	target("large-corp", "github", baseURL, LargeEnterprise)
 	target("octo-server", "github_server", baseURL+"/api/v3", FixtureEnterprise)
 	target("gitlab", "gitlab", baseURL, "")
+	target("gitlab-group", "gitlab", baseURL, "", "group: "+FixtureGroup)
 	return b.String()
 }
