@@ -479,6 +479,12 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 
 // netAmount is the net amount of a usage report query, over every line.
 func netAmount(ctx context.Context, src *Source, path string, q url.Values) (float64, error) {
+	if src.Config.Type == config.TypeGitHubOrg && q.Has("organization") {
+		// An organization's reports take no organization filter: its
+		// organization budget is the whole report.
+		q = maps.Clone(q)
+		q.Del("organization")
+	}
 	var r usageReport
 	if _, err := src.Client.GetJSON(ctx, src.enterprisePath(path), q, &r); err != nil {
 		return 0, err

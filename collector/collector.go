@@ -54,9 +54,19 @@ type Source struct {
 // Name is the value of the target label.
 func (t *Source) Name() string { return t.Config.Name }
 
-// enterprisePath builds /enterprises/{slug}/rest, escaping the slug.
+// enterprisePath builds /enterprises/{slug}/rest, escaping the slug. For a
+// github_org target it is the organization's path of the same report:
+// /orgs/{org}/copilot/… and /organizations/{org}/settings/billing/…, as
+// api.github.com's description has them.
 func (t *Source) enterprisePath(rest string) string {
-	return "/enterprises/" + url.PathEscape(t.Config.Enterprise) + "/" + strings.TrimLeft(rest, "/")
+	rest = strings.TrimLeft(rest, "/")
+	if t.Config.Type == config.TypeGitHubOrg {
+		if strings.HasPrefix(rest, "copilot/") {
+			return "/orgs/" + url.PathEscape(t.Config.Organization) + "/" + rest
+		}
+		return "/organizations/" + url.PathEscape(t.Config.Organization) + "/" + rest
+	}
+	return "/enterprises/" + url.PathEscape(t.Config.Enterprise) + "/" + rest
 }
 
 // sample builds a const metric of m's type; labels follow the target.

@@ -322,3 +322,33 @@ func TestGroupKind(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgTarget: github_org needs organization, defaults to api.github.com,
+// refuses GHE.com and the enterprise key, and an enterprise target with an
+// organization key is told which type it meant.
+func TestOrgTarget(t *testing.T) {
+	tok := writeToken(t, "ghp_x\n")
+	cfg, err := Parse([]byte("targets:\n  - {name: o, type: github_org, organization: octo-org, token_file: "+tok+"}\n"), testCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Targets[0].APIURL != "https://api.github.com" {
+		t.Errorf("api_url %q", cfg.Targets[0].APIURL)
+	}
+	for yml, want := range map[string]string{
+		"{name: o, type: github_org, token_file: TOK}":                                                     "key organization: missing",
+		"{name: o, type: github_org, organization: -bad-, token_file: TOK}":                                "is not a GitHub organization login",
+		"{name: o, type: github_org, organization: o, api_url: https://api.acme.ghe.com, token_file: TOK}": "GHE.com, where every organization belongs to an enterprise",
+		"{name: o, type: github_org, organization: o, enterprise: e, token_file: TOK}":                     "key enterprise: a github_org target",
+		"{name: o, type: github, organization: o, token_file: TOK}":                                        "an organization that belongs to no enterprise is type github_org",
+		"{name: o, type: github, enterprise: e, organization: o, token_file: TOK}":                         "key organization: a github target reads its enterprise",
+		"{name: o, type: gitlab, api_url: https://gitlab.com, organization: o, token_file: TOK}":           "only type github_org targets take an organization",
+		"{name: o, type: github, enterprise: e, group: g, token_file: TOK}":                                "key group: only gitlab targets take a group",
+		"{name: o, type: github_orgs, organization: o, token_file: TOK}":                                   `did you mean "github_org"?`,
+	} {
+		_, err := Parse([]byte("targets:\n  - "+strings.ReplaceAll(yml, "TOK", tok)+"\n"), testCatalog)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", yml, err, want)
+		}
+	}
+}

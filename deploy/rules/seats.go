@@ -68,6 +68,17 @@ Buy more seats, or remove dormant members, outside collaborators and unused Visu
 growth of the last %d days. Order seats now or reclaim dormant ones before new members are billed as overage.`),
 		},
 		{
+			Alert:    "GitHubOrgSeatsNearlyExhausted",
+			Expr:     nearlyExhausted("github_org_seats_consumed", "github_org_seats_purchased"),
+			For:      "1h",
+			Severity: "warning",
+			Summary:  "Organization {{ $labels.target }} is running out of seats of its GitHub plan",
+			Description: nearlyText(`
+{{ $labels.target }} fills %s %% or more of its plan's seats, or reaches them within %d days at the growth of the
+last %d days. Adding members beyond the seats needs more seats bought (Organization settings > Billing and
+licensing): buy them, or remove members and outside collaborators who no longer need access.`),
+		},
+		{
 			Alert:    "GitHubEnterpriseServerSeatsOverLicense",
 			Expr:     overLimit(ghesUsed, ghesLimit),
 			For:      "15m",
