@@ -299,7 +299,7 @@ func (c Catalog) names(typ string) []string {
 // kindName words a target kind for messages.
 func kindName(kind string) string {
 	if kind == KindGitLabGroup {
-		return "a gitlab target with a group (GitLab.com group)"
+		return "type gitlab with group"
 	}
 	return "type " + kind
 }

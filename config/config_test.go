@@ -303,7 +303,7 @@ func TestGroupKind(t *testing.T) {
 		t.Errorf("enabled %v", got)
 	}
 	_, err = Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: acme\n    token_file: "+tok+"\n    collectors: [gitlab_license]\n"), cat)
-	if err == nil || !strings.Contains(err.Error(), "gitlab_license does not serve a gitlab target with a group") {
+	if err == nil || !strings.Contains(err.Error(), "gitlab_license does not serve type gitlab with group") {
 		t.Errorf("err = %v", err)
 	}
 	for group, want := range map[string]string{

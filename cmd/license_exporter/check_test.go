@@ -240,3 +240,33 @@ targets:
 	}
 	wantAll(t, "output", out, `FAIL  404: the group "nobody" does not exist at api_url, or the token cannot see it`)
 }
+
+// TestCheckFiveKinds: one target of each kind — an enterprise, an
+// organization outside any enterprise, an Enterprise Server, a GitLab
+// instance and a GitLab.com group — passes check against the simulator
+// that --demo runs.
+func TestCheckFiveKinds(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: enterprise, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s}
+  - {name: organization, type: github_org, api_url: %[1]s, organization: github, token_file: %[2]s}
+  - {name: server, type: github_server, api_url: %[1]s/api/v3, token_file: %[2]s}
+  - {name: gitlab, type: gitlab, api_url: %[1]s, token_file: %[2]s}
+  - {name: group, type: gitlab, api_url: %[1]s, group: group1, token_file: %[2]s}
+`, url)
+	code, out, errOut := check(t, file, 30*time.Second)
+	if code != checkOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	wantAll(t, "output", out,
+		"enterprise (github, ", "organization (github_org, ", "server (github_server, ", "gitlab (gitlab, ", "group (gitlab, ",
+		"org_seats      every 15m  OK  medium plan, 4 of 5 seats",
+		"org_copilot    every 15m  OK  Copilot business, 12 seats",
+		"gitlab_subscription  every 1h  OK  premium plan, 82 of 80 seats in use",
+		"23 of 23 collectors OK",
+	)
+	if strings.Contains(out, "FAIL") {
+		t.Errorf("a collector failed:\n%s", out)
+	}
+}
