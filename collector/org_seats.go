@@ -71,6 +71,12 @@ func (c *orgSeatsCollector) Update(ctx context.Context, ch chan<- prometheus.Met
 		return nil
 	}
 	collectOrgSeats(c.src.Name(), &org, ch)
+	if lowerLabel(org.Plan.Name) == "enterprise" {
+		// An organization owned by an enterprise account reports the
+		// enterprise plan: its seats and billing are the enterprise's.
+		c.setPartial("enterprise plan, %s of %s: this organization belongs to an enterprise, which holds its licenses and billing; watch it with type github and the enterprise key", fmtNumber(org.Plan.FilledSeats), countNumber(org.Plan.Seats, "seat", "seats"))
+		return nil
+	}
 	c.setSummary("%s plan, %s of %s", lowerLabel(org.Plan.Name), fmtNumber(org.Plan.FilledSeats), countNumber(org.Plan.Seats, "seat", "seats"))
 	return nil
 }

@@ -62,6 +62,15 @@ func TestOrgSeatsPlanHidden(t *testing.T) {
 	if s := c.(Summarizer).Summary(); !c.(Partialer).Partial() || !strings.Contains(s, "Plan (read)") {
 		t.Errorf("summary %q, want a warning naming the Plan permission", s)
 	}
+	// An organization of an enterprise answers with the enterprise plan:
+	// exported, and check says to watch the enterprise instead.
+	sim.SetFault("/orgs/github", simulator.JSONFault(http.StatusOK, `{"login":"github","plan":{"name":"enterprise","seats":100,"filled_seats":90}}`))
+	if got := values(t, mustUpdate(t, c)); got[`github_org_seats_purchased{target="test"}`] != 100 {
+		t.Errorf("got %v", got)
+	}
+	if s := c.(Summarizer).Summary(); !c.(Partialer).Partial() || !strings.Contains(s, "belongs to an enterprise") {
+		t.Errorf("summary %q, want the enterprise named", s)
+	}
 	// A plan without seats (GitHub Free) has its name only.
 	sim.SetFault("/orgs/github", simulator.JSONFault(http.StatusOK, `{"login":"github","plan":{"name":"free","seats":null}}`))
 	got := values(t, mustUpdate(t, c))
