@@ -148,8 +148,11 @@ func (r *orgRename) Update(ctx context.Context, ch chan<- prometheus.Metric) err
 			ch <- out
 		}
 	}()
-	err := r.inner.Update(ctx, in)
-	close(in)
+	// Closed on the way out even if Update panics, so the goroutine ends.
+	err := func() error {
+		defer close(in)
+		return r.inner.Update(ctx, in)
+	}()
 	wg.Wait()
 	if err != nil {
 		return err
