@@ -455,6 +455,11 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 	byReport := map[usageFilter][]usageFilter{}
 	for f := range wanted {
 		r := f.report()
+		if c.src.Config.Type == config.TypeGitHubOrg {
+			// An organization's reports take no organization filter: its
+			// organization budget is the whole report.
+			r.organization = ""
+		}
 		byReport[r] = append(byReport[r], f)
 	}
 	keys := slices.SortedFunc(maps.Keys(byReport), func(a, b usageFilter) int {

@@ -80,6 +80,9 @@ type State struct {
 	// Absent means the last refresh took a 404 as "no data" (no budgets, no
 	// AI credit report), which a wrong slug or a hidden resource gives too.
 	Absent bool
+	// Partial means the last refresh succeeded with part of the data left
+	// out, as its Summary says (Partialer).
+	Partial bool
 	// LastScrape is when a scrape last asked for the data: data older than
 	// refresh_interval is only stale if a scrape came since and found it so.
 	LastScrape time.Time
@@ -238,6 +241,9 @@ func (c *cached) refresh(done chan struct{}, start time.Time) {
 		c.nextAttempt = time.Time{}
 		if s, ok := c.c.(Summarizer); ok {
 			c.state.Summary, c.state.Absent = s.Summary(), s.Absent()
+			if p, ok := c.c.(Partialer); ok {
+				c.state.Partial = p.Partial()
+			}
 			if c.redact != nil {
 				c.state.Summary = c.redact(c.state.Summary)
 			}

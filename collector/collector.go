@@ -35,6 +35,14 @@ type Summarizer interface {
 	Absent() bool
 }
 
+// Partialer is implemented by collectors whose refresh can succeed with
+// part of their data unreadable (a refused read with a fallback that knows
+// less, a list the token may see only part of): check and the status page
+// show it as a warning.
+type Partialer interface {
+	Partial() bool
+}
+
 // Source is one target's API as a collector sees it: the target's
 // configuration, its API client and its logger.
 type Source struct {
@@ -49,9 +57,19 @@ type Source struct {
 // Name is the value of the target label.
 func (t *Source) Name() string { return t.Config.Name }
 
-// enterprisePath builds /enterprises/{slug}/rest, escaping the slug.
+// enterprisePath builds /enterprises/{slug}/rest, escaping the slug. For a
+// github_org target it is the organization's path of the same report:
+// /orgs/{org}/copilot/… and /organizations/{org}/settings/billing/…, as
+// api.github.com's description has them.
 func (t *Source) enterprisePath(rest string) string {
-	return "/enterprises/" + url.PathEscape(t.Config.Enterprise) + "/" + strings.TrimLeft(rest, "/")
+	rest = strings.TrimLeft(rest, "/")
+	if t.Config.Type == config.TypeGitHubOrg {
+		if strings.HasPrefix(rest, "copilot/") {
+			return "/orgs/" + url.PathEscape(t.Config.Organization) + "/" + rest
+		}
+		return "/organizations/" + url.PathEscape(t.Config.Organization) + "/" + rest
+	}
+	return "/enterprises/" + url.PathEscape(t.Config.Enterprise) + "/" + rest
 }
 
 // sample builds a const metric of m's type; labels follow the target.
@@ -94,10 +112,11 @@ func wrap(what string, err error) error {
 type summaryHolder struct {
 	summary string
 	absent  bool
+	partial bool
 }
 
 func (h *summaryHolder) setSummary(format string, args ...any) {
-	h.summary, h.absent = fmt.Sprintf(format, args...), false
+	h.summary, h.absent, h.partial = fmt.Sprintf(format, args...), false, false
 }
 
 // setNotFound says what a 404 taken as "no data" means for this collector,
@@ -106,7 +125,7 @@ func (h *summaryHolder) setSummary(format string, args ...any) {
 // show it as a warning, not OK.
 func (h *summaryHolder) setNotFound(meaning string) {
 	h.summary = "not available (404): " + meaning + ", or the enterprise slug is wrong or the token may not see it"
-	h.absent = true
+	h.absent, h.partial = true, false
 }
 
 // setNotAvailableFix is setNotFound for data that is off for a reason the
@@ -114,6 +133,16 @@ func (h *summaryHolder) setNotFound(meaning string) {
 func (h *summaryHolder) setNotAvailableFix(summary string) {
 	h.summary, h.absent = summary, true
 }
+
+// setPartial says what a refresh that succeeded with part of the data left
+// out found, and why the rest is missing: check and the status page show it
+// as a warning, since alerts on the missing part cannot fire.
+func (h *summaryHolder) setPartial(format string, args ...any) {
+	h.summary, h.absent, h.partial = fmt.Sprintf(format, args...), false, true
+}
+
+// Partial implements Partialer.
+func (h *summaryHolder) Partial() bool { return h.partial }
 
 // Absent implements Summarizer.
 func (h *summaryHolder) Absent() bool { return h.absent }

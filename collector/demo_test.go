@@ -13,7 +13,8 @@ import (
 
 // TestDemoConfigTargets checks that every target of the --demo
 // configuration loads and that each of its collectors succeeds against the
-// simulator: Enterprise Cloud, Enterprise Server (under /api/v3) and GitLab.
+// simulator: Enterprise Cloud, an organization outside any enterprise,
+// Enterprise Server (under /api/v3), a GitLab instance and a GitLab.com group.
 func TestDemoConfigTargets(t *testing.T) {
 	_, url := startSim(t, simulator.Options{LargeUsers: 500})
 	cfg, err := config.Parse([]byte(simulator.DemoConfig(url, tokenFile(t))), Catalog())
@@ -36,6 +37,9 @@ func TestDemoConfigTargets(t *testing.T) {
 	want := map[string]bool{
 		"octo-server/server_license": false, "octo-server/admin_stats": false, "octo-server/runners": false,
 		"gitlab/gitlab_license": false, "octo-corp/runners": false, "large-corp/runners": false,
+		"gitlab-group/gitlab_subscription": false, "gitlab-group/gitlab_add_ons": false,
+		"github-org/org_seats": false, "github-org/org_copilot": false, "github-org/copilot_seats": false,
+		"github-org/billing_usage": false, "github-org/ai_credits": false, "github-org/budgets": false,
 	}
 	for _, mf := range mfs {
 		if mf.GetName() != "license_exporter_collector_success" {

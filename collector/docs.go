@@ -26,10 +26,42 @@ func CollectorsTable() string {
 		default:
 			perm = "not accepted"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, strings.Join(s.Types, ", "),
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, typesCell(s.Types),
 			defaultWord(s), cell(s.Endpoint), cell(s.Needs.Role), cell(s.Needs.Scopes), cell(perm))
 	}
+	b.WriteString("\nFor a `github_org` target (an organization outside any enterprise) the collectors that serve it read:\n\n")
+	b.WriteString("| collector | default | endpoint | token's user | classic token scope | fine-grained token / GitHub App |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	org := &config.Target{Type: config.TypeGitHubOrg}
+	for _, s := range Specs() {
+		if !slices.Contains(s.Types, config.TypeGitHubOrg) {
+			continue
+		}
+		endpoint, needs := s.Endpoint, s.NeedsFor(org)
+		if s.Org != nil {
+			endpoint = s.Org.Endpoint
+		}
+		perm := needs.Permission
+		if perm == "" {
+			perm = "not accepted"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", s.Name, defaultWord(s), cell(endpoint), cell(needs.Role), cell(needs.Scopes), cell(perm))
+	}
 	return b.String()
+}
+
+// typesCell names the target kinds a collector serves as the
+// configuration writes them: a GitLab.com group is a gitlab target with
+// group set.
+func typesCell(kinds []string) string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = k
+		if k == config.KindGitLabGroup {
+			out[i] = "gitlab with `group`"
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func defaultWord(s *Spec) string {

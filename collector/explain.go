@@ -10,6 +10,11 @@ import (
 	"github.com/license-exporter/license_exporter/config"
 )
 
+// inEnterprise is the other reason a github_org target is refused: the
+// organization belongs to an enterprise, whose owners hold its billing
+// (budgets, Copilot seats, licenses are the enterprise's).
+const inEnterprise = "if the organization belongs to an enterprise, its billing is the enterprise's: watch it with type github and the enterprise key"
+
 // Explain says in one line what a failed refresh means and what to do about
 // it, for the check command, the status page and the log. It works from the
 // API error's kind, status and headers, which never hold a token, and from
@@ -52,8 +57,11 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 		if e.AcceptedPermissions != "" {
 			parts = append(parts, "a fine-grained token or GitHub App needs the permission "+e.AcceptedPermissions)
 		}
-		if fix := spec.Needs.Fix(); fix != "" {
+		if fix := spec.NeedsFor(t).Fix(); fix != "" {
 			parts = append(parts, spec.Name+" needs: "+fix)
+		}
+		if t.Type == config.TypeGitHubOrg {
+			parts = append(parts, inEnterprise)
 		}
 		if len(parts) == 0 {
 			if t.Type == config.TypeGitLab {
@@ -63,16 +71,21 @@ func Explain(err error, spec *Spec, t *config.Target) string {
 		}
 		return status + strings.Join(parts, "; ")
 	case api.KindNotFound:
-		role := "the token's user must be " + spec.Needs.Role
-		if spec.Needs.Role == "" {
+		needs := spec.NeedsFor(t)
+		role := "the token's user must be " + needs.Role
+		if needs.Role == "" {
 			role = "the token's user lacks a role this endpoint needs"
 		}
 		switch {
 		case e.NotAPI:
 			// A web server or proxy answered: the slug may be right.
 			return status + "the answer did not come from the API (no JSON message, no request id header): " + htmlFix(t)
+		case t.Type == config.TypeGitLab && t.Group != "" && strings.Contains(e.Path, "/namespaces/"):
+			return fmt.Sprintf("%sthe group %q does not exist at api_url, or the token cannot see it (GitLab answers 404 to a private group a user is not a member of): %s", status, t.Group, role)
 		case t.Type == config.TypeGitLab:
 			return status + "check api_url (the instance's base URL, without /api/v4); " + role
+		case t.Type == config.TypeGitHubOrg:
+			return fmt.Sprintf("%sthe organization %q is wrong, or the token cannot see this: %s; %s", status, t.Organization, role, inEnterprise)
 		case strings.Contains(e.Path, "/enterprises/"):
 			return fmt.Sprintf("%sthe enterprise slug %q is wrong, or the token cannot see it: %s (GitHub answers 404, not 403, to anyone else)", status, t.Enterprise, role)
 		case t.Type == config.TypeGitHubServer:

@@ -194,6 +194,9 @@ func (e *Exporter) buildTarget(tc *config.Target, cat config.Catalog) (*liveTarg
 		var c Collector
 		if ok {
 			c, err = r.factory(t.src)
+			if err == nil {
+				c = r.spec.forTarget(c, tc)
+			}
 		}
 		if !ok || err != nil {
 			t.stop()

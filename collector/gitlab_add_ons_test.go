@@ -135,3 +135,46 @@ func FuzzGitLabAddOns(f *testing.F) {
 		exposition(t, drain(func(ch chan<- prometheus.Metric) { collectAddOns("t", ps, ch) }))
 	})
 }
+
+// For a group, the query names the group's namespace by its global ID,
+// resolved once from the path; the answer is the instance's metrics.
+func TestGitLabAddOnsGroup(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	var (
+		mu      sync.Mutex
+		queries []string
+	)
+	sim.SetFault("/api/graphql", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.Query().Get("query"))
+		mu.Unlock()
+		simulator.JSONFault(http.StatusOK, string(simulator.Fixture("gitlab-graphql-add-on-purchases.json")))(w, r)
+	})
+	c := newCollector(t, "gitlab_add_ons", gitlabGroupTarget(url))
+	assertGolden(t, c, "gitlab_add_ons")
+	if _, err := runUpdate(t, c); err != nil {
+		t.Fatal(err)
+	}
+	want := `{addOnPurchases(namespaceId:"gid://gitlab/Namespace/2"){name purchasedQuantity assignedQuantity}}`
+	if len(queries) != 2 || queries[0] != want || queries[1] != want {
+		t.Errorf("queries %q, want %q twice", queries, want)
+	}
+	if n := sim.Hits("/api/v4/namespaces/group1"); n != 1 {
+		t.Errorf("namespace resolved %d times, want once", n)
+	}
+}
+
+// An empty list for a group is what GitLab answers when the token may not
+// see the purchases: nothing is exported (never 0) and check warns.
+func TestGitLabAddOnsGroupEmpty(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{})
+	sim.SetFault("/api/graphql", simulator.JSONFault(http.StatusOK, `{"data":{"addOnPurchases":[]}}`))
+	c := newCollector(t, "gitlab_add_ons", gitlabGroupTarget(url))
+	ms, err := runUpdate(t, c)
+	if err != nil || len(ms) != 0 {
+		t.Fatalf("err = %v, %d metrics, want none", err, len(ms))
+	}
+	if s := c.(Summarizer); !c.(Partialer).Partial() || !strings.Contains(s.Summary(), "not an Owner") {
+		t.Errorf("summary %q (absent %v), want a warning naming the Owner role", s.Summary(), s.Absent())
+	}
+}

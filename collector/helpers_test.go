@@ -75,7 +75,7 @@ func newCollector(t testing.TB, name string, tc *config.Target) Collector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return r.spec.forTarget(c, tc)
 }
 
 // drain runs f with a channel and returns what it sent.

@@ -24,8 +24,11 @@ type Spec struct {
 	// ReplacedBy names the collector that carries this one's data once the
 	// vendor retires its endpoint (410 Gone).
 	ReplacedBy string
+	// Org is set where the collector serves github_org targets too (org.go).
+	Org *OrgVariant
 
-	metrics []*Metric
+	metrics  []*Metric
+	orgTwins map[*prometheus.Desc]*Metric // github_enterprise_ metric → github_org_ twin
 }
 
 // Needs is what a collector's credential must have, as the vendor documents

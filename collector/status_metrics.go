@@ -16,6 +16,9 @@ var StatusMetrics = struct {
 	GitLabExpired, GitLabExpiry, GitLabStart          *Metric
 	GitLabLicensesStart, GitLabLicensesExpiry         *Metric
 	GitLabAddOnAssigned, GitLabAddOnPurchased         *Metric
+	GitLabMaximumUsers                                *Metric
+	GitLabSubSeats, GitLabSubEnd, GitLabSubTrial      *Metric
+	OrgSeatsConsumed, OrgSeatsPurchased               *Metric
 }{
 	SeatsConsumed: seatsConsumedDesc, SeatsPurchased: seatsPurchasedDesc,
 	ServerSeatsUsed: serverSeatsUsedDesc, ServerSeats: serverSeatsDesc, ServerExpiry: serverExpiryDesc,
@@ -28,4 +31,19 @@ var StatusMetrics = struct {
 	GitLabExpired: glExpiredDesc, GitLabExpiry: glExpiryDesc, GitLabStart: glStartDesc,
 	GitLabLicensesStart: glLicensesStartDesc, GitLabLicensesExpiry: glLicensesExpiryDesc,
 	GitLabAddOnAssigned: glAddOnAssignedDesc, GitLabAddOnPurchased: glAddOnPurchasedDesc,
+	GitLabMaximumUsers: glMaximumUsersDesc,
+	GitLabSubSeats:     glSubSeatsDesc, GitLabSubEnd: glSubEndDesc, GitLabSubTrial: glSubTrialDesc,
+	OrgSeatsConsumed: orgSeatsConsumedDesc, OrgSeatsPurchased: orgSeatsPurchasedDesc,
+}
+
+// OrgTwin is the github_org_ twin of an enterprise metric (org.go), or m
+// itself where it has none: the status page reads organizations' budgets
+// with the enterprises' code.
+func OrgTwin(m *Metric) *Metric {
+	for _, s := range Specs() {
+		if t, ok := s.orgTwins[m.desc]; ok {
+			return t
+		}
+	}
+	return m
 }

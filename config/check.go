@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -16,13 +17,15 @@ import (
 
 // CollectorSpec describes a collector to the configuration checker.
 type CollectorSpec struct {
-	Name string
-	// Types lists the target types the collector serves.
+	Name  string
 	Types []string
 	// Default means the collector runs when a target lists no collectors.
 	Default bool
+	// Types lists the target kinds the collector serves: the types of the
+	// configuration file, and KindGitLabGroup (Target.Kind).
 	// NeedsEnterprise means the collector needs the enterprise key; where it
-	// is default-on, it is on only for targets that set enterprise.
+	// is default-on, it is on only for targets that set enterprise. An
+	// organization (github_org) has no enterprise key and is not held to it.
 	NeedsEnterprise bool
 	// Interval is how long the collector's data is reused unless the target
 	// sets refresh_interval or refresh_intervals: about as often as the
@@ -44,6 +47,12 @@ func (c Catalog) Lookup(name string) (CollectorSpec, bool) {
 
 func (s CollectorSpec) serves(typ string) bool { return slices.Contains(s.Types, typ) }
 
+// needsEnterprise is NeedsEnterprise for t: only github and github_server
+// targets have an enterprise key.
+func (s CollectorSpec) needsEnterprise(t *Target) bool {
+	return s.NeedsEnterprise && (t.Type == TypeGitHub || t.Type == TypeGitHubServer)
+}
+
 // Enabled is the list of collectors that run for t: its own list, or the
 // default-on collectors of its type.
 func (c Catalog) Enabled(t *Target) []string {
@@ -52,7 +61,7 @@ func (c Catalog) Enabled(t *Target) []string {
 	}
 	var out []string
 	for _, s := range c {
-		if s.Default && s.serves(t.Type) && (!s.NeedsEnterprise || t.Enterprise != "") {
+		if s.Default && s.serves(t.Kind()) && (!s.needsEnterprise(t) || t.Enterprise != "") {
 			out = append(out, s.Name)
 		}
 	}
@@ -93,32 +102,49 @@ func (t *Target) check(cat Catalog, reported map[string]bool) []keyError {
 			t.APIURL = "https://api.github.com"
 		}
 		if t.Enterprise == "" {
-			missing("enterprise", errors.New("key enterprise: missing; type github needs the enterprise slug (the name in https://github.com/enterprises/SLUG)"))
+			msg := "key enterprise: missing; type github needs the enterprise slug (the name in https://github.com/enterprises/SLUG)"
+			if t.Organization != "" {
+				msg += "; an organization that belongs to no enterprise is type github_org"
+			}
+			missing("enterprise", errors.New(msg))
+		}
+	case TypeGitHubOrg:
+		if t.APIURL == "" {
+			t.APIURL = "https://api.github.com"
+		}
+		if t.Organization == "" {
+			missing("organization", errors.New("key organization: missing; type github_org needs the organization's login (the name in https://github.com/ORG)"))
 		}
 	case TypeGitHubServer, TypeGitLab:
 		if t.APIURL == "" {
 			example := "https://HOST/api/v3"
 			if t.Type == TypeGitLab {
-				example = "https://gitlab.example.com"
+				example = "https://gitlab.example.com (https://gitlab.com for a GitLab.com group)"
 			}
 			missing("api_url", fmt.Errorf("key api_url: missing; type %s needs the instance's address, e.g. %s", t.Type, example))
 		}
 	case "":
 		knownType = false
-		missing("type", fmt.Errorf("key type: missing; one of %s, %s, %s", TypeGitHub, TypeGitHubServer, TypeGitLab))
+		missing("type", fmt.Errorf("key type: missing; one of %s", strings.Join(Types, ", ")))
 	default:
 		knownType = false
-		msg := fmt.Sprintf("key type: unknown type %q; one of %s, %s, %s", t.Type, TypeGitHub, TypeGitHubServer, TypeGitLab)
-		if s := nearest(t.Type, []string{TypeGitHub, TypeGitHubServer, TypeGitLab}); s != "" {
+		msg := fmt.Sprintf("key type: unknown type %q; one of %s", t.Type, strings.Join(Types, ", "))
+		if s := nearest(t.Type, Types); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		bad("type", errors.New(msg))
 	}
+	errs = append(errs, t.checkScopeKeys()...)
 	if t.Enterprise != "" && !validSlug.MatchString(t.Enterprise) {
 		bad("enterprise", fmt.Errorf("key enterprise: %q is not an enterprise slug", t.Enterprise))
 	}
 	if knownType && t.APIURL != "" {
 		t.fixAPIURL()
+		if t.Type == TypeGitHubOrg {
+			if err := checkOrgURL(t.APIURL); err != nil {
+				bad("api_url", fmt.Errorf("key api_url: %w", err))
+			}
+		}
 		if err := checkURL(t.APIURL, t.Type, t.InsecureHTTP); err != nil {
 			bad("api_url", fmt.Errorf("key api_url: %w", err))
 		}
@@ -140,7 +166,7 @@ func (t *Target) check(cat Catalog, reported map[string]bool) []keyError {
 	}
 	for _, name := range slices.Sorted(maps.Keys(t.RefreshIntervals)) {
 		if _, ok := cat.Lookup(name); !ok {
-			bad("refresh_intervals", fmt.Errorf("key refresh_intervals: unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, t.Type), t.Type, strings.Join(cat.names(t.Type), ", ")))
+			bad("refresh_intervals", fmt.Errorf("key refresh_intervals: unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, t.Kind()), kindName(t.Kind()), strings.Join(cat.names(t.Kind()), ", ")))
 		}
 	}
 	if t.MaxConcurrentRequests < 0 || t.MaxConcurrentRequests > 100 {
@@ -254,12 +280,13 @@ func (t *Target) checkCollectors(cat Catalog) []keyError {
 	seen := map[string]bool{}
 	for _, name := range t.Collectors {
 		s, ok := cat.Lookup(name)
+		kind := t.Kind()
 		switch {
 		case !ok:
-			bad("unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, t.Type), t.Type, strings.Join(cat.names(t.Type), ", "))
-		case !s.serves(t.Type):
-			bad("%s does not serve type %s; %s collectors are: %s", name, t.Type, t.Type, strings.Join(cat.names(t.Type), ", "))
-		case s.NeedsEnterprise && t.Enterprise == "":
+			bad("unknown collector %q%s; %s collectors are: %s", name, meantCollector(name, cat, kind), kindName(kind), strings.Join(cat.names(kind), ", "))
+		case !s.serves(kind):
+			bad("%s does not serve %s; %s collectors are: %s", name, kindName(kind), kindName(kind), strings.Join(cat.names(kind), ", "))
+		case s.needsEnterprise(t) && t.Enterprise == "":
 			bad("%s needs the enterprise key", name)
 		case seen[name]:
 			bad("%s is listed twice", name)
@@ -278,4 +305,79 @@ func (c Catalog) names(typ string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// kindName words a target kind for messages.
+func kindName(kind string) string {
+	if kind == KindGitLabGroup {
+		return "type gitlab with group"
+	}
+	return "type " + kind
+}
+
+var (
+	// validOrg is a GitHub login: letters, digits and single hyphens.
+	validOrg = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|-[A-Za-z0-9])*$`)
+	// validGroup is a GitLab namespace path (top-level or not) or a
+	// numeric ID.
+	validGroup = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$`)
+)
+
+// checkScopeKeys checks the keys that say which account a target is —
+// enterprise, organization, group — against the target's type: each
+// belongs to some types only, and a key of the wrong type is a mistake
+// rather than silently ignored.
+func (t *Target) checkScopeKeys() []keyError {
+	var errs []keyError
+	bad := func(key string, err error) { errs = append(errs, keyError{key, err}) }
+	if t.Organization != "" {
+		switch {
+		case t.Type == TypeGitHub && t.Enterprise != "":
+			bad("organization", errors.New("key organization: a github target reads its enterprise, organizations included; remove organization, or make this a github_org target for an organization outside any enterprise"))
+		case t.Type != TypeGitHubOrg && t.Type != TypeGitHub:
+			bad("organization", fmt.Errorf("key organization: only type %s targets take an organization", TypeGitHubOrg))
+		case t.Type == TypeGitHubOrg && !validOrg.MatchString(t.Organization):
+			bad("organization", fmt.Errorf("key organization: %q is not a GitHub organization login", t.Organization))
+		}
+	}
+	if t.Type == TypeGitHubOrg && t.Enterprise != "" {
+		bad("enterprise", errors.New("key enterprise: a github_org target is an organization outside any enterprise; for an enterprise's organizations use type github with the enterprise key"))
+	}
+	if t.Group != "" {
+		switch {
+		case t.Type != TypeGitLab:
+			bad("group", errors.New("key group: only gitlab targets take a group (a GitLab.com top-level group's path or ID)"))
+		case strings.HasPrefix(t.Group, "/") || strings.HasSuffix(t.Group, "/") || strings.Contains(t.Group, "://"):
+			bad("group", fmt.Errorf("key group: %q is not a group path: write the path as in https://gitlab.com/PATH, without slashes around it", t.Group))
+		case !validGroup.MatchString(t.Group):
+			bad("group", fmt.Errorf("key group: %q is not a group path or numeric ID", t.Group))
+		case strings.Contains(t.Group, "/"):
+			bad("group", fmt.Errorf("key group: %q is a subgroup; subscriptions belong to top-level groups: use %q", t.Group, strings.SplitN(t.Group, "/", 2)[0]))
+		}
+	}
+	return errs
+}
+
+// checkOrgURL refuses an api_url other than api.github.com for github_org:
+// on GHE.com every organization belongs to an enterprise, and the
+// organization billing paths are not in GHE.com's API description.
+func checkOrgURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil // checkURL says what is wrong
+	}
+	h := strings.ToLower(u.Hostname())
+	switch {
+	case h == "api.github.com":
+		return nil
+	case strings.HasSuffix(h, ".ghe.com"):
+		return fmt.Errorf("%s is GHE.com, where every organization belongs to an enterprise: use type github with the enterprise key", raw)
+	case isLoopback(h):
+		return nil // the simulator and tests
+	}
+	return fmt.Errorf("%s: github_org serves organizations on api.github.com only (Enterprise Server organizations are read through type github_server)", raw)
+}
+
+func isLoopback(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }

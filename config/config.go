@@ -20,7 +20,28 @@ const (
 	TypeGitHub       = "github"
 	TypeGitHubServer = "github_server"
 	TypeGitLab       = "gitlab"
+	// TypeGitHubOrg is an organization on api.github.com that belongs to
+	// no enterprise (GitHub Team, or Copilot bought by an organization).
+	TypeGitHubOrg = "github_org"
 )
+
+// KindGitLabGroup is what a gitlab target with a group is to the collector
+// catalog: a GitLab.com top-level group, whose collectors differ from an
+// instance's. It is not a type of the configuration file.
+const KindGitLabGroup = "gitlab_group"
+
+// Types are the target types of the configuration file, in the order
+// messages list them.
+var Types = []string{TypeGitHub, TypeGitHubOrg, TypeGitHubServer, TypeGitLab}
+
+// Kind is the target's type as the collector catalog sees it: the type, or
+// KindGitLabGroup for a gitlab target with a group.
+func (t *Target) Kind() string {
+	if t.Type == TypeGitLab && t.Group != "" {
+		return KindGitLabGroup
+	}
+	return t.Type
+}
 
 // DefaultRefreshInterval is how long fetched data is reused when the target
 // does not say.
@@ -31,12 +52,19 @@ type Config struct {
 	Targets []*Target `yaml:"targets"`
 }
 
-// Target is one GitHub enterprise, Enterprise Server or GitLab instance.
+// Target is one GitHub enterprise or organization, Enterprise Server,
+// GitLab instance or GitLab.com group.
 type Target struct {
-	Name            string     `yaml:"name"`
-	Type            string     `yaml:"type"`
-	APIURL          string     `yaml:"api_url"`
-	Enterprise      string     `yaml:"enterprise"`
+	Name       string `yaml:"name"`
+	Type       string `yaml:"type"`
+	APIURL     string `yaml:"api_url"`
+	Enterprise string `yaml:"enterprise"`
+	// Organization is the login of a github_org target's organization.
+	Organization string `yaml:"organization"`
+	// Group is the path or numeric ID of a top-level group on GitLab.com (or
+	// any GitLab whose groups carry subscriptions); with it, a gitlab target
+	// reads the group's subscription instead of the instance's license.
+	Group           string     `yaml:"group"`
 	TokenFile       string     `yaml:"token_file"`
 	TokenEnv        string     `yaml:"token_env"`
 	GitHubApp       *GitHubApp `yaml:"github_app"`

@@ -285,3 +285,70 @@ func TestIntervalFor(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupKind: a gitlab target with a group is a GitLab.com group to the
+// catalog; the instance collectors are off for it and refused by name.
+func TestGroupKind(t *testing.T) {
+	cat := Catalog{
+		{Name: "gitlab_license", Types: []string{TypeGitLab}, Default: true},
+		{Name: "gitlab_add_ons", Types: []string{TypeGitLab, KindGitLabGroup}, Default: true},
+		{Name: "gitlab_subscription", Types: []string{KindGitLabGroup}, Default: true},
+	}
+	tok := writeToken(t, "glpat-x\n")
+	cfg, err := Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: acme\n    token_file: "+tok+"\n"), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cat.Enabled(cfg.Targets[0]); strings.Join(got, " ") != "gitlab_add_ons gitlab_subscription" {
+		t.Errorf("enabled %v", got)
+	}
+	_, err = Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: acme\n    token_file: "+tok+"\n    collectors: [gitlab_license]\n"), cat)
+	if err == nil || !strings.Contains(err.Error(), "gitlab_license does not serve type gitlab with group") {
+		t.Errorf("err = %v", err)
+	}
+	for group, want := range map[string]string{
+		"acme/sub":  `"acme/sub" is a subgroup`,
+		"/acme":     "without slashes around it",
+		"ac me":     "is not a group path",
+		"12345":     "",
+		"my.group_": "",
+	} {
+		_, err := Parse([]byte("targets:\n  - name: g\n    type: gitlab\n    api_url: https://gitlab.com\n    group: \""+group+"\"\n    token_file: "+tok+"\n"), cat)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", group, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: err = %v, want %q", group, err, want)
+		}
+	}
+}
+
+// TestOrgTarget: github_org needs organization, defaults to api.github.com,
+// refuses GHE.com and the enterprise key, and an enterprise target with an
+// organization key is told which type it meant.
+func TestOrgTarget(t *testing.T) {
+	tok := writeToken(t, "ghp_x\n")
+	cfg, err := Parse([]byte("targets:\n  - {name: o, type: github_org, organization: octo-org, token_file: "+tok+"}\n"), testCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Targets[0].APIURL != "https://api.github.com" {
+		t.Errorf("api_url %q", cfg.Targets[0].APIURL)
+	}
+	for yml, want := range map[string]string{
+		"{name: o, type: github_org, token_file: TOK}":                                                     "key organization: missing",
+		"{name: o, type: github_org, organization: -bad-, token_file: TOK}":                                "is not a GitHub organization login",
+		"{name: o, type: github_org, organization: o, api_url: https://api.acme.ghe.com, token_file: TOK}": "GHE.com, where every organization belongs to an enterprise",
+		"{name: o, type: github_org, organization: o, enterprise: e, token_file: TOK}":                     "key enterprise: a github_org target",
+		"{name: o, type: github, organization: o, token_file: TOK}":                                        "an organization that belongs to no enterprise is type github_org",
+		"{name: o, type: github, enterprise: e, organization: o, token_file: TOK}":                         "key organization: a github target reads its enterprise",
+		"{name: o, type: gitlab, api_url: https://gitlab.com, organization: o, token_file: TOK}":           "only type github_org targets take an organization",
+		"{name: o, type: github, enterprise: e, group: g, token_file: TOK}":                                "key group: only gitlab targets take a group",
+		"{name: o, type: github_orgs, organization: o, token_file: TOK}":                                   `did you mean "github_org"?`,
+	} {
+		_, err := Parse([]byte("targets:\n  - "+strings.ReplaceAll(yml, "TOK", tok)+"\n"), testCatalog)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", yml, err, want)
+		}
+	}
+}

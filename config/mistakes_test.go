@@ -112,3 +112,72 @@ func TestYAMLSyntaxLine(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryMistakeOfOrgsAndGroups: the keys of organizations and GitLab.com
+// groups join the all-mistakes check: each mistake once, with its line, in
+// the file's order.
+func TestEveryMistakeOfOrgsAndGroups(t *testing.T) {
+	tok := writeToken(t, "ghp_secret_value\n")
+	cat := append(Catalog{
+		{Name: "org_seats", Types: []string{TypeGitHubOrg}, Default: true},
+		{Name: "gitlab_subscription", Types: []string{KindGitLabGroup}, Default: true},
+	}, testCatalog...)
+	_, err := Parse([]byte(`targets:
+  - name: org
+    type: github_org
+    organisation: octo
+    token_file: `+tok+`
+  - name: org-in-enterprise
+    type: github_org
+    organization: octo
+    enterprise: octo-corp
+    token_file: `+tok+`
+  - name: ghe-org
+    type: github_org
+    api_url: https://api.acme.ghe.com
+    organization: octo
+    token_file: `+tok+`
+  - name: enterprise-group
+    type: github
+    enterprise: octo-corp
+    group: acme
+    token_file: `+tok+`
+  - name: subgroup
+    type: gitlab
+    api_url: https://gitlab.com
+    group: acme/team
+    token_file: `+tok+`
+  - name: group-license
+    type: gitlab
+    api_url: https://gitlab.com
+    group: acme
+    collectors: [gitlab_license]
+    token_file: `+tok+`
+`), cat)
+	var ms Mistakes
+	if !errors.As(err, &ms) {
+		t.Fatalf("err = %v, want Mistakes", err)
+	}
+	want := []struct {
+		line int
+		text string
+	}{
+		{4, `line 4: unknown key "organisation"; did you mean "organization"?`},
+		{9, `line 9: key enterprise: a github_org target is an organization outside any enterprise`},
+		{13, `line 13: key api_url: https://api.acme.ghe.com is GHE.com, where every organization belongs to an enterprise`},
+		{19, `line 19: key group: only gitlab targets take a group`},
+		{24, `line 24: key group: "acme/team" is a subgroup; subscriptions belong to top-level groups: use "acme"`},
+		{30, `line 30: key collectors: gitlab_license does not serve type gitlab with group; type gitlab with group collectors are: gitlab_subscription`},
+	}
+	if len(ms) != len(want) {
+		t.Errorf("%d mistakes, want %d:\n%v", len(ms), len(want), err)
+	}
+	for i, w := range want {
+		if i >= len(ms) {
+			break
+		}
+		if ms[i].Line != w.line || !strings.Contains(ms[i].Msg, w.text) {
+			t.Errorf("mistake %d = line %d %q, want line %d and %q", i, ms[i].Line, ms[i].Msg, w.line, w.text)
+		}
+	}
+}

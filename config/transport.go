@@ -39,7 +39,7 @@ func (t *Target) fixAPIURL() {
 	case t.Type == TypeGitHubServer && cloud:
 		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is GitHub Enterprise Cloud (github.com or GHE.com), not Enterprise Server: use type: github with api_url: %s", t.APIURL, cloudAPI(host)))
 		return
-	case t.Type == TypeGitHub && cloud && path != "" && (!strings.HasPrefix(host, "api.") || strings.HasSuffix(path, "/api/v3")):
+	case t.cloudType() && cloud && path != "" && (!strings.HasPrefix(host, "api.") || strings.HasSuffix(path, "/api/v3")):
 		// SUBDOMAIN.ghe.com/api/v3 (or github.com/api/v3): Enterprise
 		// Server's path on a Cloud web host. GHE.com serves its API at
 		// api.SUBDOMAIN.ghe.com, as api.github.com does for github.com
@@ -47,12 +47,12 @@ func (t *Target) fixAPIURL() {
 		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is not an API: GitHub Enterprise Cloud's API is %s, using that (write it in the configuration to silence this)", t.APIURL, cloudAPI(host)))
 		t.APIURL = cloudAPI(host)
 		return
-	case t.Type == TypeGitHub && strings.HasSuffix(path, "/api/v3"):
+	case t.cloudType() && strings.HasSuffix(path, "/api/v3"):
 		t.Notes = append(t.Notes, fmt.Sprintf("api_url %s is an Enterprise Server API (its path ends in /api/v3): use type: github_server", t.APIURL))
 		return
-	case t.Type == TypeGitHub && (host == "github.com" || host == "www.github.com") && path == "":
+	case t.cloudType() && (host == "github.com" || host == "www.github.com") && path == "":
 		fixed = "https://api.github.com"
-	case t.Type == TypeGitHub && strings.HasSuffix(host, ".ghe.com") && strings.Count(host, ".") == 2 && path == "":
+	case t.cloudType() && strings.HasSuffix(host, ".ghe.com") && strings.Count(host, ".") == 2 && path == "":
 		fixed = "https://api." + host
 	case t.Type == TypeGitHubServer && path == "":
 		u.Path = "/api/v3"
@@ -123,3 +123,6 @@ func (t *Target) Transport() api.TransportOptions {
 	return api.TransportOptions{CAFile: t.CAFile, ProxyURL: t.ProxyURL,
 		ProxyCredentialsFile: t.ProxyCredentialsFile, ProxyCredentialsEnv: t.ProxyCredentialsEnv}
 }
+
+// cloudType is true for the types served by GitHub.com and GHE.com.
+func (t *Target) cloudType() bool { return t.Type == TypeGitHub || t.Type == TypeGitHubOrg }

@@ -87,11 +87,27 @@ type dashboard struct {
 	// From is the default start of the time range; empty means 7 days ago.
 	From string
 	Rows []row
+	// Kinds are the variables the rows repeat over.
+	Kinds []kindVar
 }
 
 type row struct {
 	Title  string
 	Panels []panel
+	// Repeat names a kindVar: the row is repeated once per target of that
+	// kind, so a Grafana without such targets shows no row at all.
+	Repeat string
+}
+
+// kindVar is a hidden variable of the targets of one kind, named by the
+// collector only that kind runs; rows repeat over it.
+type kindVar struct {
+	Name, Collector string
+}
+
+// query of the targets a kindVar holds, within the chosen targets.
+func (v kindVar) query() string {
+	return fmt.Sprintf(`label_values(license_exporter_collector_success{collector="%s", target=~"$target"}, target)`, v.Collector)
 }
 
 // valueText maps exact values to words (e.g. 0 → "valid"), as triples of
@@ -155,6 +171,21 @@ func (d dashboard) build(dsCurrent string) (sdk.Dashboard, error) {
 			Sort(sdk.VariableSortAlphabeticalAsc).
 			Multi(true).
 			IncludeAll(true))
+	all := sdk.VariableOption{Text: sdk.StringOrArrayOfString{String: ptr("All")}, Value: sdk.StringOrArrayOfString{String: ptr("$__all")}}
+	for _, k := range d.Kinds {
+		b.WithVariable(sdk.NewQueryVariableBuilder(k.Name).
+			Datasource(ds).
+			Definition(k.query()).
+			Query(sdk.StringOrMap{Map: map[string]any{
+				"query": k.query(), "qryType": 1, "refId": "PrometheusVariableQueryEditor-VariableQuery",
+			}}).
+			Refresh(sdk.VariableRefreshOnTimeRangeChanged).
+			Sort(sdk.VariableSortAlphabeticalAsc).
+			Multi(true).
+			IncludeAll(true).
+			Current(all).
+			Hide(sdk.VariableHideHideVariable))
+	}
 
 	// The layout: rows of panels in reading order, a panel that does not fit
 	// on the line starting the next one (the SDK's own layout lets it stick
@@ -162,7 +193,11 @@ func (d dashboard) build(dsCurrent string) (sdk.Dashboard, error) {
 	var id uint32 = 1
 	y := uint32(0)
 	for _, r := range d.Rows {
-		b.WithRow(sdk.NewRowBuilder(r.Title).Id(id).GridPos(sdk.GridPos{H: 1, W: 24, X: 0, Y: y}))
+		rb := sdk.NewRowBuilder(r.Title).Id(id).GridPos(sdk.GridPos{H: 1, W: 24, X: 0, Y: y})
+		if r.Repeat != "" {
+			rb.Repeat(r.Repeat)
+		}
+		b.WithRow(rb)
 		id++
 		y++
 		x, rowH := uint32(0), uint32(0)

@@ -52,6 +52,7 @@ func Exprs(b []byte) ([]Expr, error) {
 func Substitute(expr string) string {
 	return strings.NewReplacer(
 		"${target}", ".+", "$target", ".+",
+		"$organization", ".+", "$gitlab_group", ".+",
 		"${__rate_interval}", "1m", "$__rate_interval", "1m",
 		"${__interval}", "1m", "$__interval", "1m",
 		"${__range}", "1h", "$__range", "1h",

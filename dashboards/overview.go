@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"strings"
 
 	sdk "github.com/grafana/grafana-foundation-sdk/go/dashboard"
 )
@@ -17,6 +18,28 @@ func perTarget(metric string, labels ...string) string {
 		by += ", " + l
 	}
 	return fmt.Sprintf("max by (%s) (%s)", by, sel(metric))
+}
+
+// Variables of the rows that repeat per target of a kind.
+var (
+	orgVar   = kindVar{Name: "organization", Collector: "org_seats"}
+	groupVar = kindVar{Name: "gitlab_group", Collector: "gitlab_subscription"}
+)
+
+// perTargetOf is perTarget within a repeated row: the row's target of kind
+// v. metric may carry matchers of its own: name{kind="in_use"}.
+func perTargetOf(v kindVar, metric string, labels ...string) string {
+	by := "target"
+	for _, l := range labels {
+		by += ", " + l
+	}
+	matchers := fmt.Sprintf(`target=~"$target", target=~"$%s"`, v.Name)
+	if name, rest, ok := strings.Cut(metric, "{"); ok {
+		metric = name + "{" + strings.TrimSuffix(rest, "}") + ", " + matchers + "}"
+	} else {
+		metric += "{" + matchers + "}"
+	}
+	return fmt.Sprintf("max by (%s) (%s)", by, metric)
 }
 
 const (
@@ -44,7 +67,8 @@ func overview() dashboard {
 		Desc: "Seats consumed against purchased, license expiry, license-sync health and the exporter's own health (license_exporter).",
 		// Seat trends need weeks to show: a week hides the growth the seat
 		// alerts forecast from.
-		From: "now-30d",
+		From:  "now-30d",
+		Kinds: []kindVar{orgVar},
 		Rows: []row{
 			{Title: "Seats", Panels: []panel{
 				{Title: "Seats used", Type: "gauge", W: 6, H: 6, Unit: "percentunit", Min: f(0), Max: f(1.1),
@@ -80,6 +104,27 @@ func overview() dashboard {
 						{Expr: perTarget(purchased), Legend: "{{target}} purchased"},
 						{Expr: fmt.Sprintf("max by (target) (predict_linear(%s[7d], 30 * 86400))", sel(consumed)), Legend: "{{target}} forecast in 30 days"},
 					}},
+			}},
+			{Title: "Organization $organization", Repeat: orgVar.Name, Panels: []panel{
+				{Title: "Plan seats used", Type: "gauge", W: 6, H: 6, Unit: "percentunit", Min: f(0), Max: f(1.1),
+					Desc:       "Seats filled as a share of the seats of the organization's GitHub plan (plan.filled_seats / plan.seats); absent when the token may not see the plan.",
+					Thresholds: warnAt(0.9, 0.98),
+					Queries: []query{{Expr: perTargetOf(orgVar, "github_org_seats_consumed") + " / (" + perTargetOf(orgVar, "github_org_seats_purchased") + " > 0)",
+						Legend: "{{target}}", Instant: true}}},
+				{Title: "Copilot seats", Type: "stat", W: 6, H: 6, Unit: "none",
+					Desc: "Copilot seats billed this cycle, and those active and inactive this cycle (seat_breakdown of GET /orgs/{org}/copilot/billing).",
+					Queries: []query{
+						{Expr: perTargetOf(orgVar, "github_org_copilot_seats_billed"), Legend: "billed", Instant: true},
+						{Expr: perTargetOf(orgVar, `github_org_copilot_seats{state=~"active_this_cycle|inactive_this_cycle"}`, "state"), Legend: "{{state}}", Instant: true},
+					}},
+				{Title: "Spend this month", Type: "stat", W: 6, H: 6, Unit: "currencyUSD", Decimals: f(2),
+					Desc:    "Net amount billed this month to date across products (the organization's usage summary).",
+					Queries: []query{{Expr: fmt.Sprintf(`sum by (target) (%s)`, perTargetOf(orgVar, "github_org_billing_usage_net_amount_dollars", "product", "sku")), Legend: "{{target}}", Instant: true}}},
+				{Title: "Budgets spent", Type: "bargauge", W: 6, H: 6, Unit: "percentunit", Min: f(0), Max: f(1),
+					Desc:       "Each budget's spend this month as a share of its limit.",
+					Thresholds: warnAt(0.9, 1),
+					Queries: []query{{Expr: fmt.Sprintf("%s / (%s > 0)", perTargetOf(orgVar, "github_org_budget_spent_dollars", "budget_id", "scope", "sku"), perTargetOf(orgVar, "github_org_budget_limit_dollars", "budget_id", "scope", "sku")),
+						Legend: "{{scope}} {{sku}}", Instant: true}}},
 			}},
 			{Title: "Licenses and license sync", Panels: []panel{
 				{Title: "Enterprise Server license expires in", Type: "stat", W: 6, H: 5, Unit: "d", Decimals: f(0),

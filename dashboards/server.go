@@ -18,7 +18,8 @@ var renewalUploaded = func() string {
 func server() dashboard {
 	return dashboard{
 		UID: "license-exporter-server", Title: "License exporter / Enterprise Server and GitLab",
-		Desc: "GitHub Enterprise Server license and admin stats, self-hosted runners, and GitLab license seats, overage and expiry (license_exporter).",
+		Desc:  "GitHub Enterprise Server license and admin stats, self-hosted runners, GitLab license seats, overage and expiry, and GitLab.com group subscriptions (license_exporter).",
+		Kinds: []kindVar{groupVar},
 		Rows: []row{
 			{Title: "GitHub Enterprise Server", Panels: []panel{
 				{Title: "License seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
@@ -116,6 +117,32 @@ func server() dashboard {
 				{Title: "License add-ons", Type: "table", W: 12, H: 6,
 					Desc:    "Add-ons of the current license and their counts (add_ons of /license).",
 					Queries: []query{{Expr: perTarget("gitlab_license_add_on", "name"), Legend: "count", Instant: true, Unit: "none"}}},
+			}},
+			{Title: "GitLab.com group $gitlab_group", Repeat: groupVar.Name, Panels: []panel{
+				{Title: "Subscription seats", Type: "timeseries", W: 12, H: 8, Unit: "none",
+					Desc:    "Seats of the group's subscription: bought, in use, the most used this term (what the renewal bills) and owed. Bought and owed are absent when only GET /namespaces/:id answered.",
+					Queries: []query{{Expr: perTargetOf(groupVar, "gitlab_subscription_seats", "kind"), Legend: "{{kind}}"}}},
+				{Title: "Seats in use", Type: "gauge", W: 4, H: 8, Unit: "percentunit", Min: f(0), Max: f(1.1),
+					Desc:       "Seats in use as a share of seats bought; GitLabSubscriptionSeatsNearlyExhausted fires at 98 %.",
+					Thresholds: warnAt(0.9, 0.98),
+					Queries: []query{{Expr: fmt.Sprintf(`%s / (%s > 0)`, perTargetOf(groupVar, `gitlab_subscription_seats{kind="in_use"}`), perTargetOf(groupVar, `gitlab_subscription_seats{kind="purchased"}`)),
+						Legend: "{{target}}", Instant: true}}},
+				{Title: "Subscription ends in", Type: "stat", W: 4, H: 4, Unit: "d", Decimals: f(0),
+					Desc:       "Days until the group's subscription ends (negative: ended). Absent without an end date (Free).",
+					Thresholds: []step{{"red", nil}, {"orange", f(0)}, {"green", f(30)}},
+					Queries:    []query{{Expr: fmt.Sprintf("(%s - time()) / 86400", perTargetOf(groupVar, "gitlab_subscription_end_timestamp_seconds")), Legend: "{{target}}", Instant: true}}},
+				{Title: "Plan", Type: "table", W: 4, H: 4,
+					Desc: "The group's plan, and whether it is a trial.",
+					Queries: []query{
+						{Expr: perTargetOf(groupVar, "gitlab_subscription_info", "plan"), Legend: "plan", Instant: true, Unit: "none"},
+						{Expr: perTargetOf(groupVar, "gitlab_subscription_trial"), Legend: "trial", Instant: true, Unit: "none", Mappings: yesNo("no", "text", "trial", "orange")},
+					}},
+				{Title: "Add-on seats", Type: "table", W: 8, H: 4,
+					Desc: "Seats of each add-on of the group assigned and bought (none listed: no add-ons, or the token's user is not an Owner).",
+					Queries: []query{
+						{Expr: perTargetOf(groupVar, "gitlab_add_on_seats_assigned", "name"), Legend: "assigned", Instant: true, Unit: "none"},
+						{Expr: perTargetOf(groupVar, "gitlab_add_on_seats_purchased", "name"), Legend: "purchased", Instant: true, Unit: "none"},
+					}},
 			}},
 			{Title: "GitLab Duo and other add-on seats", Panels: []panel{
 				{Title: "Add-on seats assigned vs purchased", Type: "timeseries", W: 16, H: 8, Unit: "none",

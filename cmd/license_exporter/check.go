@@ -127,8 +127,9 @@ func printCheck(w io.Writer, statuses []collector.Status, src statusSource, time
 	endTarget()
 	if warn > 0 {
 		// A 404 taken as "no data" is not a failure (the enterprise may have
-		// no budgets), but the same 404 comes from a wrong slug: say so.
-		fmt.Fprintf(w, "%d of %s OK, %d not available (404: check the enterprise slug if unexpected)\n", ok, text.Count(len(statuses), "collector", "collectors"), warn)
+		// no budgets), but the same 404 comes from a wrong slug: say so. A
+		// partial answer says on its line what is missing.
+		fmt.Fprintf(w, "%d of %s OK, %d not available (404: check the enterprise slug if unexpected) or partial (the WARN line says what is missing)\n", ok, text.Count(len(statuses), "collector", "collectors"), warn)
 	} else {
 		fmt.Fprintf(w, "%d of %s OK\n", ok, text.Count(len(statuses), "collector", "collectors"))
 	}
@@ -151,7 +152,7 @@ func checkLine(s collector.Status, timeout time.Duration) (result, detail string
 	if detail == "" {
 		detail = "fetched"
 	}
-	if s.Absent {
+	if s.Absent || s.Partial {
 		return "WARN", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))
 	}
 	return "OK", fmt.Sprintf("%s (%s)", detail, s.LastDuration.Round(time.Millisecond))

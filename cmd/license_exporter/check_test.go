@@ -198,7 +198,7 @@ targets:
 		"budgets                      every 1h  WARN  not available (404): no budgets, or the enterprise slug is wrong or the token may not see it",
 		"ai_credits                   every 1h  WARN  not available (404): no AI credit usage report",
 		"visual_studio_subscriptions  every 1h  WARN  not available (404): no Visual Studio subscriptions",
-		"0 of 3 collectors OK, 3 not available (404: check the enterprise slug if unexpected)",
+		"0 of 3 collectors OK, 3 not available (404: check the enterprise slug if unexpected) or partial (the WARN line says what is missing)",
 	)
 }
 
@@ -242,5 +242,75 @@ targets:
 	wantAll(t, "page", page, `<tr class="fail"><td>consumed_licenses, license_sync_status, copilot_seats</td><td>15m, 1h</td><td>FAILING (3 collectors, one cause)</td><td>never</td>`)
 	if n := strings.Count(page, "token was rejected"); n != 1 {
 		t.Errorf("the page says the cause %d times", n)
+	}
+}
+
+// A GitLab.com group: check says which read answered, and where only the
+// namespace did, that the purchased-seat and owed alerts cannot fire; a
+// group the token cannot see fails with the group named.
+func TestCheckGitLabGroup(t *testing.T) {
+	sim, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: group, type: gitlab, api_url: %s, group: group1, token_file: %s}
+`, url)
+	code, out, errOut := check(t, file, 10*time.Second)
+	if code != checkOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	wantAll(t, "output", out,
+		"gitlab_subscription  every 1h  OK  premium plan, 82 of 80 seats in use, 2 owed, ends 2021-07-15; from the subscription (GET /namespaces/:id/gitlab_subscription)",
+		"gitlab_add_ons       every 1h  OK  code_suggestions",
+		"2 of 2 collectors OK",
+	)
+
+	sim.SetFault("/api/v4/namespaces/2/gitlab_subscription", simulator.JSONFault(http.StatusForbidden, `{"message":"403 Forbidden"}`))
+	code, out, _ = check(t, file, 10*time.Second)
+	if code != checkOK {
+		t.Fatalf("exit %d, stdout:\n%s", code, out)
+	}
+	wantAll(t, "output", out,
+		"gitlab_subscription  every 1h  WARN  default plan, 0 seats in use, no end date; from GET /namespaces/:id, the subscription read was refused (403): seats bought and seats owed are unknown, so the purchased-seat and owed alerts cannot fire for this group",
+		"1 of 2 collectors OK, 1 not available",
+	)
+
+	file = writeConfig(t, `
+targets:
+  - {name: group, type: gitlab, api_url: %s, group: nobody, token_file: %s}
+`, url)
+	code, out, _ = check(t, file, 10*time.Second)
+	if code != checkFailed {
+		t.Fatalf("exit %d, stdout:\n%s", code, out)
+	}
+	wantAll(t, "output", out, `FAIL  404: the group "nobody" does not exist at api_url, or the token cannot see it`)
+}
+
+// TestCheckFiveKinds: one target of each kind — an enterprise, an
+// organization outside any enterprise, an Enterprise Server, a GitLab
+// instance and a GitLab.com group — passes check against the simulator
+// that --demo runs.
+func TestCheckFiveKinds(t *testing.T) {
+	_, url := startSim(t)
+	file := writeConfig(t, `
+targets:
+  - {name: enterprise, type: github, api_url: %[1]s, enterprise: octo-corp, token_file: %[2]s}
+  - {name: organization, type: github_org, api_url: %[1]s, organization: github, token_file: %[2]s}
+  - {name: server, type: github_server, api_url: %[1]s/api/v3, token_file: %[2]s}
+  - {name: gitlab, type: gitlab, api_url: %[1]s, token_file: %[2]s}
+  - {name: group, type: gitlab, api_url: %[1]s, group: group1, token_file: %[2]s}
+`, url)
+	code, out, errOut := check(t, file, 30*time.Second)
+	if code != checkOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	wantAll(t, "output", out,
+		"enterprise (github, ", "organization (github_org, ", "server (github_server, ", "gitlab (gitlab, ", "group (gitlab, ",
+		"org_seats      every 15m  OK  medium plan, 4 of 5 seats",
+		"org_copilot    every 15m  OK  Copilot business, 12 seats",
+		"gitlab_subscription  every 1h  OK  premium plan, 82 of 80 seats in use",
+		"24 of 24 collectors OK",
+	)
+	if strings.Contains(out, "FAIL") {
+		t.Errorf("a collector failed:\n%s", out)
 	}
 }

@@ -171,9 +171,21 @@ func (s *series) findings(now time.Time) []finding {
 	if n, _ := s.one(m.GitLabOverage); n > 0 {
 		f = append(f, finding{Critical: true, Text: fmt.Sprintf("GitLab: %g users over the license", n)})
 	}
-	for _, k := range s.keys(m.BudgetSpent) {
-		spent := s.of(m.BudgetSpent)[k]
-		limit, ok := s.of(m.BudgetLimit)[k]
+	if peak, ok := s.one(m.GitLabMaximumUsers); ok {
+		if limit, ok := s.one(m.GitLabUserLimit); ok && limit > 0 && peak > limit {
+			f = append(f, finding{Text: fmt.Sprintf("GitLab: a true-up is owed for up to %g users: the license period's peak is %g against a user limit of %g", peak-limit, peak, limit)})
+		}
+	}
+	// Organizations: the plan's seats, as GitHubOrgSeatsNearlyExhausted.
+	over(m.OrgSeatsConsumed, m.OrgSeatsPurchased, "GitHub plan seats of the organization", true)
+	f = append(f, s.gitlabGroup()...)
+	budgetSpent, budgetLimit := m.BudgetSpent, m.BudgetLimit
+	if len(s.of(budgetLimit)) == 0 {
+		budgetSpent, budgetLimit = collector.OrgTwin(budgetSpent), collector.OrgTwin(budgetLimit)
+	}
+	for _, k := range s.keys(budgetSpent) {
+		spent := s.of(budgetSpent)[k]
+		limit, ok := s.of(budgetLimit)[k]
 		l := s.labels[k]
 		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s", l["scope"], l["entity"], l["sku"])), " ")
 		switch {
@@ -188,9 +200,9 @@ func (s *series) findings(now time.Time) []finding {
 	// A dollar budget without a spent series: its spend could not be read
 	// (github_enterprise_budgets_spend_unknown counts them), so no budget
 	// alert can fire for it.
-	for _, k := range s.keys(m.BudgetLimit) {
+	for _, k := range s.keys(budgetLimit) {
 		l := s.labels[k]
-		if _, ok := s.of(m.BudgetSpent)[k]; ok || personalBudget.MatchString(l["scope"]) { // one person's: counted, not named
+		if _, ok := s.of(budgetSpent)[k]; ok || personalBudget.MatchString(l["scope"]) { // one person's: counted, not named
 			continue
 		}
 		name := strings.Join(strings.Fields(fmt.Sprintf("budget %s %s %s %s", l["budget_id"], l["scope"], l["entity"], l["sku"])), " ")
@@ -219,6 +231,9 @@ func (s *series) findings(now time.Time) []finding {
 		}
 	}
 	expiry(m.ServerExpiry, "the Enterprise Server license", false)
+	if !s.isOne(m.GitLabSubTrial) { // a trial ends without a bill, as in the rules
+		expiry(m.GitLabSubEnd, "the GitLab.com subscription", false)
+	}
 	if expired := s.isOne(m.GitLabExpired); expired || !s.gitlabRenewed() {
 		expiry(m.GitLabExpiry, "the GitLab license", expired)
 	}
@@ -258,6 +273,26 @@ func (s *series) creditPool(now time.Time) []finding {
 	}
 	if billed > 0 {
 		f = append(f, finding{Info: true, Text: fmt.Sprintf("AI credits beyond the pool are billed this month: %.0f so far", billed)})
+	}
+	return f
+}
+
+// gitlabGroup words GitLabSubscriptionSeatsNearlyExhausted and
+// GitLabSubscriptionSeatsOwed; neither speaks for a trial.
+func (s *series) gitlabGroup() []finding {
+	m := &collector.StatusMetrics
+	seats := s.of(m.GitLabSubSeats)
+	if len(seats) == 0 || s.isOne(m.GitLabSubTrial) {
+		return nil
+	}
+	var f []finding
+	used, okU := seats["kind=in_use"]
+	bought, okB := seats["kind=purchased"]
+	if okU && okB && bought > 0 && used/bought >= thresholds.SeatsNearlyExhausted {
+		f = append(f, finding{Text: fmt.Sprintf("GitLab.com subscription seats: %g of %g in use (%.0f %%)", used, bought, 100*used/bought)})
+	}
+	if owed := seats["kind=owed"]; owed > 0 {
+		f = append(f, finding{Text: fmt.Sprintf("GitLab.com subscription: %g seats owed, billed at the next reconciliation", owed)})
 	}
 	return f
 }

@@ -152,6 +152,8 @@ func describeCollector(s collector.Status, now time.Time) collectorView {
 		c.Class, c.State = "pending", "waiting for the first scrape"
 	case s.Succeeded() && s.Absent:
 		c.Class, c.State = "warn", "not available (404)"
+	case s.Succeeded() && s.Partial:
+		c.Class, c.State = "warn", "partial data (the summary says what is missing)"
 	case s.Succeeded():
 		c.Class, c.State = "ok", "OK"
 	default:

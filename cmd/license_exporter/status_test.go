@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -480,5 +481,66 @@ func TestFindingsStoppedUsers(t *testing.T) {
 	got, _ := licenseFindings(c, nil, time.Date(2026, 6, 16, 0, 0, 0, 0, time.UTC))
 	if g, w := fmt.Sprint(got["e"]), "[{false false budget stop: 3 users over their amount and stopped until the 1st (UTC)}]"; g != w {
 		t.Errorf("findings = %s, want %s", g, w)
+	}
+}
+
+// TestFindingsOrgsAndGroups: organizations and GitLab.com groups get the
+// findings of their alerts: plan seats at 98 %, an organization's budgets,
+// subscription seats at 98 % and seats owed (not for a trial), the
+// subscription's expiry ladder, and a self-managed true-up owed although
+// overage reads 0.
+func TestFindingsOrgsAndGroups(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	ts := func(d time.Duration) float64 { return float64(now.Add(d).Unix()) }
+	g, lg := gaugeOf, labelledGauge
+	bl := []string{"budget_id", "o1", "entity", "org", "scope", "organization", "sku", "actions"}
+	c := constCollector{
+		g(t, "github_org_seats_consumed", "org", 49), g(t, "github_org_seats_purchased", "org", 50),
+		lg(t, "github_org_budget_spent_dollars", "org", 100, bl...),
+		lg(t, "github_org_budget_limit_dollars", "org", 100, bl...),
+		g(t, "github_org_seats_consumed", "org-over", 52), g(t, "github_org_seats_purchased", "org-over", 50),
+
+		lg(t, "gitlab_subscription_seats", "group", 80, "kind", "purchased"),
+		lg(t, "gitlab_subscription_seats", "group", 82, "kind", "in_use"),
+		lg(t, "gitlab_subscription_seats", "group", 2, "kind", "owed"),
+		g(t, "gitlab_subscription_trial", "group", 0),
+		g(t, "gitlab_subscription_end_timestamp_seconds", "group", ts(20*day)),
+
+		lg(t, "gitlab_subscription_seats", "trial", 10, "kind", "purchased"),
+		lg(t, "gitlab_subscription_seats", "trial", 30, "kind", "in_use"),
+		lg(t, "gitlab_subscription_seats", "trial", 20, "kind", "owed"),
+		g(t, "gitlab_subscription_trial", "trial", 1),
+		g(t, "gitlab_subscription_end_timestamp_seconds", "trial", ts(5*day)),
+
+		g(t, "gitlab_subscription_end_timestamp_seconds", "ended", ts(-day)),
+		g(t, "gitlab_subscription_trial", "ended", 0),
+
+		g(t, "gitlab_license_maximum_users", "peaked", 110), g(t, "gitlab_license_user_limit", "peaked", 100),
+		g(t, "gitlab_license_overage_users", "peaked", 0),
+	}
+	got, _ := licenseFindings(c, nil, now)
+	want := map[string][]finding{
+		"org": {
+			{Critical: true, Text: "budget organization org actions: $100.00 spent of its $100.00 limit this month"},
+			{Text: "GitHub plan seats of the organization: 49 of 50 in use (98 %)"},
+		},
+		"group": {
+			{Text: "GitLab.com subscription seats: 82 of 80 in use (102 %)"},
+			{Text: "GitLab.com subscription: 2 seats owed, billed at the next reconciliation"},
+			{Text: "the GitLab.com subscription expires on 2026-03-21, in 20 days"},
+		},
+		"ended":  {{Critical: true, Text: "the GitLab.com subscription expired on 2026-02-28"}},
+		"peaked": {{Text: "GitLab: a true-up is owed for up to 10 users: the license period's peak is 110 against a user limit of 100"}},
+	}
+	for target, w := range want {
+		if !reflect.DeepEqual(got[target], w) {
+			t.Errorf("%s: findings = %+v, want %+v", target, got[target], w)
+		}
+	}
+	for _, quiet := range []string{"trial", "org-over"} {
+		if len(got[quiet]) != 0 {
+			t.Errorf("%s: findings %+v, want none", quiet, got[quiet])
+		}
 	}
 }

@@ -68,6 +68,17 @@ Buy more seats, or remove dormant members, outside collaborators and unused Visu
 growth of the last %d days. Order seats now or reclaim dormant ones before new members are billed as overage.`),
 		},
 		{
+			Alert:    "GitHubOrgSeatsNearlyExhausted",
+			Expr:     nearlyExhausted("github_org_seats_consumed", "github_org_seats_purchased"),
+			For:      "1h",
+			Severity: "warning",
+			Summary:  "Organization {{ $labels.target }} is running out of seats of its GitHub plan",
+			Description: nearlyText(`
+{{ $labels.target }} fills %s %% or more of its plan's seats, or reaches them within %d days at the growth of the
+last %d days. Adding members beyond the seats needs more seats bought (Organization settings > Billing and
+licensing): buy them, or remove members and outside collaborators who no longer need access.`),
+		},
+		{
 			Alert:    "GitHubEnterpriseServerSeatsOverLicense",
 			Expr:     overLimit(ghesUsed, ghesLimit),
 			For:      "15m",
@@ -107,6 +118,20 @@ unused users (Admin > Users), or buy more seats.`),
 			Description: `
 {{ $labels.target }} has more billable users than its license's user limit; GitLab bills the overage at
 the next true-up. Block or deactivate unused users (Admin > Users), or buy more seats.`,
+		},
+		{
+			// maximum_user_count is the most billable users the license
+			// period has seen; past user_limit it is a true-up owed,
+			// although overage (today's count) may be back to 0.
+			Alert:    "GitLabLicenseTrueUpOwed",
+			Expr:     "gitlab_license_maximum_users > " + glLimit + "\nand " + glLimit + " > 0",
+			For:      "15m",
+			Severity: "warning",
+			Summary:  "GitLab {{ $labels.target }} owes a true-up: up to {{ $value }} users against its license",
+			Description: `
+{{ $labels.target }} has had {{ $value }} billable users at its peak this license period (maximum_user_count),
+more than its license's user limit. GitLab bills the difference at the true-up even when today's overage is 0:
+budget for it, or buy the seats now with the renewal.`,
 		},
 		{
 			Alert: "GitHubAdvancedSecurityCommittersOverPurchase",

@@ -24,6 +24,8 @@ func DemoConfig(baseURL, tokenFile string) string {
 	target("octo-corp", "github", baseURL, FixtureEnterprise)
 	target("large-corp", "github", baseURL, LargeEnterprise)
 	target("octo-server", "github_server", baseURL+"/api/v3", FixtureEnterprise)
+	target("github-org", "github_org", baseURL, "", "organization: "+FixtureOrganization)
 	target("gitlab", "gitlab", baseURL, "")
+	target("gitlab-group", "gitlab", baseURL, "", "group: "+FixtureGroup)
 	return b.String()
 }
