@@ -102,12 +102,16 @@ func TestReloadsShareOneTransport(t *testing.T) {
 	if open > 4 || made > 4 { // two targets refreshing at once: a few, never one per reload
 		t.Errorf("after 100 reloads: %d connections open, %d made; the targets should share and reuse a few", open, made)
 	}
-	if !eventually(5*time.Second, func() bool { return runtime.NumGoroutine() <= base+4 }) {
+	// A leak of one goroutine a reload would leave 100 more; a few more
+	// than at the start are goroutines of the last reload still winding
+	// down on a busy machine, and the generous wait returns as soon as the
+	// count is down, so neither decides the result on a healthy run.
+	if !eventually(30*time.Second, func() bool { return runtime.NumGoroutine() <= base+20 }) {
 		t.Errorf("goroutines grew from %d to %d over 100 reloads", base, runtime.NumGoroutine())
 	}
 	// Move both targets to another host: the first host's connections go.
 	apply(other.srv.URL, 101)
-	if !eventually(5*time.Second, func() bool { open, _ := api.counts(); return open == 0 }) {
+	if !eventually(30*time.Second, func() bool { open, _ := api.counts(); return open == 0 }) {
 		open, _ := api.counts()
 		t.Errorf("%d connections to a host no target uses are still open", open)
 	}
