@@ -374,8 +374,12 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 		// Whatever the API, a proxy or the network said goes through here
 		// before anyone sees it: an echoed Authorization header never
 		// reaches a log line, check or the status page.
+		// A copy: an *Error may be shared (a scheduler hands one to every
+		// request it turns away), and redacting it in place would race.
 		if e, ok := err.(*Error); ok {
-			e.redact(token)
+			r := *e
+			r.redact(token)
+			err = &r
 		}
 	}()
 	fail := func(k Kind, err error, hint string) *Error {
