@@ -188,3 +188,11 @@ func reportNotAvailable(err error) bool {
 	}
 	return false
 }
+
+// notAvailableWhy words a reportNotAvailable error for the summary.
+func notAvailableWhy(err error) string {
+	if errors.Is(err, errNoLinks) {
+		return "GitHub lists no report files yet"
+	}
+	return "no Copilot usage metrics report (" + copilotPolicyFix + ")"
+}
