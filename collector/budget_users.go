@@ -94,8 +94,8 @@ func usersAtOrAbove(ctx context.Context, src *Source, id string, pct int) (float
 
 // budgetUsers asks, for each multi-user budget, how many users are at 80 %
 // or more and at 100 % or more: two requests. A budget GitHub refuses to
-// answer for (404, another 4xx) is left out and said once; any other
-// failure fails the refresh.
+// answer for (404, 403, another 4xx) is left out and said once, so that the
+// budgets themselves are still exported; any other failure fails the refresh.
 func (c *budgetsCollector) budgetUsers(ctx context.Context, ids []string) (map[string][2]float64, []string, error) {
 	out := map[string][2]float64{}
 	var left []string
@@ -107,7 +107,7 @@ func (c *budgetsCollector) budgetUsers(ctx context.Context, ids []string) (map[s
 			var n [2]float64
 			for i, pct := range []int{budgetUsersNearPercent, budgetUsersOverPercent} {
 				v, err := usersAtOrAbove(gctx, c.src, id, pct)
-				if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
+				if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindPermission) || api.IsKind(err, api.KindClient) {
 					c.warned.Log("user states "+id, level.Warn(c.src.Logger), "msg", "GitHub does not answer the user states of a multi-user budget; its user counts are left out", "collector", "budgets", "budget_id", id, "err", err)
 					mu.Lock()
 					left = append(left, id)

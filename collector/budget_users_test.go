@@ -59,7 +59,13 @@ func budgetUsersSim(t *testing.T, goneStatus int) (base string, asked func() []s
 }
 
 func TestBudgetUsers(t *testing.T) {
-	base, asked := budgetUsersSim(t, http.StatusNotFound)
+	for _, status := range []int{http.StatusNotFound, http.StatusForbidden} {
+		t.Run(http.StatusText(status), func(t *testing.T) { testBudgetUsers(t, status) })
+	}
+}
+
+func testBudgetUsers(t *testing.T, refusal int) {
+	base, asked := budgetUsersSim(t, refusal)
 	c := budgetsCollectorAt(t, fixtureTarget(base))
 	metrics, err := runUpdate(t, c)
 	if err != nil {

@@ -49,17 +49,13 @@ var errNoLinks = errors.New("the report lists no files to download")
 // each says whether it could read the record (a record it cannot is
 // skipped and counted). maxBytes caps the files together. On a 403 from a
 // file (an expired link) it asks for fresh links once and starts over,
-// calling reset first. The links request is never conditional: each answer
-// carries new signatures.
+// calling reset first. The links request may be answered 304: the links
+// are then the ones GitHub still hands out.
 func readCopilotReport(ctx context.Context, src *Source, path string, maxBytes int64, reset func(), each func(json.RawMessage) bool) (reportLinks, int, error) {
 	for attempt := 0; ; attempt++ {
 		var links reportLinks
-		b, _, err := src.Client.GetBytes(ctx, src.enterprisePath(path), nil)
-		if err != nil {
+		if _, err := src.Client.GetJSON(ctx, src.enterprisePath(path), nil, &links); err != nil {
 			return links, 0, err
-		}
-		if err := json.Unmarshal(b, &links); err != nil {
-			return links, 0, &api.Error{Kind: api.KindBadResponse, Path: path, Err: err, Hint: "the report's links are not the JSON GitHub documents"}
 		}
 		if len(links.Links) == 0 {
 			return links, 0, errNoLinks
@@ -187,4 +183,12 @@ func reportNotAvailable(err error) bool {
 		return strings.Contains(m, "polic") || strings.Contains(m, "disabled") || strings.Contains(m, "not enabled")
 	}
 	return false
+}
+
+// notAvailableWhy words a reportNotAvailable error for the summary.
+func notAvailableWhy(err error) string {
+	if errors.Is(err, errNoLinks) {
+		return "GitHub lists no report files yet"
+	}
+	return "no Copilot usage metrics report (" + copilotPolicyFix + ")"
 }

@@ -225,6 +225,6 @@ func (c *copilotSeatsCollector) Update(ctx context.Context, ch chan<- prometheus
 	counts.collect(c.src.Name(), ch)
 	c.pool.update(now, tally)
 	pool := c.pool.collect(c.src.Name(), c.businessCredits, c.enterpriseCredits, ch)
-	c.setSummary("%s (total_seats %s), %d inactive, %d pending cancellation; AI credit pool %s this month", count(len(tally.users)+len(tally.anonUsers), "Copilot user", "Copilot users"), fmtNumber(tally.total), counts.inactive, counts.pending, countFloat(pool, "credit", "credits"))
+	c.setSummary("%s (total_seats %s), %d inactive, %d pending cancellation; AI credit pool %.0f credits this month", count(len(tally.users)+len(tally.anonUsers), "Copilot user", "Copilot users"), fmtNumber(tally.total), counts.inactive, counts.pending, pool)
 	return nil
 }

@@ -40,7 +40,9 @@ var (
 )
 
 func init() {
-	registerCollector(copilotUsageSpec, func(t *Source) (Collector, error) { return &copilotUsageCollector{src: t, now: time.Now}, nil })
+	registerCollector(copilotUsageSpec, func(t *Source) (Collector, error) {
+		return &copilotUsageCollector{src: t, now: time.Now, maxBytes: copilotUsageMaxBytes}, nil
+	})
 }
 
 // copilotUsageCollector reads the enterprise's latest 28-day report once a
@@ -53,6 +55,8 @@ type copilotUsageCollector struct {
 	fetched   time.Time // zero until the first read
 	last      *activeUsers
 	available bool
+	why       string // why no report is available
+	maxBytes  int64
 }
 
 var _ Collector = (*copilotUsageCollector)(nil)
@@ -144,11 +148,11 @@ func (a *activeUsers) collect(target string, ch chan<- prometheus.Metric) {
 func (c *copilotUsageCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
 	if now := c.now(); c.fetched.IsZero() || now.Sub(c.fetched) >= copilotReportEvery {
 		var tally *activeUsers
-		links, skipped, err := readCopilotReport(ctx, c.src, "copilot/metrics/reports/enterprise-28-day/latest", copilotUsageMaxBytes,
+		links, skipped, err := readCopilotReport(ctx, c.src, "copilot/metrics/reports/enterprise-28-day/latest", c.maxBytes,
 			func() { tally = newActiveUsers() }, func(raw json.RawMessage) bool { return tally.add(raw) })
 		switch {
 		case reportNotAvailable(err):
-			c.fetched, c.last, c.available = now, nil, false
+			c.fetched, c.last, c.available, c.why = now, nil, false, notAvailableWhy(err)
 		case err != nil:
 			return wrap("copilot usage report", err)
 		default:
@@ -161,7 +165,7 @@ func (c *copilotUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 	}
 	next := c.fetched.Add(copilotReportEvery).UTC().Format(time.RFC3339)
 	if !c.available {
-		c.setNotAvailableFix("not available: no Copilot usage metrics report (" + copilotPolicyFix + "); read again after " + next)
+		c.setNotAvailableFix("not available: " + c.why + "; read again after " + next)
 		return nil
 	}
 	a := c.last

@@ -169,3 +169,39 @@ func TestCopilotUsageRecords(t *testing.T) {
 		}
 	}
 }
+
+// The cap holds for a report's files together: two parts that each fit
+// but not both fail the refresh.
+func TestCopilotUsageCapOverParts(t *testing.T) {
+	sim, base := startSim(t, simulator.Options{})
+	part := `{"day_totals":[{"day":"2025-10-01","daily_active_users":5}]}` + "\n"
+	sim.SetFault(simulator.ReportsPrefix, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, part) })
+	sim.SetFault(usageLinksPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"download_links": ["http://%[1]s%[2]sa?sig=1", "http://%[1]s%[2]sb?sig=2"], "report_end_day": "2025-10-01"}`, r.Host, simulator.ReportsPrefix)
+	})
+	now := time.Date(2025, 10, 4, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		cap int64
+		ok  bool
+	}{{int64(2 * len(part)), true}, {int64(2*len(part) - 1), false}} {
+		c := copilotUsageAt(t, base, &now)
+		c.maxBytes = tc.cap
+		if _, err := runUpdate(t, c); (err == nil) != tc.ok {
+			t.Errorf("cap %d for two parts of %d bytes: err = %v, want ok=%v", tc.cap, len(part), err, tc.ok)
+		}
+	}
+}
+
+func FuzzCopilotReportRecords(f *testing.F) {
+	f.Add([]byte(`[{"day_totals":[{"day":"2025-10-01","daily_active_users":2}]}]`))
+	f.Add([]byte("{\"day\":\"2025-10-01\"}\nnot json\n"))
+	f.Add([]byte(`[1, {"day_totals": null}, "x"`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a := newActiveUsers()
+		_, _ = decodeRecords(strings.NewReader(string(b)), a.add)
+		s := &creditSpread{users: map[uint64]float64{}}
+		_, _ = decodeRecords(strings.NewReader(string(b)), s.add)
+		s.build()
+	})
+}

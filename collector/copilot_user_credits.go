@@ -48,6 +48,7 @@ type copilotUserCreditsCollector struct {
 	fetched   time.Time
 	last      *creditSpread
 	available bool
+	why       string
 }
 
 var _ Collector = (*copilotUserCreditsCollector)(nil)
@@ -117,7 +118,7 @@ func (c *copilotUserCreditsCollector) Update(ctx context.Context, ch chan<- prom
 			func() { spread = &creditSpread{users: map[uint64]float64{}} }, func(raw json.RawMessage) bool { return spread.add(raw) })
 		switch {
 		case reportNotAvailable(err):
-			c.fetched, c.last, c.available = now, nil, false
+			c.fetched, c.last, c.available, c.why = now, nil, false, notAvailableWhy(err)
 		case err != nil:
 			return wrap("copilot users report", err)
 		default:
@@ -128,7 +129,7 @@ func (c *copilotUserCreditsCollector) Update(ctx context.Context, ch chan<- prom
 	}
 	next := c.fetched.Add(copilotReportEvery).UTC().Format(time.RFC3339)
 	if !c.available {
-		c.setNotAvailableFix("not available: no Copilot users report (" + copilotPolicyFix + "); read again after " + next)
+		c.setNotAvailableFix("not available: " + c.why + "; read again after " + next)
 		return nil
 	}
 	s := c.last

@@ -27,7 +27,8 @@ const (
 	BudgetNearlySpent = 0.9
 
 	// AICreditsNearlyUsed is the share of an AI credit allowance (a cost
-	// center's cap) used at which its "NearlyExhausted" alert fires.
+	// center's cap, the enterprise's monthly pool) used at which its
+	// "NearlyExhausted" alert fires.
 	AICreditsNearlyUsed = 0.9
 
 	// PersonalBudgetScopes matches (as a Prometheus regex, fully anchored)
