@@ -385,6 +385,9 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return wrap("budgets", err)
 	}
 	slices.SortStableFunc(budgets, func(a, b budget) int { return cmp.Compare(label(a.ID), label(b.ID)) })
+	if c.src.Config.Type == config.TypeGitHubOrg {
+		orgBudgetEntities(budgets, c.src.Config.Organization)
+	}
 
 	var costCenters map[string]string
 	var note string
@@ -475,6 +478,16 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 		return nil, nil, err
 	}
 	return spend, rejected, nil
+}
+
+// orgBudgetEntities names the organization in an organization's own
+// organization-scoped budgets that name none: there is only one it can be.
+func orgBudgetEntities(budgets []budget, org string) {
+	for i := range budgets {
+		if budgets[i].scope() == "organization" && strings.TrimSpace(string(budgets[i].Entity)) == "" {
+			budgets[i].Entity = api.String(org)
+		}
+	}
 }
 
 // netAmount is the net amount of a usage report query, over every line.
