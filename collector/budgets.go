@@ -370,6 +370,9 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 		return wrap("budgets", err)
 	}
 	slices.SortStableFunc(budgets, func(a, b budget) int { return cmp.Compare(label(a.ID), label(b.ID)) })
+	if c.src.Config.Type == config.TypeGitHubOrg {
+		orgBudgetEntities(budgets, c.src.Config.Organization)
+	}
 
 	var costCenters map[string]string
 	var note string
@@ -548,6 +551,16 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 		return nil, nil, 0, err
 	}
 	return spend, rejected, len(keys) + len(names), nil
+}
+
+// orgBudgetEntities names the organization in an organization's own
+// organization-scoped budgets that name none: there is only one it can be.
+func orgBudgetEntities(budgets []budget, org string) {
+	for i := range budgets {
+		if budgets[i].scope() == "organization" && strings.TrimSpace(string(budgets[i].Entity)) == "" {
+			budgets[i].Entity = api.String(org)
+		}
+	}
 }
 
 // report is the report a filter reads: its scope entity, without the

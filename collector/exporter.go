@@ -321,6 +321,11 @@ func sendState(ch chan<- prometheus.Metric, st State) {
 			absent = 1
 		}
 		ch <- sample(notAvailableDesc, absent, st.Target, st.Collector)
+		partial := 0.0
+		if st.Partial {
+			partial = 1
+		}
+		ch <- sample(partialDesc, partial, st.Target, st.Collector)
 	}
 	ch <- sample(durationDesc, st.LastDuration.Seconds(), st.Target, st.Collector)
 	if !st.LastSuccess.IsZero() {

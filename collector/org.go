@@ -77,8 +77,8 @@ func init() {
 }
 
 // servesOrgs makes s serve github_org targets: the type, the variant, and a
-// github_org_ twin of each github_enterprise_ metric (same help, labels and
-// type), declared like the others so that Describe, the docs and the
+// github_org_ twin of each github_enterprise_ metric (same labels, type and
+// help), declared like the others so that Describe, the docs and the
 // dashboards' tests know them.
 func (s *Spec) servesOrgs(v OrgVariant) {
 	registryMu.Lock()
@@ -95,7 +95,8 @@ func (s *Spec) servesOrgs(v OrgVariant) {
 			}
 			name = "github_org_" + rest
 		}
-		twin := newMetric(m.vt, name, m.Help, m.Labels)
+		// A help text that names a sibling metric names the sibling's twin.
+		twin := newMetric(m.vt, name, strings.ReplaceAll(m.Help, "github_enterprise_", "github_org_"), m.Labels)
 		s.orgTwins[m.desc] = twin
 		s.metrics = append(s.metrics, twin)
 	}

@@ -33,6 +33,9 @@ var (
 	notAvailableDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_not_available",
 		"1 while the API answers that the collector's data does not exist for this target (a 404 taken as no budgets, no AI credit report, no Visual Studio subscriptions), which a token that may not see the data gets too; else 0. Absent until a refresh has succeeded.",
 		"target", "collector")
+	partialDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_partial",
+		"1 while the collector's last refresh succeeded with part of its data unreadable and left out (a refused GitLab subscription read answered by the namespace, a plan or add-on list the token may not see); check and the status page say what is missing; else 0. Absent until a refresh has succeeded.",
+		"target", "collector")
 	durationDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_duration_seconds",
 		"Duration of the collector's last refresh.", "target", "collector")
 	lastSuccessDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_last_success_timestamp_seconds",

@@ -544,3 +544,14 @@ func TestFindingsOrgsAndGroups(t *testing.T) {
 		}
 	}
 }
+
+// A refresh that left part of the data out (a refused subscription read, a
+// hidden plan) is a warning on the page too, not "not available (404)".
+func TestStatusPartialIsWarning(t *testing.T) {
+	now := time.Now()
+	s := collector.Status{State: collector.State{Target: "g", Collector: "gitlab_subscription", LastAttempt: now, LastSuccess: now,
+		Summary: "default plan; from GET /namespaces/:id", Partial: true}, Interval: time.Hour}
+	if c := describeCollector(s, now); c.Class != "warn" || c.State != "partial data (the summary says what is missing)" {
+		t.Errorf("class %q, state %q; want warn, partial data", c.Class, c.State)
+	}
+}

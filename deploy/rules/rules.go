@@ -64,7 +64,7 @@ type Group struct {
 
 // Groups are all rule groups, in the order of the rule file.
 func Groups() []Group {
-	return []Group{seats(), expiry(), gitlabGroup(), licenseSync(), exporter(), billing()}
+	return []Group{seats(), expiry(), gitlabGroup(), licenseSync(), exporter(), billing(), orgBudgets()}
 }
 
 // YAML renders the rule file, Prometheus's rule_files format.
