@@ -397,7 +397,11 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 	if err != nil {
 		return err
 	}
-	states, unanswered, err := c.budgetUsers(ctx, multiUserBudgetIDs(budgets))
+	var multiUser []string
+	if c.src.Config.Type != config.TypeGitHubOrg { // organizations have no budget user states
+		multiUser = multiUserBudgetIDs(budgets)
+	}
+	states, unanswered, err := c.budgetUsers(ctx, multiUser)
 	if err != nil {
 		return err
 	}
