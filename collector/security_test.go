@@ -20,7 +20,7 @@ func TestTokenFileFaultsLeakNothing(t *testing.T) {
 	if err := os.WriteFile(r.token, []byte(wrong+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r.eventually(3*time.Second, "401 after a bad rotation", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 0 })
+	r.eventually(30*time.Second, "401 after a bad rotation", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 0 })
 	if err := r.state("consumed_licenses").LastError; !api.IsKind(err, api.KindAuth) || !strings.Contains(r.fix("consumed_licenses"), "token was rejected") {
 		t.Errorf("error = %v, want 401 with a hint", err)
 	}
@@ -29,7 +29,7 @@ func TestTokenFileFaultsLeakNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	forceRetry(r, "consumed_licenses")
-	r.eventually(3*time.Second, "token file error", func(map[string]float64) bool {
+	r.eventually(30*time.Second, "token file error", func(map[string]float64) bool {
 		err := r.state("consumed_licenses").LastError
 		return err != nil && strings.Contains(err.Error(), "token_file")
 	})
@@ -41,7 +41,7 @@ func TestTokenFileFaultsLeakNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	forceRetry(r, "consumed_licenses")
-	r.eventually(3*time.Second, "recovery after the token is back", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 1 })
+	r.eventually(30*time.Second, "recovery after the token is back", func(s map[string]float64) bool { return s[faultSuccess("consumed_licenses")] == 1 })
 	r.assertNoSecret(faultToken)
 	r.assertNoSecret(wrong)
 	if !strings.Contains(r.logs.String(), "level=debug") {

@@ -92,7 +92,17 @@ func get(t *testing.T, url string) string {
 
 func TestDemoServesRealMetrics(t *testing.T) {
 	addr, _ := startExporter(t, "--demo")
-	body := get(t, "http://"+addr+"/metrics")
+	// The large synthetic enterprise's first refresh (200 pages) may outlast
+	// a scrape on a busy machine: scrape until it is in, with a bound that
+	// only a broken demo reaches.
+	var body string
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		body = get(t, "http://"+addr+"/metrics")
+		if strings.Contains(body, `github_enterprise_seats_consumed{target="large-corp"}`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	for _, want := range []string{
 		`github_enterprise_seats_consumed{target="octo-corp"} 5000`,
 		`github_enterprise_seats_purchased{target="octo-corp"} 4500`,
