@@ -403,8 +403,7 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 	if err != nil {
 		return nil, err
 	}
-	throttled := false
-	defer func() { ticket.Done(throttled) }()
+	defer ticket.Done()
 
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
@@ -454,7 +453,6 @@ func (c *Client) getOnce(ctx context.Context, u *url.URL, decode func(io.Reader)
 			// Retry-After holds for its endpoint only (the collector waits
 			// until then): one backend in maintenance is not the whole API.
 			c.sched.rate.block(e.RetryAt)
-			throttled = true
 		}
 		return r, e
 	}

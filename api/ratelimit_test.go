@@ -220,7 +220,7 @@ func TestNoStartPastRemaining(t *testing.T) {
 		go func() {
 			tk, err := s.Acquire(context.Background(), "/x")
 			if tk != nil {
-				tk.Done(false)
+				tk.Done()
 			}
 			results <- err
 		}()
@@ -233,7 +233,7 @@ func TestNoStartPastRemaining(t *testing.T) {
 	}
 	s.rate.observe(rateHeaders(5000, 0, now.Add(time.Hour)), now)
 	for _, tk := range tickets {
-		tk.Done(false)
+		tk.Done()
 	}
 	for range 4 {
 		if err := <-results; !IsKind(err, KindRateLimit) {
@@ -251,7 +251,7 @@ func TestNoStartPastRemaining(t *testing.T) {
 	if sl, _ := s.admitLocked(now, "/x"); sl != nil {
 		t.Error("6 requests left and 6 in flight: another one started")
 	}
-	s.finishLocked(slots[0], now, false)
+	s.finishLocked(slots[0], now)
 	if sl, _ := s.admitLocked(now, "/x"); sl == nil {
 		t.Error("6 requests left and 5 in flight: none started")
 	}

@@ -54,8 +54,7 @@ type Scheduler struct {
 	spans    []span                 // finished requests, by end time, within the window
 	starts   map[string][]time.Time // request starts per endpoint, within the window
 	est      time.Duration          // moving average of response times
-	limit    float64                // adaptive concurrency, 1..lim.Concurrency
-	changed  chan struct{}          // closed when a request finishes
+	changed  chan struct{}          // closed when a request finishes or the cap rises
 	waiting  int                    // requests waiting in Acquire's loop
 }
 
@@ -87,7 +86,7 @@ func NewScheduler(lim Limits) *Scheduler {
 	return &Scheduler{
 		lim: lim, now: time.Now, after: time.After,
 		inflight: map[*slot]struct{}{}, starts: map[string][]time.Time{},
-		est: initialEstimate, limit: float64(lim.Concurrency), changed: make(chan struct{}),
+		est: initialEstimate, changed: make(chan struct{}),
 	}
 }
 
@@ -98,21 +97,13 @@ func (s *Scheduler) Limits() Limits {
 	return s.lim
 }
 
-// setConcurrency changes the cap on requests in flight. Lowered, it holds
-// at once (requests in flight finish); raised, it holds at once unless a
-// secondary rate limit has cut the adaptive limit, which then climbs back
-// as usual, now up to the new cap.
+// setConcurrency changes the cap on requests in flight, at once (lowered,
+// the requests in flight finish).
 func (s *Scheduler) setConcurrency(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n <= 0 || n == s.lim.Concurrency {
 		return
-	}
-	switch {
-	case n < s.lim.Concurrency:
-		s.limit = min(s.limit, float64(n))
-	case s.limit >= float64(s.lim.Concurrency):
-		s.limit = float64(n)
 	}
 	s.lim.Concurrency = n
 	close(s.changed) // requests waiting for a slot may start now
@@ -128,7 +119,7 @@ func (s *Scheduler) setConcurrency(n int) {
 // sum stays within the budget whichever way GitHub slices the minute.
 func (s *Scheduler) admitLocked(now time.Time, endpoint string) (*slot, time.Time) {
 	s.pruneLocked(now)
-	if len(s.inflight) >= max(int(s.limit), 1) {
+	if len(s.inflight) >= s.lim.Concurrency {
 		return nil, time.Time{}
 	}
 	// The primary budget: each request in flight will spend one of the
@@ -198,11 +189,10 @@ func (s *Scheduler) pruneLocked(now time.Time) {
 	}
 }
 
-// finishLocked ends a request. A throttled answer (a secondary rate limit)
-// halves the concurrency; every other answer raises it by one request per
-// full round of requests, up to the cap: additive increase, multiplicative
-// decrease, as TCP does.
-func (s *Scheduler) finishLocked(sl *slot, now time.Time, throttled bool) {
+// finishLocked ends a request and records its response time. A secondary
+// rate limit answer needs nothing here: its Retry-After (a minute at least)
+// holds every request of the credential (rateState.block).
+func (s *Scheduler) finishLocked(sl *slot, now time.Time) {
 	if _, ok := s.inflight[sl]; !ok {
 		return
 	}
@@ -210,11 +200,6 @@ func (s *Scheduler) finishLocked(sl *slot, now time.Time, throttled bool) {
 	d := now.Sub(sl.start)
 	s.spans = append(s.spans, span{end: now, dur: d})
 	s.est = (s.est*3 + d) / 4
-	if throttled {
-		s.limit = max(s.limit/2, 1)
-	} else {
-		s.limit = min(s.limit+1/s.limit, float64(s.lim.Concurrency))
-	}
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
@@ -225,12 +210,11 @@ type Ticket struct {
 	sl *slot
 }
 
-// Done records the request's response time; throttled says whether the
-// answer was a secondary rate limit.
-func (t *Ticket) Done(throttled bool) {
+// Done records the request's response time.
+func (t *Ticket) Done() {
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
-	t.s.finishLocked(t.sl, t.s.now(), throttled)
+	t.s.finishLocked(t.sl, t.s.now())
 }
 
 // Acquire waits until a request to path may start under every limit, or ctx

@@ -47,7 +47,7 @@ func simulate(t *testing.T, s *Scheduler, n int, latency func(i int) time.Durati
 				rest = append(rest, f)
 				continue
 			}
-			s.finishLocked(f.sl, f.end, false)
+			s.finishLocked(f.sl, f.end)
 			reqs = append(reqs, *f)
 		}
 		flying = rest
@@ -159,32 +159,6 @@ func TestSchedulerSharedCredential(t *testing.T) {
 	checkLimits(t, lim, reqs)
 	if alone := IdealDuration(lim, 150, time.Second); took < 2*alone {
 		t.Errorf("two targets on one credential took %s, less than twice one alone (%s): they did not share", took, alone)
-	}
-}
-
-func TestSchedulerAdaptsConcurrency(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	s := NewScheduler(Limits{Concurrency: 8})
-	var slots []*slot
-	for {
-		sl, _ := s.admitLocked(now, "/x")
-		if sl == nil {
-			break
-		}
-		slots = append(slots, sl)
-	}
-	if len(slots) != 8 {
-		t.Fatalf("%d admitted, want the cap 8", len(slots))
-	}
-	s.finishLocked(slots[0], now.Add(10*time.Millisecond), true) // a secondary limit
-	if s.limit != 4 {
-		t.Errorf("after a throttled answer the limit is %v, want halved to 4", s.limit)
-	}
-	for _, sl := range slots[1:] {
-		s.finishLocked(sl, now.Add(20*time.Millisecond), false)
-	}
-	if s.limit <= 4 || s.limit > 8 {
-		t.Errorf("after 7 good answers the limit is %v, want between 4 and 8", s.limit)
 	}
 }
 

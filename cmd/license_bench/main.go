@@ -32,6 +32,7 @@ type flags struct {
 	onlyHostile       bool
 	scrapeOnly        bool
 	costOnly          bool
+	coldOnly          bool
 }
 
 func main() {
@@ -56,6 +57,7 @@ func main() {
 	app.Flag("only-hostile", "Measure only the memory under hostile answers (endless bodies, 10 MB headers).").BoolVar(&f.onlyHostile)
 	app.Flag("scrape-only", "Only the scrape latency comparison (quick, to profile the scrape path).").BoolVar(&f.scrapeOnly)
 	app.Flag("cost-only", "Measure only the API cost per collector (fast: no latency).").BoolVar(&f.costOnly)
+	app.Flag("cold-only", "Measure only the cold refreshes against the ideal (--cold-users, --page-latency).").BoolVar(&f.coldOnly)
 	kingpin.MustParse(app.Parse(os.Args[1:]))
 
 	if f.costOnly {
@@ -92,31 +94,15 @@ func run(f flags) (*report, error) {
 	if f.scrapeOnly {
 		return r, scrapeSection(r, f)
 	}
+	if f.coldOnly {
+		return r, coldSection(r, f)
+	}
 	if err := costSection(r, f.costUsers); err != nil {
 		return nil, err
 	}
 
-	r.add("cold refresh of consumed_licenses against the ideal (the fastest schedule that keeps ≤ %s of response time and ≤ %d requests per endpoint in any %s, and ≤ %d in flight); times in GitHub's time", lim.ResponseBudget, lim.PerEndpoint, lim.Window, lim.Concurrency)
-	for _, latency := range f.latencies {
-		for _, users := range f.coldUsers {
-			c, err := coldRefresh(users, latency)
-			if err != nil {
-				return nil, fmt.Errorf("cold refresh %d users %s: %w", users, latency, err)
-			}
-			scaled := ""
-			if c.scale > 1 {
-				scaled = fmt.Sprintf(", run ×%.0f faster", c.scale)
-			}
-			r.row(fmt.Sprintf("  %d users (%d pages), %s a page%s", users, c.pages, latency, scaled),
-				c.took.Round(time.Millisecond).String(), fmt.Sprintf("ideal %s at the %s a page the API took (%s at the unloaded %s), ratio %.2f; %s",
-					c.ideal.Round(time.Millisecond), c.meanResp.Round(time.Millisecond), c.idealUnloaded.Round(time.Millisecond), c.rtt.Round(time.Millisecond),
-					float64(c.took)/float64(c.ideal), target(float64(c.took) <= 1.3*float64(c.ideal), "≤ 1.3× ideal")))
-			r.row("    response time in the busiest 60 s; headroom to GitHub's 90 s", c.peakResp.Round(100*time.Millisecond).String(),
-				fmt.Sprintf("headroom %s", (githubResponseTime-c.peakResp).Round(100*time.Millisecond)))
-			r.row("    requests to the endpoint in the busiest 60 s; max in flight", fmt.Sprintf("%d; %d", c.peakEndpoint, c.maxInFlight),
-				target(c.peakEndpoint <= lim.PerEndpoint && c.maxInFlight <= lim.Concurrency, fmt.Sprintf("≤ %d; ≤ %d", lim.PerEndpoint, lim.Concurrency)))
-			r.row("    secondary-limit answers", fmt.Sprint(c.limited), target(c.limited == 0, "0"))
-		}
+	if err := coldSection(r, f); err != nil {
+		return nil, err
 	}
 
 	if err := scrapeSection(r, f); err != nil {
@@ -229,5 +215,34 @@ func scrapeSection(r *report, f flags) error {
 		fmt.Sprintf("minimal %s, ratio %.2f; %s", ms(s.minimal.p99), ratio(s.exporter.p99, s.minimal.p99),
 			target(ratio(s.exporter.p99, s.minimal.p99) <= 1.5, "≤ 1.5× minimal")))
 	r.row("  API requests during the scrapes", fmt.Sprint(s.calls), target(s.calls == 0, "0"))
+	return nil
+}
+
+// coldSection times cold refreshes of consumed_licenses against the ideal
+// schedule, at every size and page latency asked for.
+func coldSection(r *report, f flags) error {
+	lim := apiclient.DefaultLimits()
+	r.add("cold refresh of consumed_licenses against the ideal (the fastest schedule that keeps ≤ %s of response time and ≤ %d requests per endpoint in any %s, and ≤ %d in flight); times in GitHub's time", lim.ResponseBudget, lim.PerEndpoint, lim.Window, lim.Concurrency)
+	for _, latency := range f.latencies {
+		for _, users := range f.coldUsers {
+			c, err := coldRefresh(users, latency)
+			if err != nil {
+				return fmt.Errorf("cold refresh %d users %s: %w", users, latency, err)
+			}
+			scaled := ""
+			if c.scale > 1 {
+				scaled = fmt.Sprintf(", run ×%.0f faster", c.scale)
+			}
+			r.row(fmt.Sprintf("  %d users (%d pages), %s a page%s", users, c.pages, latency, scaled),
+				c.took.Round(time.Millisecond).String(), fmt.Sprintf("ideal %s at the %s a page the API took (%s at the unloaded %s), ratio %.2f; %s",
+					c.ideal.Round(time.Millisecond), c.meanResp.Round(time.Millisecond), c.idealUnloaded.Round(time.Millisecond), c.rtt.Round(time.Millisecond),
+					float64(c.took)/float64(c.ideal), target(float64(c.took) <= 1.3*float64(c.ideal), "≤ 1.3× ideal")))
+			r.row("    response time in the busiest 60 s; headroom to GitHub's 90 s", c.peakResp.Round(100*time.Millisecond).String(),
+				fmt.Sprintf("headroom %s", (githubResponseTime-c.peakResp).Round(100*time.Millisecond)))
+			r.row("    requests to the endpoint in the busiest 60 s; max in flight", fmt.Sprintf("%d; %d", c.peakEndpoint, c.maxInFlight),
+				target(c.peakEndpoint <= lim.PerEndpoint && c.maxInFlight <= lim.Concurrency, fmt.Sprintf("≤ %d; ≤ %d", lim.PerEndpoint, lim.Concurrency)))
+			r.row("    secondary-limit answers", fmt.Sprint(c.limited), target(c.limited == 0, "0"))
+		}
+	}
 	return nil
 }
