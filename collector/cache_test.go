@@ -76,7 +76,11 @@ func TestCacheServesFreshDataWithoutRefresh(t *testing.T) {
 	if valueOf(t, ms) != 1 || !st.Succeeded() || f.calls.Load() != 1 {
 		t.Fatalf("first scrape: %v %+v calls %d", ms, st, f.calls.Load())
 	}
-	f.set(2, nil, nil)
+	// The refresh waits at the gate until the stale scrape has been
+	// served: a refresh that ran ahead of it would otherwise decide the
+	// result on a busy machine.
+	gate := make(chan struct{})
+	f.set(2, nil, gate)
 	now.Add(59 * time.Second)
 	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 1 || f.calls.Load() != 1 {
 		t.Errorf("data younger than refresh_interval must be served from the cache")
@@ -85,6 +89,7 @@ func TestCacheServesFreshDataWithoutRefresh(t *testing.T) {
 	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 1 {
 		t.Errorf("stale data is served at once while its refresh runs")
 	}
+	close(gate)
 	settle(c)
 	if ms, _ := c.get(context.Background()); valueOf(t, ms) != 2 || f.calls.Load() != 2 {
 		t.Errorf("stale data must be refreshed")
