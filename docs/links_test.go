@@ -48,6 +48,26 @@ func TestRelativeLinks(t *testing.T) {
 	}
 }
 
+// proseLines are the lines of a Markdown page outside fenced code blocks.
+func proseLines(b []byte) []string {
+	var out []string
+	fence := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case fence != "":
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+		case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
+			fence = trimmed[:3]
+		default:
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 // linksOf returns the relative links of a Markdown page, outside code.
 func linksOf(t *testing.T, page string) []string {
 	b, err := os.ReadFile(page)
@@ -55,19 +75,7 @@ func linksOf(t *testing.T, page string) []string {
 		t.Fatal(err)
 	}
 	var links []string
-	fence := ""
-	for _, line := range strings.Split(string(b), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for _, line := range proseLines(b) {
 		line = codeSpan.ReplaceAllString(line, "")
 		for _, re := range []*regexp.Regexp{inlineLink, refLink, htmlLink} {
 			for _, m := range re.FindAllStringSubmatch(line, -1) {
@@ -115,19 +123,7 @@ func anchorsOf(file string) (map[string]bool, error) {
 	}
 	anchors := map[string]bool{}
 	count := map[string]int{}
-	fence := ""
-	for _, line := range strings.Split(string(b), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for _, line := range proseLines(b) {
 		for _, m := range htmlAnchor.FindAllStringSubmatch(line, -1) {
 			anchors[m[1]] = true
 		}
