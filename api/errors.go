@@ -239,9 +239,23 @@ func apiMessage(resp *http.Response, body []byte) string {
 	if msg == "" {
 		msg = string(m.Error)
 	}
+	// Bounded here for memory only: the message is cut to what is shown
+	// after redaction (Error.redact), since a token cut in two would no
+	// longer be recognised and part of it would be shown.
 	msg = strings.Join(strings.Fields(msg), " ")
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
+	if len(msg) > 4<<10 {
+		msg = msg[:4<<10]
+	}
+	return msg
+}
+
+// shownMessage is the longest API message an error shows.
+const shownMessage = 200
+
+// cut shortens an API message to shownMessage bytes.
+func cut(msg string) string {
+	if len(msg) > shownMessage {
+		return msg[:shownMessage] + "…"
 	}
 	return msg
 }

@@ -82,7 +82,7 @@ func RedactError(err error, secret string) error {
 // from the API, a proxy or the network.
 func (e *Error) redact(secret string) {
 	e.Path = Redact(e.Path, secret)
-	e.Message = Redact(e.Message, secret)
+	e.Message = cut(Redact(e.Message, secret))
 	e.Hint = Redact(e.Hint, secret)
 	e.AcceptedScopes = Redact(e.AcceptedScopes, secret)
 	e.TokenScopes = Redact(e.TokenScopes, secret)

@@ -86,3 +86,30 @@ func TestErrorRedacted(t *testing.T) {
 		t.Errorf("a closed client's token stays in RedactSent: %q", got)
 	}
 }
+
+// A token the message would be cut through is redacted before the cut:
+// no part of it is shown, however long the message before it.
+func TestRedactBeforeCut(t *testing.T) {
+	const tok = "ghp_Zq8mN4xR7tKp2Lw9Vb6Yc3Hd5Jf1Gs0Ae7Qx"
+	for _, pad := range []int{150, 185, 195, 199} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, `{"message":"%s %s"}`, strings.Repeat("x", pad), tok)
+		}))
+		c, err := New(Options{BaseURL: srv.URL, Token: staticToken(tok)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		_, err = c.GetJSON(context.Background(), "/x", nil, &v)
+		srv.Close()
+		e, ok := AsError(err)
+		if !ok {
+			t.Fatalf("%v", err)
+		}
+		if strings.Contains(e.Message, tok[:8]) || len(e.Message) > shownMessage+len("…") {
+			t.Errorf("pad %d: message %q shows part of the token or is too long", pad, e.Message)
+		}
+	}
+}
