@@ -501,9 +501,12 @@ func (c *budgetsCollector) fetchSpend(ctx context.Context, wanted map[usageFilte
 			mu.Lock()
 			defer mu.Unlock()
 			for _, f := range byReport[rf] {
-				if n, ok := f.net(r); ok || (f.product == "" && f.sku == "") {
+				switch n, matched, known := f.net(r); {
+				case matched && !known:
+					rejected[f] = "the usage report gives a line of it no amount"
+				case matched || (f.product == "" && f.sku == ""):
 					spend[f] = n
-				} else {
+				default:
 					unmatched = append(unmatched, f)
 				}
 			}
@@ -577,9 +580,11 @@ func (f usageFilter) report() usageFilter {
 // net is the net amount of the report's lines of the filter's product or
 // SKU (none: every line). Product names are not case sensitive (OpenAPI
 // parameter product); a SKU is compared in skuLabel's form.
-// matched says whether any line was of the filter's product or SKU.
-func (f usageFilter) net(r *usageReport) (net float64, matched bool) {
+// matched says whether any line was of the filter's product or SKU, known
+// whether every such line had an amount.
+func (f usageFilter) net(r *usageReport) (net float64, matched, known bool) {
 	var s sum
+	known = true
 	for i := range r.UsageItems.Items {
 		it := &r.UsageItems.Items[i]
 		if f.product != "" && !strings.EqualFold(strings.TrimSpace(string(it.Product)), f.product) {
@@ -588,8 +593,9 @@ func (f usageFilter) net(r *usageReport) (net float64, matched bool) {
 		if f.sku != "" && skuLabel(it.SKU) != skuLabel(api.String(f.sku)) {
 			continue
 		}
-		s.add(it.NetAmount)
 		matched = true
+		known = known && it.NetAmount.Valid // a line without an amount leaves the spend unknown, not short
+		s.add(it.NetAmount)
 	}
-	return s.value, matched
+	return s.value, matched, known
 }

@@ -457,3 +457,31 @@ func TestBudgetSpentCents(t *testing.T) {
 		t.Errorf("spent = %v, want exactly 240", v)
 	}
 }
+
+// A line of the budget's product without an amount leaves its spend
+// unknown (no series, counted), never $0.
+func TestBudgetsLineWithoutAmountIsUnknown(t *testing.T) {
+	sim, base := startSim(t, simulator.Options{})
+	sim.SetFault(budgetsPath, simulator.JSONFault(http.StatusOK, `{"budgets": [
+	  {"id": "a", "budget_type": "ProductPricing", "budget_product_sku": "actions", "budget_scope": "enterprise", "budget_amount": 100},
+	  {"id": "b", "budget_type": "ProductPricing", "budget_product_sku": "packages", "budget_scope": "enterprise", "budget_amount": 100}
+	], "has_next_page": false}`))
+	sim.SetFault(summaryPath, simulator.JSONFault(http.StatusOK, `{"usageItems": [
+	  {"product": "Actions", "sku": "actions_linux", "netAmount": null},
+	  {"product": "Packages", "sku": "packages_storage", "netAmount": 2.5}
+	]}`))
+	metrics, err := runUpdate(t, budgetsCollectorAt(t, fixtureTarget(base)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := values(t, metrics)
+	if v, ok := got[`github_enterprise_budget_spent_dollars{budget_id="a",entity="octo-corp",scope="enterprise",sku="actions",target="test"}`]; ok {
+		t.Errorf("spent = %v for a line without an amount, want no series", v)
+	}
+	if v := got[`github_enterprise_budget_spent_dollars{budget_id="b",entity="octo-corp",scope="enterprise",sku="packages",target="test"}`]; v != 2.5 {
+		t.Errorf("packages spent = %v, want 2.5", v)
+	}
+	if v := got[`github_enterprise_budgets_spend_unknown{target="test"}`]; v != 1 {
+		t.Errorf("budgets_spend_unknown = %v, want 1", v)
+	}
+}
