@@ -424,7 +424,13 @@ func (c *budgetsCollector) Update(ctx context.Context, ch chan<- prometheus.Metr
 	if skipped > 0 {
 		note += "; " + count(skipped, "entry that is not a budget", "entries that are not budgets") + " skipped"
 	}
-	c.setSummary("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), found.known, count(reports, "usage report read", "usage reports read"), note)
+	say := c.setSummary
+	if len(found.unknown) > 0 || len(unanswered) > 0 {
+		// Part of what the budget alerts need is missing: check and the
+		// status page warn (license_exporter_collector_partial), not OK.
+		say = c.setPartial
+	}
+	say("%s, spend known for %d, %s%s", count(len(budgets), "budget", "budgets"), found.known, count(reports, "usage report read", "usage reports read"), note)
 	return nil
 }
 

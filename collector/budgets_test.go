@@ -50,6 +50,9 @@ func TestBudgetsGolden(t *testing.T) {
 		"budget f47ac10b-58cc-4372-a567-0e02b2c3d479 [organization, actions_linux] (it names no organization)" {
 		t.Errorf("summary = %q", got)
 	}
+	if !c.Partial() {
+		t.Error("budgets of unknown spend left the refresh OK, want partial (a warning)")
+	}
 }
 
 // The example of the user filter: a multi-user budget and a user's AI
