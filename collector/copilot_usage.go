@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -151,6 +152,10 @@ func (c *copilotUsageCollector) Update(ctx context.Context, ch chan<- prometheus
 		links, skipped, err := readCopilotReport(ctx, c.src, "copilot/metrics/reports/enterprise-28-day/latest", c.maxBytes,
 			func() { tally = newActiveUsers() }, func(raw json.RawMessage) bool { return tally.add(raw) })
 		switch {
+		case errors.Is(err, errNoLinks) && c.last != nil:
+			// No files handed out this time: the last report read stays
+			// (the last good data is never dropped for a gap at GitHub).
+			c.fetched = now
 		case reportNotAvailable(err):
 			c.fetched, c.last, c.available, c.why = now, nil, false, notAvailableWhy(err)
 		case err != nil:

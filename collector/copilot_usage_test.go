@@ -205,3 +205,26 @@ func FuzzCopilotReportRecords(f *testing.F) {
 		s.build()
 	})
 }
+
+// A day on which GitHub hands out no report files keeps the last report
+// read: a gap at GitHub never drops the last good data.
+func TestCopilotUsageNoFilesKeepsLastReport(t *testing.T) {
+	sim, base := startSim(t, simulator.Options{})
+	now := time.Date(2025, 10, 4, 12, 0, 0, 0, time.UTC)
+	c := copilotUsageAt(t, base, &now)
+	if _, err := runUpdate(t, c); err != nil {
+		t.Fatal(err)
+	}
+	sim.SetFault(usageLinksPath, simulator.JSONFault(http.StatusOK, `{"download_links": [], "report_start_day": "2025-09-05", "report_end_day": "2025-10-02"}`))
+	now = now.Add(25 * time.Hour)
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := values(t, metrics)[`github_enterprise_copilot_users_active{target="test",window="day"}`]; got != 4 || c.Absent() {
+		t.Errorf("daily active = %v, absent %v after a day without files; want the last report's 4", got, c.Absent())
+	}
+	if n := sim.Hits(usageLinksPath); n != 2 {
+		t.Errorf("links requests = %d, want 2", n)
+	}
+}
