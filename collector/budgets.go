@@ -25,7 +25,7 @@ var budgetsSpec = &Spec{
 	CollectorSpec: config.CollectorSpec{Name: "budgets", Types: []string{config.TypeGitHub}, Default: true, NeedsEnterprise: true, Interval: time.Hour},
 	Endpoint: "GET /enterprises/{e}/settings/billing/budgets (paged by page and has_next_page); " +
 		"GET …/settings/billing/cost-centers?state=active when a budget names a cost center; " +
-		"GET …/settings/billing/usage/summary?year=Y&month=M once per scope entity (the enterprise, or organization, repository or cost_center_id; the budget's products or SKUs picked from its lines); " +
+		"GET …/settings/billing/usage/summary?year=Y&month=M once per scope entity (the enterprise, or organization, repository or cost_center_id; the budget's products or SKUs picked from its lines), and once per product or SKU that has no line there (filtered by it, to tell $0 from a name the report does not know); " +
 		"GET …/settings/billing/ai_credit/usage?year=Y&month=M once per scope entity (organization or cost_center_id) of AI credit budgets; " +
 		"the listing and the reports that cost_centers, billing_usage and ai_credits read are shared with them; " +
 		"GET …/settings/billing/budgets/{id}/user-states?threshold_lower_bound=80|100&per_page=1 twice per multi-user budget (total_count only)",

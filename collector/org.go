@@ -55,7 +55,7 @@ var orgReports = map[*Spec]OrgVariant{
 		Needs:    orgBilling,
 	},
 	budgetsSpec: {
-		Endpoint: "GET /organizations/{org}/settings/billing/budgets (paginated); GET …/settings/billing/usage/summary once per distinct filter (repository, product or sku; an organization budget is the whole organization's spend)",
+		Endpoint: "GET /organizations/{org}/settings/billing/budgets (paginated); GET …/settings/billing/usage/summary?year=Y&month=M once per scope entity (the organization, or a repository; the budget's products or SKUs picked from its lines), and once per product or SKU that has no line there (filtered by it, to tell $0 from a name the report does not know); GET …/settings/billing/ai_credit/usage?year=Y&month=M once per scope entity of AI credit budgets; the organization's summary and AI credit report are shared with billing_usage and ai_credits",
 		Needs:    orgBilling,
 	},
 	copilotSeatsSpec: {
