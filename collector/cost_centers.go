@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -172,11 +173,13 @@ const noCostCenter = "none"
 
 // netByCostCenter asks the usage summary once per active cost center and
 // once for usage outside any, and sends the month's net amount per product.
-// A cost center the summary does not know (404, 400) is left out.
-func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []costCenterRef, ch chan<- prometheus.Metric) error {
+// A cost center the summary does not know (404, 400) is left out, and
+// returned by name so that the refresh says so (partial).
+func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []costCenterRef, ch chan<- prometheus.Metric) (refused []string, err error) {
 	centers = append(slices.Clone(centers), costCenterRef{ID: noCostCenter, Name: noCostCenter})
 	nets := make([]map[string]*sum, len(centers))
 	month := monthQuery(c.now())
+	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
 	for i, cc := range centers {
@@ -187,6 +190,9 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 			}
 			r, err := sharedJSON[usageReport](gctx, c.src, costCentersSpec, "settings/billing/usage/summary", q)
 			if api.IsKind(err, api.KindNotFound) || api.IsKind(err, api.KindClient) {
+				mu.Lock()
+				refused = append(refused, cc.Name)
+				mu.Unlock()
 				return nil
 			}
 			if err != nil {
@@ -205,7 +211,7 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return nil, err
 	}
 	target := c.src.Name()
 	for i, cc := range centers {
@@ -213,7 +219,8 @@ func (c *costCentersCollector) netByCostCenter(ctx context.Context, centers []co
 			nets[i][p].rounded().send(ch, costCenterNetDesc, target, cc.ID, cc.Name, p)
 		}
 	}
-	return nil
+	slices.Sort(refused)
+	return refused, nil
 }
 
 func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
@@ -221,7 +228,8 @@ func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.
 	if err != nil {
 		return wrap("cost centers", err)
 	}
-	if err := c.netByCostCenter(ctx, l.active(), ch); err != nil {
+	refused, err := c.netByCostCenter(ctx, l.active(), ch)
+	if err != nil {
 		return err
 	}
 	centers, resources := l.collect(c.src.Name(), ch)
@@ -229,6 +237,12 @@ func (c *costCentersCollector) Update(ctx context.Context, ch chan<- prometheus.
 	if l.CostCenters.Skipped > 0 {
 		note = "; " + count(l.CostCenters.Skipped, "entry that is not a cost center", "entries that are not cost centers") + " skipped"
 	}
-	c.setSummary("%s, %s assigned, %s%s", count(centers, "cost center", "cost centers"), count(resources, "resource", "resources"), count(len(l.active())+1, "usage summary request", "usage summary requests"), note)
+	say := c.setSummary
+	if len(refused) > 0 {
+		// Their spend is unknown and left out: a warning, not OK.
+		note += "; the usage summary refuses " + strings.Join(refused, ", ") + ": their spend is unknown"
+		say = c.setPartial
+	}
+	say("%s, %s assigned, %s%s", count(centers, "cost center", "cost centers"), count(resources, "resource", "resources"), count(len(l.active())+1, "usage summary request", "usage summary requests"), note)
 	return nil
 }

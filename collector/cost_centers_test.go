@@ -3,6 +3,7 @@ package collector
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -138,4 +139,33 @@ func FuzzCostCenters(f *testing.F) {
 		}
 		drain(func(ch chan<- prometheus.Metric) { l.collect("t", ch) })
 	})
+}
+
+// A cost center whose usage summary is refused is left out, named, and
+// makes the refresh partial: never a silent gap, never $0.
+func TestCostCentersRefusedSummaryIsPartial(t *testing.T) {
+	sim, url := startSim(t, simulator.Options{LargeUsers: 2000})
+	sim.SetFault("/enterprises/large-corp/settings/billing/usage/summary", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("cost_center_id") == "00000000-0000-4000-8000-000000000002" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"message":"Invalid cost center"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"usageItems": [{"product": "Actions", "sku": "actions_linux", "netAmount": 8}]}`)
+	})
+	c := newCollector(t, "cost_centers", &config.Target{Type: config.TypeGitHub, APIURL: url, Enterprise: simulator.LargeEnterprise})
+	metrics, err := runUpdate(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range values(t, metrics) {
+		if strings.Contains(k, "net_amount_dollars") && strings.Contains(k, `cost_center="Cost center 2"`) {
+			t.Errorf("%s exported for a cost center whose summary was refused", k)
+		}
+	}
+	if s := c.(Summarizer).Summary(); !c.(Partialer).Partial() || !strings.Contains(s, "refuses Cost center 2") {
+		t.Errorf("partial %v, summary %q; want partial naming Cost center 2", c.(Partialer).Partial(), s)
+	}
 }
