@@ -192,3 +192,51 @@ func notAvailableWhy(err error) string {
 	}
 	return "no Copilot usage metrics report (" + copilotPolicyFix + ")"
 }
+
+// dailyReport is the bookkeeping of a collector that reads a Copilot
+// metrics report at most once a day (copilotReportEvery): when it last
+// read, what it kept from it, and why there is none.
+type dailyReport[T any] struct {
+	fetched   time.Time // zero until the first read
+	last      *T
+	available bool
+	why       string // why no report is available
+}
+
+// due says whether a day has passed since the last read.
+func (d *dailyReport[T]) due(now time.Time) bool {
+	return d.fetched.IsZero() || now.Sub(d.fetched) >= copilotReportEvery
+}
+
+// settle records a read's outcome: a report (v), a day on which GitHub
+// hands out no files (the last report stays: the last good data is never
+// dropped for a gap at GitHub), or an answer that there is none. Any other
+// error is returned, to fail the refresh.
+func (d *dailyReport[T]) settle(now time.Time, v *T, err error) error {
+	switch {
+	case errors.Is(err, errNoLinks) && d.last != nil:
+		d.fetched = now
+	case reportNotAvailable(err):
+		d.fetched, d.last, d.available, d.why = now, nil, false, notAvailableWhy(err)
+	case err != nil:
+		return err
+	default:
+		d.fetched, d.last, d.available = now, v, true
+	}
+	return nil
+}
+
+// next is when the report is read again.
+func (d *dailyReport[T]) next() string {
+	return d.fetched.Add(copilotReportEvery).UTC().Format(time.RFC3339)
+}
+
+// unavailable says so in h's summary, with when it is asked again, and
+// reports whether there is no report to serve.
+func (d *dailyReport[T]) unavailable(h *summaryHolder) bool {
+	if d.available {
+		return false
+	}
+	h.setNotAvailableFix("not available: " + d.why + "; read again after " + d.next())
+	return true
+}

@@ -3,7 +3,6 @@ package collector
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -53,11 +52,8 @@ type copilotUsageCollector struct {
 	now func() time.Time
 	summaryHolder
 
-	fetched   time.Time // zero until the first read
-	last      *activeUsers
-	available bool
-	why       string // why no report is available
-	maxBytes  int64
+	report   dailyReport[activeUsers]
+	maxBytes int64
 }
 
 var _ Collector = (*copilotUsageCollector)(nil)
@@ -147,33 +143,25 @@ func (a *activeUsers) collect(target string, ch chan<- prometheus.Metric) {
 }
 
 func (c *copilotUsageCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	if now := c.now(); c.fetched.IsZero() || now.Sub(c.fetched) >= copilotReportEvery {
+	if now := c.now(); c.report.due(now) {
 		var tally *activeUsers
 		links, skipped, err := readCopilotReport(ctx, c.src, "copilot/metrics/reports/enterprise-28-day/latest", c.maxBytes,
 			func() { tally = newActiveUsers() }, func(raw json.RawMessage) bool { return tally.add(raw) })
-		switch {
-		case errors.Is(err, errNoLinks) && c.last != nil:
-			// No files handed out this time: the last report read stays
-			// (the last good data is never dropped for a gap at GitHub).
-			c.fetched = now
-		case reportNotAvailable(err):
-			c.fetched, c.last, c.available, c.why = now, nil, false, notAvailableWhy(err)
-		case err != nil:
-			return wrap("copilot usage report", err)
-		default:
+		if err == nil {
 			tally.skipped = skipped
 			if end, ok := parseDay(links.End); ok && end.After(tally.end) {
 				tally.end = end
 			}
-			c.fetched, c.last, c.available = now, tally, true
+		}
+		if err := c.report.settle(now, tally, err); err != nil {
+			return wrap("copilot usage report", err)
 		}
 	}
-	next := c.fetched.Add(copilotReportEvery).UTC().Format(time.RFC3339)
-	if !c.available {
-		c.setNotAvailableFix("not available: " + c.why + "; read again after " + next)
+	if c.report.unavailable(&c.summaryHolder) {
 		return nil
 	}
-	a := c.last
+	next := c.report.next()
+	a := c.report.last
 	a.collect(c.src.Name(), ch)
 	if a.day.IsZero() {
 		c.setSummary("the report holds no day that could be read (%d records skipped); read again after %s", a.skipped, next)

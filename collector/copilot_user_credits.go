@@ -45,10 +45,7 @@ type copilotUserCreditsCollector struct {
 	now func() time.Time
 	summaryHolder
 
-	fetched   time.Time
-	last      *creditSpread
-	available bool
-	why       string
+	report dailyReport[creditSpread]
 }
 
 var _ Collector = (*copilotUserCreditsCollector)(nil)
@@ -112,27 +109,23 @@ func (s *creditSpread) build() {
 }
 
 func (c *copilotUserCreditsCollector) Update(ctx context.Context, ch chan<- prometheus.Metric) error {
-	if now := c.now(); c.fetched.IsZero() || now.Sub(c.fetched) >= copilotReportEvery {
+	if now := c.now(); c.report.due(now) {
 		var spread *creditSpread
 		_, skipped, err := readCopilotReport(ctx, c.src, "copilot/metrics/reports/users-28-day/latest", copilotUserCreditsMaxBytes,
 			func() { spread = &creditSpread{users: map[uint64]float64{}} }, func(raw json.RawMessage) bool { return spread.add(raw) })
-		switch {
-		case reportNotAvailable(err):
-			c.fetched, c.last, c.available, c.why = now, nil, false, notAvailableWhy(err)
-		case err != nil:
-			return wrap("copilot users report", err)
-		default:
+		if err == nil {
 			spread.build()
 			spread.skipped = skipped
-			c.fetched, c.last, c.available = now, spread, true
+		}
+		if err := c.report.settle(now, spread, err); err != nil {
+			return wrap("copilot users report", err)
 		}
 	}
-	next := c.fetched.Add(copilotReportEvery).UTC().Format(time.RFC3339)
-	if !c.available {
-		c.setNotAvailableFix("not available: " + c.why + "; read again after " + next)
+	if c.report.unavailable(&c.summaryHolder) {
 		return nil
 	}
-	s := c.last
+	next := c.report.next()
+	s := c.report.last
 	if s.count == 0 {
 		// No record carried ai_credits_used: nothing was read, so nothing is
 		// exported (an empty histogram would read as "nobody used any").

@@ -60,7 +60,7 @@ not a record
 	if want := "8670.5 AI credits over 3 users in the last 28 days, 2 records skipped"; !strings.HasPrefix(c.Summary(), want) {
 		t.Errorf("summary = %q, want %q…", c.Summary(), want)
 	}
-	if c.last.users != nil {
+	if c.report.last.users != nil {
 		t.Error("the per-user sums are kept after the histogram is built")
 	}
 }
