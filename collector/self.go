@@ -34,7 +34,7 @@ var (
 		"1 while the API answers that the collector's data does not exist for this target (a 404 taken as no budgets, no AI credit report, no Visual Studio subscriptions), which a token that may not see the data gets too; else 0. Absent until a refresh has succeeded.",
 		"target", "collector")
 	partialDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_partial",
-		"1 while the collector's last refresh succeeded with part of its data unreadable and left out (a refused GitLab subscription read answered by the namespace, a plan or add-on list the token may not see); check and the status page say what is missing; else 0. Absent until a refresh has succeeded.",
+		"1 while the collector's last refresh succeeded with part of its data unreadable and left out (a refused GitLab subscription read answered by the namespace, a plan or add-on list the token may not see, budgets of unknown spend or unanswered user states, a cost center whose usage summary is refused); check and the status page say what is missing; else 0. Absent until a refresh has succeeded.",
 		"target", "collector")
 	durationDesc = selfMetrics.own(prometheus.GaugeValue, "license_exporter_collector_duration_seconds",
 		"Duration of the collector's last refresh.", "target", "collector")
