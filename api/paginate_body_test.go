@@ -48,22 +48,29 @@ func bodyListing(n int, hits *atomic.Int32) http.HandlerFunc {
 	}
 }
 
+// listBudgets pages through the test listing of bodyListing and returns
+// the sum and count of its items.
+func listBudgets(t *testing.T, c *Client) (sum, count int) {
+	t.Helper()
+	err := PaginateBody(context.Background(), c, "/budgets", url.Values{"scope": {"enterprise"}}, func(p *bodyPage) error {
+		for _, i := range p.Items {
+			sum += i
+			count++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, count
+}
+
 func TestPaginateBody(t *testing.T) {
 	for _, n := range []int{0, 100, 250} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			var hits atomic.Int32
 			c, _ := newTestClient(t, bodyListing(n, &hits), GitHub)
-			sum, count := 0, 0
-			err := PaginateBody(context.Background(), c, "/budgets", url.Values{"scope": {"enterprise"}}, func(p *bodyPage) error {
-				for _, i := range p.Items {
-					sum += i
-					count++
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum, count := listBudgets(t, c)
 			if count != n || sum != n*(n-1)/2 {
 				t.Errorf("got %d items summing to %d", count, sum)
 			}
